@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ferrymigrate/ferry/compat"
+)
+
+// projectFlags are the flags every command takes to find a project.
+type projectFlags struct {
+	path     string
+	source   string
+	database string
+}
+
+func (p *projectFlags) bind(fs *pflag.FlagSet) {
+	fs.StringVar(&p.path, "path", "", "migration folder (golang-migrate's -path)")
+	fs.StringVar(&p.source, "source", "", "migration source as file://DIR (golang-migrate's -source)")
+	fs.StringVar(&p.database, "database", "", "database URL in golang-migrate's spelling (default $DATABASE_URL)")
+}
+
+// dir returns the migration folder the flags name.
+func (p *projectFlags) dir() (string, error) {
+	switch {
+	case p.path != "" && p.source != "":
+		return "", &UsageError{"give --path or --source, not both"}
+	case p.path != "":
+		return p.path, nil
+	case p.source != "":
+		return sourcePath(p.source)
+	}
+	return "", &UsageError{"no migration folder: pass --path DIR (or -path DIR, or --source file://DIR)"}
+}
+
+// sourcePath turns a file:// source URL into a folder, as golang-migrate's
+// file source does (relative paths are relative to the working directory).
+func sourcePath(source string) (string, error) {
+	if !strings.HasPrefix(source, "file://") {
+		return "", &UsageError{"ferry reads only file:// sources (got " + source + "); use --path DIR"}
+	}
+	u, err := url.Parse(source)
+	if err != nil {
+		return "", &UsageError{"cannot parse --source: " + err.Error()}
+	}
+	p := u.Opaque
+	if p == "" {
+		p = u.Host + u.Path
+	}
+	if p == "" {
+		return os.Getwd()
+	}
+	return filepath.Clean(p), nil
+}
+
+// databaseURL parses --database, or $DATABASE_URL when the flag is absent.
+// It returns nil when neither is set.
+func (p *projectFlags) databaseURL(e *env) (*compat.DatabaseURL, error) {
+	raw := p.database
+	if raw == "" {
+		raw = e.getenv("DATABASE_URL")
+	}
+	if raw == "" {
+		return nil, nil
+	}
+	u, err := compat.ParseDatabaseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	e.urls = append(e.urls, u)
+	return u, nil
+}

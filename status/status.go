@@ -1,0 +1,291 @@
+// Package status reports on a golang-migrate project: its migration folder
+// and, given a database, golang-migrate's row for it, what `migrate up` would
+// do next, and findings. It reads only; it never writes or locks.
+package status
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+
+	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/finding"
+	"github.com/ferrymigrate/ferry/internal/dbconn"
+)
+
+// Finding codes for database state; see docs/findings.md.
+const (
+	CodeDirty          = "FM201"
+	CodeNoFileForRow   = "FM202"
+	CodeOtherTable     = "FM203"
+	CodeManyRows       = "FM204"
+	CodeLockHeld       = "FM205"
+	CodeNoDatabaseFile = "FM206"
+	CodeNegativeRow    = "FM207"
+)
+
+// Options say what to report on.
+type Options struct {
+	// Dir is the migration folder; DirPath is how to show it.
+	Dir     fs.FS
+	DirPath string
+	// Database is optional; without it the report covers the folder alone.
+	Database *compat.DatabaseURL
+	// Open opens a database handle; nil means dbconn.Open.
+	Open func(context.Context, *compat.DatabaseURL, dbconn.Mode) (*sql.DB, error)
+}
+
+// Report is the result of Run. Its JSON form is ferry status --json.
+type Report struct {
+	Source     Source            `json:"source"`
+	Migrations []Migration       `json:"migrations"`
+	Database   string            `json:"database,omitempty"` // redacted URL
+	Legacy     *Legacy           `json:"legacy"`
+	Next       *uint64           `json:"next"`
+	Action     *Action           `json:"action"`
+	Pending    []Pending         `json:"pending"`
+	Findings   []finding.Finding `json:"findings"`
+}
+
+// Source describes the migration folder.
+type Source struct {
+	Path   string        `json:"path"`
+	Scheme compat.Scheme `json:"scheme"`
+	Width  int           `json:"width,omitempty"` // digits of a zero-padded scheme
+}
+
+// Migration is one version of the folder.
+type Migration struct {
+	Version string  `json:"version"` // as written
+	Number  uint64  `json:"number"`
+	Title   string  `json:"title"`
+	Up      *string `json:"up"`
+	Down    *string `json:"down"`
+}
+
+// Legacy is golang-migrate's bookkeeping in the database.
+type Legacy struct {
+	Table       string             `json:"table"`
+	TableExists bool               `json:"table_exists"`
+	Version     *int64             `json:"version"`
+	Dirty       bool               `json:"dirty"`
+	FileExists  *bool              `json:"file_exists"` // null when there is no version
+	Rows        int                `json:"rows"`
+	Lock        compat.LockState   `json:"lock"`
+	OtherTables []compat.OtherTable `json:"other_tables,omitempty"`
+}
+
+// ActionKind is what `migrate up` would do.
+type ActionKind string
+
+// Action kinds.
+const (
+	ActionApply        ActionKind = "apply"         // runs Pending, starting with Next
+	ActionNoChange     ActionKind = "no-change"     // "no change"
+	ActionDirty        ActionKind = "dirty"         // refuses: dirty database
+	ActionMissingFile  ActionKind = "missing-file"  // fails: no migration for the current version
+	ActionNoMigrations ActionKind = "no-migrations" // fails: the folder has no migrations
+	ActionBrokenFolder ActionKind = "broken-folder" // fails: golang-migrate refuses the folder
+	ActionBrokenTable  ActionKind = "broken-table"  // the table cannot be trusted
+)
+
+// Action is what `migrate up` would do now, in words.
+type Action struct {
+	Kind    ActionKind `json:"kind"`
+	Message string     `json:"message"`
+}
+
+// Pending is a migration `migrate up` would apply.
+type Pending struct {
+	Version string `json:"version"`
+	Number  uint64 `json:"number"`
+	File    string `json:"file"` // the up file; empty when there is none (golang-migrate records the version without running anything)
+}
+
+// Run builds the report. It returns an error when the folder cannot be read
+// or the database cannot be reached or read; folder and database problems
+// that golang-migrate would stumble over are findings, not errors.
+func Run(ctx context.Context, opts Options) (*Report, error) {
+	dir, err := compat.ReadDir(opts.Dir, ".")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.DirPath, err)
+	}
+	r := &Report{
+		Source:     Source{Path: opts.DirPath, Scheme: dir.Scheme},
+		Migrations: make([]Migration, 0, len(dir.Migrations)),
+		Findings:   append([]finding.Finding{}, dir.Findings...),
+		Pending:    []Pending{},
+	}
+	if dir.Scheme == compat.SchemePadded {
+		r.Source.Width = compat.PaddedWidth([]string{dir.Migrations[0].VersionText})
+	}
+	for _, m := range dir.Migrations {
+		mm := Migration{Version: m.VersionText, Number: m.Version, Title: m.Title}
+		if m.Up != nil {
+			mm.Up = &m.Up.Name
+		}
+		if m.Down != nil {
+			mm.Down = &m.Down.Name
+		}
+		r.Migrations = append(r.Migrations, mm)
+	}
+	if opts.Database == nil {
+		return r, nil
+	}
+	r.Database = opts.Database.Redacted()
+	open := opts.Open
+	if open == nil {
+		open = dbconn.Open
+	}
+	st, err := readLegacy(ctx, open, opts.Database)
+	var missing *dbconn.MissingFileError
+	switch {
+	case errors.As(err, &missing):
+		r.add(finding.Warning, CodeNoDatabaseFile, "", missing.Error()+"; check the path in the URL")
+		st = &compat.LegacyState{Table: compat.TableRef{Name: opts.Database.MigrationsTable}, Version: compat.NilVersion}
+	case err != nil:
+		return nil, err
+	}
+	r.Legacy = legacyOf(st, dir)
+	r.decide(st, dir)
+	r.stateFindings(st, dir)
+	finding.Sort(r.Findings)
+	return r, nil
+}
+
+func readLegacy(ctx context.Context, open func(context.Context, *compat.DatabaseURL, dbconn.Mode) (*sql.DB, error), u *compat.DatabaseURL) (*compat.LegacyState, error) {
+	db, err := open(ctx, u, dbconn.ReadOnly)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	st, err := compat.ReadLegacy(ctx, db, u)
+	if err != nil {
+		return nil, fmt.Errorf("read golang-migrate state of %s: %w", u.Redacted(), err)
+	}
+	return st, nil
+}
+
+func legacyOf(st *compat.LegacyState, dir *compat.Directory) *Legacy {
+	l := &Legacy{Table: st.Table.String(), TableExists: st.TableExists, Dirty: st.Dirty, Rows: st.Rows, Lock: st.Lock, OtherTables: st.OtherTables}
+	if st.Version != compat.NilVersion {
+		v := st.Version
+		l.Version = &v
+		_, exists := lookup(dir, st.Version)
+		l.FileExists = &exists
+	}
+	return l
+}
+
+func lookup(dir *compat.Directory, v int64) (compat.Migration, bool) {
+	if v < 0 {
+		return compat.Migration{}, false
+	}
+	return dir.Lookup(uint64(v))
+}
+
+// decide works out what `migrate up` does, following golang-migrate's Up:
+// refuse when dirty, check that the current version has a file, then apply
+// every version above it in numeric order.
+func (r *Report) decide(st *compat.LegacyState, dir *compat.Directory) {
+	var pending []compat.Migration
+	switch {
+	case dir.Err() != nil:
+		r.Action = &Action{ActionBrokenFolder, "golang-migrate refuses to open the folder (" + dir.Err().Error() + "); renumber one of the files"}
+		return
+	case st.Rows > 1:
+		r.Action = &Action{ActionBrokenTable, fmt.Sprintf("%s holds %d rows; golang-migrate reads whichever the database returns first", st.Table, st.Rows)}
+		return
+	case st.Dirty:
+		r.Action = &Action{ActionDirty, dirtyMessage(st, dir)}
+		return
+	case st.Version < compat.NilVersion:
+		r.Action = &Action{ActionBrokenTable, fmt.Sprintf("%s records version %d; golang-migrate versions are -1 (none) or above", st.Table, st.Version)}
+		return
+	case st.Version == compat.NilVersion:
+		if len(dir.Migrations) == 0 {
+			r.Action = &Action{ActionNoMigrations, "migrate up fails: there is no migration to apply (\"first .: file does not exist\")"}
+			return
+		}
+		pending = dir.Migrations
+	default:
+		if _, ok := lookup(dir, st.Version); !ok {
+			r.Action = &Action{ActionMissingFile, fmt.Sprintf("migrate up fails with \"no migration found for version %d\": the database is at version %d but the folder has no file for it; restore the file (git log --all -- '*%d_*') or point --path at the folder this database was migrated from", st.Version, st.Version, st.Version)}
+			return
+		}
+		pending = dir.After(uint64(st.Version))
+	}
+	for _, m := range pending {
+		p := Pending{Version: m.VersionText, Number: m.Version}
+		if m.Up != nil {
+			p.File = m.Up.Name
+		}
+		r.Pending = append(r.Pending, p)
+	}
+	if len(pending) == 0 {
+		r.Action = &Action{ActionNoChange, "migrate up has nothing to do (\"no change\")"}
+		return
+	}
+	next := pending[0].Version
+	r.Next = &next
+	what := pending[0].VersionText
+	if pending[0].Up != nil {
+		what = pending[0].Up.Name
+	}
+	r.Action = &Action{ActionApply, fmt.Sprintf("migrate up would apply %d migration(s), starting with %s", len(pending), what)}
+}
+
+func dirtyMessage(st *compat.LegacyState, dir *compat.Directory) string {
+	v := st.Version
+	if v == compat.NilVersion {
+		first := "the first migration"
+		if len(dir.Migrations) > 0 {
+			first = "version " + strconv.FormatUint(dir.Migrations[0].Version, 10)
+		}
+		return fmt.Sprintf("migrate up refuses to run (\"Dirty database version -1\"): the down migration of %s failed part-way, so some of its statements may have run. Check the schema, finish or undo them by hand, then clear the row with `migrate force -1` or `migrate force %s` (golang-migrate's commands) as the schema shows", first, first)
+	}
+	file := fmt.Sprintf("version %d", v)
+	if m, ok := lookup(dir, v); ok && m.Up != nil {
+		file = m.Up.Name
+	}
+	return fmt.Sprintf("migrate up refuses to run (\"Dirty database version %d. Fix and force version.\"): a migration failed part-way, either the up of %s or the down of the version after it; the row cannot tell which, and some statements may have run. Check which statements of it took effect, finish or undo them by hand, then run golang-migrate's `migrate force %d` (everything of %s is in place) or `migrate force <previous version>` (nothing of it is)", v, file, v, file)
+}
+
+func (r *Report) stateFindings(st *compat.LegacyState, dir *compat.Directory) {
+	if st.Dirty {
+		r.add(finding.Error, CodeDirty, versionText(st.Version), fmt.Sprintf("%s is dirty at version %d: a migration failed part-way and golang-migrate refuses to run until the row is forced", st.Table, st.Version))
+	}
+	if st.Version >= 0 {
+		if _, ok := lookup(dir, st.Version); !ok {
+			r.add(finding.Error, CodeNoFileForRow, versionText(st.Version), fmt.Sprintf("%s records version %d, but the folder has no up or down file for it; golang-migrate fails every command", st.Table, st.Version))
+		}
+	}
+	if st.Version < compat.NilVersion {
+		r.add(finding.Error, CodeNegativeRow, versionText(st.Version), fmt.Sprintf("%s records version %d, which golang-migrate never writes", st.Table, st.Version))
+	}
+	if st.Rows > 1 {
+		r.add(finding.Error, CodeManyRows, "", fmt.Sprintf("%s holds more than one row; golang-migrate keeps exactly one and reads an arbitrary one: delete the stale rows", st.Table))
+	}
+	for _, o := range st.OtherTables {
+		state := "no version"
+		if o.Version != compat.NilVersion {
+			state = fmt.Sprintf("version %d", o.Version)
+			if o.Dirty {
+				state += ", dirty"
+			}
+		}
+		r.add(finding.Warning, CodeOtherTable, "", fmt.Sprintf("%s looks like a golang-migrate table too (%s) but is not the one this URL uses (%s); check search_path / x-migrations-table, or drop it if it is a leftover", o.Table, state, st.Table))
+	}
+	if st.Lock.Held {
+		r.add(finding.Warning, CodeLockHeld, "", fmt.Sprintf("a golang-migrate run holds its lock on this database right now (%s); wait for it to finish before changing anything", st.Lock.Holder))
+	}
+}
+
+func versionText(v int64) string { return strconv.FormatInt(v, 10) }
+
+func (r *Report) add(sev finding.Severity, code, version, msg string) {
+	r.Findings = append(r.Findings, finding.Finding{Code: code, Severity: sev, Message: msg, Version: version})
+}
