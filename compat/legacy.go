@@ -49,9 +49,10 @@ type LegacyState struct {
 	Version int64
 	// Dirty is the dirty flag of the row.
 	Dirty bool
-	// OtherTables are tables shaped like schema_migrations elsewhere in the
-	// server (other schemas or databases), with their rows: the "$user"
-	// search_path trap and leftovers.
+	// OtherTables are other tables shaped like schema_migrations, with their
+	// rows: on PostgreSQL in any schema of the database (the "$user"
+	// search_path trap), on MySQL and SQLite in the same database (a changed
+	// x-migrations-table); leftovers either way.
 	OtherTables []OtherTable
 	// Lock tells whether a golang-migrate run holds its lock right now.
 	Lock LockState
@@ -267,11 +268,11 @@ func readMySQL(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, e
 		}
 	}
 	const others = `SELECT table_schema, table_name FROM information_schema.columns
-		WHERE table_schema NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')
+		WHERE table_schema = ?
 		  AND ((column_name = 'version' AND data_type = 'bigint') OR (column_name = 'dirty' AND data_type IN ('tinyint', 'bit', 'boolean')))
 		  AND NOT (table_schema = ? AND table_name = ?)
 		GROUP BY table_schema, table_name HAVING COUNT(*) = 2 ORDER BY 1, 2 LIMIT 50`
-	refs, err := tableRefs(ctx, tx, others, dbName, u.MigrationsTable)
+	refs, err := tableRefs(ctx, tx, others, dbName, dbName, u.MigrationsTable)
 	if err != nil {
 		return nil, fmt.Errorf("list other schema_migrations tables: %w", err)
 	}
@@ -308,6 +309,23 @@ func readSQLite(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, 
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", st.Table, err)
 		}
+	}
+	const others = `SELECT '', m.name FROM sqlite_master m
+		WHERE m.type = 'table' AND m.name <> ? COLLATE NOCASE
+		  AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'version')
+		  AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'dirty')
+		ORDER BY 2 LIMIT 50`
+	refs, err := tableRefs(ctx, tx, others, u.MigrationsTable)
+	if err != nil {
+		return nil, fmt.Errorf("list other schema_migrations tables: %w", err)
+	}
+	for _, ref := range refs {
+		ot := OtherTable{Table: ref}
+		ot.Rows, ot.Version, ot.Dirty, err = readRow(ctx, tx, `SELECT version, dirty FROM `+quotePG(ref.Name)+` LIMIT 2`)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", ref, err)
+		}
+		st.OtherTables = append(st.OtherTables, ot)
 	}
 	return st, nil
 }
