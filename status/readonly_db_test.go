@@ -164,4 +164,3 @@ func readFile(t *testing.T, path string) []byte {
 	}
 	return b
 }
-

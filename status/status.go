@@ -68,13 +68,13 @@ type Migration struct {
 
 // Legacy is golang-migrate's bookkeeping in the database.
 type Legacy struct {
-	Table       string             `json:"table"`
-	TableExists bool               `json:"table_exists"`
-	Version     *int64             `json:"version"`
-	Dirty       bool               `json:"dirty"`
-	FileExists  *bool              `json:"file_exists"` // null when there is no version
-	Rows        int                `json:"rows"`
-	Lock        compat.LockState   `json:"lock"`
+	Table       string              `json:"table"`
+	TableExists bool                `json:"table_exists"`
+	Version     *int64              `json:"version"`
+	Dirty       bool                `json:"dirty"`
+	FileExists  *bool               `json:"file_exists"` // null when there is no version
+	Rows        int                 `json:"rows"`
+	Lock        compat.LockState    `json:"lock"`
 	OtherTables []compat.OtherTable `json:"other_tables,omitempty"`
 }
 

@@ -71,7 +71,7 @@ type want struct {
 	codes       []string
 }
 
-func i64(v int64) *int64    { return &v }
+func i64(v int64) *int64   { return &v }
 func u64(v uint64) *uint64 { return &v }
 
 func check(t *testing.T, r *status.Report, w want) {
