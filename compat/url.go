@@ -369,13 +369,11 @@ func (u *DatabaseURL) validateOptions() error {
 }
 
 // mysqlUserInfo splits the user and password off a go-sql-driver DSN the way
-// the driver finds them: before the last "@" that precedes the last "/".
+// the driver finds them: before the last "@" that precedes the last "/". A
+// malformed DSN without "/" is searched up to its end, so that its password
+// is still found (and redacted).
 func mysqlUserInfo(dsn string) (user, password string, hasPassword bool) {
-	slash := strings.LastIndex(dsn, "/")
-	if slash < 0 {
-		return "", "", false
-	}
-	at := strings.LastIndex(dsn[:slash], "@")
+	at := mysqlAt(dsn)
 	if at < 0 {
 		return "", "", false
 	}
@@ -383,14 +381,21 @@ func mysqlUserInfo(dsn string) (user, password string, hasPassword bool) {
 	return user, password, hasPassword
 }
 
+// mysqlAt returns the index of the "@" that ends a DSN's user info, or -1.
+func mysqlAt(dsn string) int {
+	end := strings.LastIndex(dsn, "/")
+	if end < 0 {
+		end = len(dsn)
+	}
+	return strings.LastIndex(dsn[:end], "@")
+}
+
 func redactMySQLDSN(dsn string) string {
 	user, password, ok := mysqlUserInfo(dsn)
 	if !ok || password == "" {
 		return dsn
 	}
-	slash := strings.LastIndex(dsn, "/")
-	at := strings.LastIndex(dsn[:slash], "@")
-	return user + ":" + redactedPassword + dsn[at:]
+	return user + ":" + redactedPassword + dsn[mysqlAt(dsn):]
 }
 
 func parseMySQLBool(s string) (value, ok bool) {

@@ -243,15 +243,53 @@ func dirtyMessage(st *compat.LegacyState, dir *compat.Directory) string {
 	if v == compat.NilVersion {
 		first := "the first migration"
 		if len(dir.Migrations) > 0 {
-			first = "version " + strconv.FormatUint(dir.Migrations[0].Version, 10)
+			first = fileOf(dir.Migrations[0])
 		}
-		return fmt.Sprintf("migrate up refuses to run (\"Dirty database version -1\"): the down migration of %s failed part-way, so some of its statements may have run. Check the schema, finish or undo them by hand, then clear the row with `migrate force -1` or `migrate force %s` (golang-migrate's commands) as the schema shows", first, first)
+		return fmt.Sprintf("migrate up refuses to run (\"Dirty database version -1\"): the down migration of %s failed part-way, so some of its statements may have run. Check which took effect, finish or undo them by hand, then tell golang-migrate with `migrate force -1` (all of it ran) or `migrate force %d` (none of it did)", first, firstVersion(dir))
 	}
 	file := fmt.Sprintf("version %d", v)
-	if m, ok := lookup(dir, v); ok && m.Up != nil {
-		file = m.Up.Name
+	prev := "-1"
+	which := ""
+	if m, ok := lookup(dir, v); ok {
+		file = fileOf(m)
+		if i := indexOf(dir, m.Version); i > 0 {
+			prev = strconv.FormatUint(dir.Migrations[i-1].Version, 10)
+		}
+		if after := dir.After(m.Version); len(after) > 0 {
+			which = fmt.Sprintf(", or the down migration of %s did (the row cannot tell which)", downFileOf(after[0]))
+		}
 	}
-	return fmt.Sprintf("migrate up refuses to run (\"Dirty database version %d. Fix and force version.\"): a migration failed part-way, either the up of %s or the down of the version after it; the row cannot tell which, and some statements may have run. Check which statements of it took effect, finish or undo them by hand, then run golang-migrate's `migrate force %d` (everything of %s is in place) or `migrate force <previous version>` (nothing of it is)", v, file, v, file)
+	return fmt.Sprintf("migrate up refuses to run (\"Dirty database version %d. Fix and force version.\"): the up migration of %s failed part-way%s. Some of its statements may have run: check which took effect, finish or undo them by hand, then tell golang-migrate with `migrate force %d` (all of %s is in place) or `migrate force %s` (none of it is)", v, file, which, v, file, prev)
+}
+
+func fileOf(m compat.Migration) string {
+	if m.Up != nil {
+		return m.Up.Name
+	}
+	return "version " + m.VersionText
+}
+
+func downFileOf(m compat.Migration) string {
+	if m.Down != nil {
+		return m.Down.Name
+	}
+	return "version " + m.VersionText
+}
+
+func firstVersion(dir *compat.Directory) uint64 {
+	if len(dir.Migrations) == 0 {
+		return 0
+	}
+	return dir.Migrations[0].Version
+}
+
+func indexOf(dir *compat.Directory, v uint64) int {
+	for i, m := range dir.Migrations {
+		if m.Version == v {
+			return i
+		}
+	}
+	return -1
 }
 
 func (r *Report) stateFindings(st *compat.LegacyState, dir *compat.Directory) {
