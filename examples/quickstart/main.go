@@ -1,0 +1,140 @@
+// Quickstart: builds a golang-migrate project on an embedded SQLite database
+// with golang-migrate's own library, leaves it in the states teams meet in
+// production, and runs ferry on it. No server needed:
+//
+//	go run ./examples/quickstart
+package main
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/golang-migrate/migrate/v4"
+	_ "github.com/golang-migrate/migrate/v4/database/sqlite" // golang-migrate's sqlite:// driver
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+
+	"github.com/ferrymigrate/ferry/cmd/ferry/cli"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// lateFile is a migration a teammate merges later; its second statement fails.
+const lateFile = "20240120100000_backfill_names.up.sql"
+
+const lateSQL = `UPDATE users SET name = email WHERE name IS NULL;
+ALTER TABLE users ADD COLUMN name varchar(255);
+`
+
+func main() {
+	dir := flag.String("dir", "", "work folder (default: a new temporary folder, kept so you can look around)")
+	flag.Parse()
+	if err := run(context.Background(), *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, dir string) error {
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "ferry-quickstart-"); err != nil {
+			return err
+		}
+	}
+	migDir := filepath.Join(dir, "migrations")
+	if err := copyMigrations(migDir); err != nil {
+		return err
+	}
+	dbPath := filepath.Join(dir, "legacy.db")
+	_ = os.Remove(dbPath)
+	dbURL := "sqlite://" + dbPath
+
+	step("1. golang-migrate applies 3 of the 4 migrations in " + migDir)
+	if err := golangMigrate(migDir, dbURL, 3); err != nil {
+		return err
+	}
+	fmt.Println("golang-migrate: done; schema_migrations now holds a single number and nothing else.")
+
+	step("2. ferry status: what golang-migrate recorded, and what `migrate up` would do next")
+	ferry(ctx, "status", "-path", migDir, "-database", dbURL)
+
+	step("3. A teammate merges " + lateFile + "; its second statement fails under golang-migrate")
+	if err := os.WriteFile(filepath.Join(migDir, lateFile), []byte(lateSQL), 0o644); err != nil {
+		return err
+	}
+	if err := golangMigrate(migDir, dbURL, -1); err != nil {
+		fmt.Println("golang-migrate:", err)
+	}
+
+	step("4. ferry status on the dirty database")
+	ferry(ctx, "status", "-path", migDir, "-database", dbURL)
+
+	step("Done")
+	fmt.Printf("Everything is in %s. Try it yourself:\n  go run ./cmd/ferry status -path %s -database %s --json\n", dir, migDir, dbURL)
+	return nil
+}
+
+func step(title string) { fmt.Printf("\n== %s\n\n", title) }
+
+// ferry runs the ferry command line in-process, as `ferry ARGS...` would.
+func ferry(ctx context.Context, args ...string) {
+	fmt.Println("$ ferry", quoteArgs(args))
+	code := cli.Execute(ctx, args, os.Stdin, os.Stdout, os.Stdout)
+	fmt.Printf("(exit code %d)\n", code)
+}
+
+func quoteArgs(args []string) string {
+	s := ""
+	for i, a := range args {
+		if i > 0 {
+			s += " "
+		}
+		s += a
+	}
+	return s
+}
+
+// golangMigrate runs golang-migrate's library: n > 0 steps up, n < 0 all the way up.
+func golangMigrate(migDir, dbURL string, n int) error {
+	src, err := iofs.New(os.DirFS(migDir), ".")
+	if err != nil {
+		return err
+	}
+	m, err := migrate.NewWithSourceInstance("iofs", src, dbURL)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if n > 0 {
+		err = m.Steps(n)
+	} else {
+		err = m.Up()
+	}
+	if errors.Is(err, migrate.ErrNoChange) {
+		return nil
+	}
+	return err
+}
+
+func copyMigrations(to string) error {
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		return err
+	}
+	return fs.WalkDir(migrations, "migrations", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := migrations.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, d.Name()), b, 0o644)
+	})
+}

@@ -1,0 +1,2 @@
+DROP INDEX orders_user_id;
+DROP TABLE orders;
