@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"math"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -270,7 +271,8 @@ func (d *Directory) blank(f File) bool {
 	return err == nil && strings.TrimFunc(string(b), unicode.IsSpace) == ""
 }
 
-// checkLink refuses links that lead out of the migration folder.
+// checkLink refuses links that lead out of the migration folder: directly,
+// through further links, or through a linked folder on the way.
 func (d *Directory) checkLink(f File) {
 	rl, ok := d.fsys.(fs.ReadLinkFS)
 	if !ok {
@@ -281,13 +283,54 @@ func (d *Directory) checkLink(f File) {
 		d.unsafe[f.Name] = "cannot read the link: " + err.Error()
 		return
 	}
-	clean := path.Clean(path.Join(d.dir, target))
-	if path.IsAbs(target) || strings.HasPrefix(target, "/") || clean == ".." || strings.HasPrefix(clean, "../") {
-		why := fmt.Sprintf("it is a link to %s, outside the migration folder", target)
+	if !d.staysInside(rl, f.Name) {
+		why := fmt.Sprintf("it is a link to %s, which leads outside the migration folder", target)
 		d.unsafe[f.Name] = why
 		d.add(finding.Error, CodeLinkOutside, f.Name, f.VersionText,
-			fmt.Sprintf("golang-migrate follows %s to %s, outside the migration folder; ferry will not read it: copy the file into the folder", f.Name, target))
+			fmt.Sprintf("golang-migrate follows %s (a link to %s) outside the migration folder; ferry will not read it: copy the file into the folder", f.Name, target))
 	}
+}
+
+// staysInside reports whether resolving name, relative to the migration
+// folder, never leaves the folder: every link met on the way (the file itself,
+// links it points to, linked folders) must stay inside. Absolute targets count
+// as outside.
+func (d *Directory) staysInside(rl fs.ReadLinkFS, name string) bool {
+	pending := strings.Split(name, "/") // components still to resolve
+	var done []string                   // resolved components below d.dir
+	for hops := 0; len(pending) > 0; {
+		c := pending[0]
+		pending = pending[1:]
+		switch c {
+		case "", ".":
+			continue
+		case "..":
+			if len(done) == 0 {
+				return false
+			}
+			done = done[:len(done)-1]
+			continue
+		}
+		p := path.Join(d.dir, path.Join(append(done, c)...))
+		info, err := rl.Lstat(p)
+		if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+			done = append(done, c) // a plain entry, or nothing: no link to follow
+			continue
+		}
+		if hops++; hops > 40 {
+			return false // a loop, or a longer chain than any OS follows: refuse it
+		}
+		raw, err := rl.ReadLink(p)
+		if err != nil {
+			return false
+		}
+		target := filepath.ToSlash(raw)
+		if path.IsAbs(target) || filepath.IsAbs(raw) || filepath.VolumeName(raw) != "" {
+			return false
+		}
+		pending = append(strings.Split(target, "/"), pending...)
+	}
+	return true
 }
 
 // checkMigrations reports per-version findings.
