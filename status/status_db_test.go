@@ -216,6 +216,22 @@ func TestLegacyStates(t *testing.T) {
 				// my_versions is shaped like schema_migrations: a finding.
 				check(t, r, want{action: status.ActionApply, next: u64(1), pending: 3, codes: []string{status.CodeOtherTable}})
 			})
+			// golang-migrate's sqlite driver splices the table name into SQL
+			// unquoted, so it cannot create such a table: servers only.
+			t.Run("table name with quote, dot and semicolon", func(t *testing.T) {
+				if dialect == testdb.SQLite {
+					return
+				}
+				db := testdb.New(t, dialect)
+				dir := testdb.WriteDir(t, okFiles)
+				url := db.URLWith("x-migrations-table", `sm"x;y.z`)
+				testdb.Steps(t, dir, url, 2)
+				r := run(t, dir, url)
+				check(t, r, want{tableExists: true, version: i64(2), action: status.ActionApply, next: u64(3), pending: 1})
+				if !containsStr(r.Legacy.Table, `"sm""x;y.z"`) {
+					t.Errorf("table = %s, want the quoted name", r.Legacy.Table)
+				}
+			})
 			t.Run("version without file", func(t *testing.T) {
 				db := testdb.New(t, dialect)
 				dir := testdb.WriteDir(t, okFiles)
