@@ -104,7 +104,6 @@ func ParseDatabaseURL(raw string) (*DatabaseURL, error) {
 	if !ok || scheme == "" {
 		return nil, &URLError{Reason: "expected SCHEME://..., with one of the schemes " + strings.Join(Schemes(), ", ")}
 	}
-	scheme = strings.ToLower(scheme)
 	if _, known := optionsByScheme[scheme]; !known {
 		return nil, &URLError{Reason: fmt.Sprintf("unknown scheme %q; ferry reads %s", scheme, strings.Join(Schemes(), ", "))}
 	}
@@ -219,7 +218,9 @@ func (u *DatabaseURL) parseMySQL(raw string) error {
 			return &URLError{URL: u.redacted, Reason: "cannot parse the parameters: " + err.Error()}
 		}
 		if t := q.Get("tls"); t != "" {
-			if _, isBool := parseMySQLBool(t); !isBool && !slices.Contains([]string{"skip-verify", "preferred"}, strings.ToLower(t)) {
+			// Exactly golang-migrate's rule: anything but a boolean or
+			// skip-verify names a custom TLS setup built from x-tls-*.
+			if _, isBool := parseMySQLBool(t); !isBool && strings.ToLower(t) != "skip-verify" {
 				customTLS = t
 				q.Del("tls")
 				dsn = base + "?" + q.Encode()
@@ -274,7 +275,7 @@ func (u *DatabaseURL) parseSQLite(raw string) error {
 	// rest to the driver: sqlite://rel.db is rel.db, sqlite:///abs.db is /abs.db.
 	u.dsn = strings.Replace(filtered.String(), u.Scheme+"://", "", 1)
 	path, _, _ := strings.Cut(u.dsn, "?")
-	if path == "" {
+	if path == "" || pu.Host+pu.Path == "" { // sqlite:// re-encodes as "sqlite:"
 		return &URLError{URL: u.redacted, Reason: "no database file (expected sqlite://relative/file.db or sqlite:///absolute/file.db)"}
 	}
 	u.Database = path
@@ -285,7 +286,7 @@ func (u *DatabaseURL) parseSQLite(raw string) error {
 func (u *DatabaseURL) takeOptions(q url.Values) {
 	for k, v := range q {
 		if strings.HasPrefix(k, "x-") {
-			u.Options[k] = v[len(v)-1]
+			u.Options[k] = v[0] // golang-migrate reads url.Values.Get: the first one
 		}
 	}
 	if t := u.Options["x-migrations-table"]; t != "" {
@@ -341,10 +342,6 @@ func (u *DatabaseURL) validateOptions() error {
 		case "x-lock-strategy":
 			if v != "" && v != "advisory" && v != "table" {
 				return bad("expected advisory or table")
-			}
-		case "x-migrations-table":
-			if v == "" {
-				return bad("the table name is empty")
 			}
 		}
 	}
@@ -416,11 +413,10 @@ func cutLast(s, sep string) (before, after string, found bool) {
 	return s[:i], s[i+len(sep):], true
 }
 
-// redactParseError keeps net/url's parse errors from echoing the URL, which
-// may hold a password.
-func redactParseError(err error) string {
-	if ue, ok := err.(*url.Error); ok {
-		return ue.Err.Error()
-	}
-	return "malformed URL"
+// redactParseError keeps net/url's parse errors from echoing any part of the
+// URL: they quote parts of it, and in a URL whose password holds an unescaped
+// "/", "?" or "#" the quoted part is the password (`invalid port ":s3cr3t"
+// after host`).
+func redactParseError(error) string {
+	return "malformed URL (percent-encode characters such as @ : / ? # % in the user name and password)"
 }
