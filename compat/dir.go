@@ -114,8 +114,12 @@ func ReadDir(fsys fs.FS, dir string) (*Directory, error) {
 		if first, dup := taken[k]; dup {
 			dupErr := DuplicateError{File: name, First: first, Version: f.Version, Direction: f.Direction}
 			d.Duplicates = append(d.Duplicates, dupErr)
+			fix := "renumber one of them"
+			if backupExt(f.Ext) {
+				fix = "delete " + name + ", which looks like a backup or editor copy"
+			}
 			d.add(finding.Error, CodeDuplicate, name, f.VersionText,
-				fmt.Sprintf("golang-migrate refuses the whole folder: %s and %s are both the %s migration of version %d; renumber one of them", first, name, f.Direction, f.Version))
+				fmt.Sprintf("golang-migrate refuses the whole folder: %s and %s are both the %s migration of version %d; %s", first, name, f.Direction, f.Version, fix))
 			continue
 		}
 		taken[k] = name

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -42,8 +43,8 @@ type LegacyState struct {
 	// TableExists is false when the table is absent (golang-migrate would
 	// create it and report no version).
 	TableExists bool
-	// Rows is the number of rows found, at most 2 (more than one is a
-	// corrupted table; golang-migrate silently reads an arbitrary one).
+	// Rows is the number of rows (more than one is a corrupted table;
+	// golang-migrate silently reads whichever comes first).
 	Rows int
 	// Version is the recorded version, or NilVersion.
 	Version int64
@@ -61,22 +62,25 @@ type LegacyState struct {
 // OtherTable is a schema_migrations-shaped table that golang-migrate does not
 // use for this URL.
 type OtherTable struct {
-	Table   TableRef
-	Rows    int
-	Version int64
-	Dirty   bool
+	Table   TableRef `json:"table"`
+	Rows    int      `json:"rows"`
+	Version int64    `json:"version"` // NilVersion when there is none
+	Dirty   bool     `json:"dirty"`
 }
 
 // LockState describes golang-migrate's lock for this database.
 type LockState struct {
 	// Detectable is false where no other process can see the lock (SQLite:
-	// golang-migrate's lock is in-process) or where x-no-lock is set.
-	Detectable bool
-	Keys       []LockKey
-	Held       bool
+	// golang-migrate's lock lives inside its process).
+	Detectable bool `json:"detectable"`
+	// NoLock is x-no-lock=true: golang-migrate runs without its lock.
+	NoLock bool      `json:"no_lock,omitempty"`
+	Keys   []LockKey `json:"keys"`
+	Held   bool      `json:"held"`
 	// Holder is the server's identifier of the session holding it (a
-	// PostgreSQL backend pid or a MySQL connection id), when Held.
-	Holder string
+	// PostgreSQL backend pid or a MySQL connection id, or the lock table),
+	// when Held.
+	Holder string `json:"holder,omitempty"`
 }
 
 // ReadLegacy reads golang-migrate's state for u from db, a handle opened on
@@ -116,29 +120,25 @@ func ReadLegacy(ctx context.Context, db *sql.DB, u *DatabaseURL) (*LegacyState, 
 	return st, nil
 }
 
-// readRow reads up to two rows of a schema_migrations table.
-func readRow(ctx context.Context, tx *sql.Tx, query string) (rows int, version int64, dirty bool, err error) {
-	r, err := tx.QueryContext(ctx, query)
-	if err != nil {
+// readRow counts the rows of a schema_migrations table (its qualified,
+// quoted name) and reads the first one, as golang-migrate does (LIMIT 1).
+func readRow(ctx context.Context, tx *sql.Tx, table string) (rows int, version int64, dirty bool, err error) {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&rows); err != nil {
 		return 0, 0, false, err
 	}
-	defer r.Close()
 	version = NilVersion
-	for r.Next() {
-		var v sql.NullInt64
-		var d sql.NullBool
-		if err := r.Scan(&v, &d); err != nil {
-			return 0, 0, false, err
-		}
-		if rows == 0 {
-			if v.Valid {
-				version = v.Int64
-			}
-			dirty = d.Bool
-		}
-		rows++
+	if rows == 0 {
+		return 0, version, false, nil
 	}
-	return rows, version, dirty, r.Err()
+	var v sql.NullInt64
+	var d sql.NullBool
+	if err := tx.QueryRowContext(ctx, `SELECT version, dirty FROM `+table+` LIMIT 1`).Scan(&v, &d); err != nil {
+		return 0, 0, false, err
+	}
+	if v.Valid {
+		version = v.Int64
+	}
+	return rows, version, d.Bool, nil
 }
 
 func quotePG(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
@@ -170,7 +170,7 @@ func readPostgres(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState
 	}
 	if st.TableExists {
 		var err error
-		st.Rows, st.Version, st.Dirty, err = readRow(ctx, tx, `SELECT version, dirty FROM `+quotePG(st.Table.Schema)+`.`+quotePG(st.Table.Name)+` LIMIT 2`)
+		st.Rows, st.Version, st.Dirty, err = readRow(ctx, tx, quotePG(st.Table.Schema)+`.`+quotePG(st.Table.Name))
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", st.Table, err)
 		}
@@ -187,11 +187,14 @@ func readPostgres(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState
 	}
 	for _, ref := range refs {
 		ot := OtherTable{Table: ref}
-		ot.Rows, ot.Version, ot.Dirty, err = readRow(ctx, tx, `SELECT version, dirty FROM `+quotePG(ref.Schema)+`.`+quotePG(ref.Name)+` LIMIT 2`)
+		ot.Rows, ot.Version, ot.Dirty, err = readRow(ctx, tx, quotePG(ref.Schema)+`.`+quotePG(ref.Name))
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", ref, err)
 		}
 		st.OtherTables = append(st.OtherTables, ot)
+	}
+	if u.Options["x-lock-strategy"] == "table" {
+		return st, readTableLock(ctx, tx, u, schema.String, dbName, st)
 	}
 	for _, k := range st.Lock.Keys {
 		var pid sql.NullString
@@ -207,6 +210,38 @@ func readPostgres(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState
 		}
 	}
 	return st, nil
+}
+
+// readTableLock reads the lock row golang-migrate's pgx (v4) driver writes
+// with x-lock-strategy=table: a row in x-lock-table (default schema_lock, in
+// the current schema) whose lock_id is the key of the database name.
+func readTableLock(ctx context.Context, tx *sql.Tx, u *DatabaseURL, schema, dbName string, st *LegacyState) error {
+	table := u.Options["x-lock-table"]
+	if table == "" {
+		table = "schema_lock"
+	}
+	name := u.URLPath
+	if name == "" {
+		name = dbName
+	}
+	key := PostgresTableLockKey(name)
+	st.Lock.Keys = []LockKey{{Key: key, Form: "lock_table " + TableRef{Schema: schema, Name: table}.String()}}
+	var exists bool
+	const q = `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2)`
+	if err := tx.QueryRowContext(ctx, q, schema, table).Scan(&exists); err != nil {
+		return fmt.Errorf("look up lock table %s: %w", table, err)
+	}
+	if !exists {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+quotePG(schema)+`.`+quotePG(table)+` WHERE lock_id = $1`, key).Scan(&n); err != nil {
+		return fmt.Errorf("read lock table %s: %w", table, err)
+	}
+	if n > 0 {
+		st.Lock.Held, st.Lock.Holder = true, "a row in "+TableRef{Schema: schema, Name: table}.String()
+	}
+	return nil
 }
 
 // NoSchemaError is PostgreSQL's session having no current schema: the
@@ -262,7 +297,7 @@ func readMySQL(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, e
 	st.TableExists = n > 0
 	if st.TableExists {
 		var err error
-		st.Rows, st.Version, st.Dirty, err = readRow(ctx, tx, "SELECT version, dirty FROM "+quoteMySQL(dbName)+"."+quoteMySQL(u.MigrationsTable)+" LIMIT 2")
+		st.Rows, st.Version, st.Dirty, err = readRow(ctx, tx, quoteMySQL(dbName)+"."+quoteMySQL(u.MigrationsTable))
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", st.Table, err)
 		}
@@ -278,14 +313,15 @@ func readMySQL(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, e
 	}
 	for _, ref := range refs {
 		ot := OtherTable{Table: ref}
-		ot.Rows, ot.Version, ot.Dirty, err = readRow(ctx, tx, "SELECT version, dirty FROM "+quoteMySQL(ref.Schema)+"."+quoteMySQL(ref.Name)+" LIMIT 2")
+		ot.Rows, ot.Version, ot.Dirty, err = readRow(ctx, tx, quoteMySQL(ref.Schema)+"."+quoteMySQL(ref.Name))
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", ref, err)
 		}
 		st.OtherTables = append(st.OtherTables, ot)
 	}
 	name := MySQLLockName(dbName, u.MigrationsTable)
-	st.Lock = LockState{Detectable: u.Options["x-no-lock"] == "" || u.Options["x-no-lock"] == "false", Keys: []LockKey{{Key: name, Form: "url"}}}
+	noLock, _ := strconv.ParseBool(u.Options["x-no-lock"])
+	st.Lock = LockState{Detectable: true, NoLock: noLock, Keys: []LockKey{{Key: name, Form: "get_lock"}}}
 	var holder sql.NullString
 	if err := tx.QueryRowContext(ctx, `SELECT IS_USED_LOCK(?)`, name).Scan(&holder); err != nil {
 		return nil, fmt.Errorf("read IS_USED_LOCK: %w", err)
@@ -305,7 +341,7 @@ func readSQLite(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, 
 	st.TableExists = n > 0
 	if st.TableExists {
 		var err error
-		st.Rows, st.Version, st.Dirty, err = readRow(ctx, tx, `SELECT version, dirty FROM `+quotePG(u.MigrationsTable)+` LIMIT 2`)
+		st.Rows, st.Version, st.Dirty, err = readRow(ctx, tx, quotePG(u.MigrationsTable))
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", st.Table, err)
 		}
@@ -321,7 +357,7 @@ func readSQLite(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, 
 	}
 	for _, ref := range refs {
 		ot := OtherTable{Table: ref}
-		ot.Rows, ot.Version, ot.Dirty, err = readRow(ctx, tx, `SELECT version, dirty FROM `+quotePG(ref.Name)+` LIMIT 2`)
+		ot.Rows, ot.Version, ot.Dirty, err = readRow(ctx, tx, quotePG(ref.Name))
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", ref, err)
 		}

@@ -347,6 +347,9 @@ func (u *DatabaseURL) validateOptions() error {
 	}
 	if u.TableQuoted {
 		t := u.Options["x-migrations-table"]
+		if t == "" {
+			return &URLError{URL: u.redacted, Option: "x-migrations-table-quoted", Reason: `x-migrations-table-quoted=true needs x-migrations-table, quoted as in "migrate"."schema_migrations" (golang-migrate crashes without it)`}
+		}
 		if t != "" && (len(t) < 2 || t[0] != '"' || t[len(t)-1] != '"') {
 			return &URLError{URL: u.redacted, Option: "x-migrations-table", Reason: fmt.Sprintf(`with x-migrations-table-quoted=true the table must be quoted, as in "migrate"."schema_migrations"; got %s`, t)}
 		}

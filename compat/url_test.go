@@ -65,12 +65,6 @@ func TestParseDatabaseURL(t *testing.T) {
 				redacted: "postgres://u:xxxxx@h/db?x-migrations-table=%22my.table%22&x-migrations-table-quoted=true"},
 		},
 		{
-			name: "postgres quoted flag without a table",
-			raw:  "postgres://u:p@h/db?x-migrations-table-quoted=true",
-			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: "schema_migrations", quoted: true,
-				dsn: "postgres://u:p@h/db", redacted: "postgres://u:xxxxx@h/db?x-migrations-table-quoted=true"},
-		},
-		{
 			name: "postgres unquoted table with a dot is one name",
 			raw:  "postgres://u:p@h/db?x-migrations-table=a.b&x-migrations-table-quoted=false",
 			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: "a.b",
@@ -288,6 +282,7 @@ func TestParseDatabaseURLErrors(t *testing.T) {
 		{"bad number", "postgres://h/db?x-statement-timeout=1s", "x-statement-timeout", "whole number"},
 		{"bad max size", "pgx://h/db?x-multi-statement-max-size=big", "x-multi-statement-max-size", "whole number"},
 		{"bad lock strategy", "pgx4://h/db?x-lock-strategy=mutex", "x-lock-strategy", "advisory or table"},
+		{"quoted flag without a table (golang-migrate panics)", "postgres://u:p@h/db?x-migrations-table-quoted=true", "x-migrations-table-quoted", "needs x-migrations-table"},
 		{"mysql tls=preferred is a custom TLS name to golang-migrate", "mysql://u:p@tcp(h:3306)/db?tls=preferred", "x-tls-ca", "x-tls-ca"},
 		{"upper-case scheme (golang-migrate's driver names are lower case)", "POSTGRES://h/db", "", "unknown scheme"},
 		{"quoted table without quotes", "postgres://h/db?x-migrations-table=migrate.schema_migrations&x-migrations-table-quoted=true", "x-migrations-table", "must be quoted"},

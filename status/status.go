@@ -40,14 +40,17 @@ type Options struct {
 
 // Report is the result of Run. Its JSON form is ferry status --json.
 type Report struct {
-	Source     Source            `json:"source"`
-	Migrations []Migration       `json:"migrations"`
-	Database   string            `json:"database,omitempty"` // redacted URL
-	Legacy     *Legacy           `json:"legacy"`
-	Next       *uint64           `json:"next"`
-	Action     *Action           `json:"action"`
-	Pending    []Pending         `json:"pending"`
-	Findings   []finding.Finding `json:"findings"`
+	Source     Source      `json:"source"`
+	Migrations []Migration `json:"migrations"`
+	Database   string      `json:"database,omitempty"` // redacted URL
+	Legacy     *Legacy     `json:"legacy"`
+	Next       *uint64     `json:"next"`
+	// NextVersion is Next as written in the file name (exact where JSON
+	// numbers lose precision, above 2^53).
+	NextVersion *string           `json:"next_version"`
+	Action      *Action           `json:"action"`
+	Pending     []Pending         `json:"pending"`
+	Findings    []finding.Finding `json:"findings"`
 }
 
 // Source describes the migration folder.
@@ -68,14 +71,22 @@ type Migration struct {
 
 // Legacy is golang-migrate's bookkeeping in the database.
 type Legacy struct {
-	Table       string              `json:"table"`
-	TableExists bool                `json:"table_exists"`
-	Version     *int64              `json:"version"`
-	Dirty       bool                `json:"dirty"`
-	FileExists  *bool               `json:"file_exists"` // null when there is no version
-	Rows        int                 `json:"rows"`
-	Lock        compat.LockState    `json:"lock"`
-	OtherTables []compat.OtherTable `json:"other_tables,omitempty"`
+	Table       string           `json:"table"`
+	TableExists bool             `json:"table_exists"`
+	Version     *int64           `json:"version"`
+	Dirty       bool             `json:"dirty"`
+	FileExists  *bool            `json:"file_exists"` // null when there is no version
+	Rows        int              `json:"rows"`
+	Lock        compat.LockState `json:"lock"`
+	OtherTables []OtherTable     `json:"other_tables,omitempty"`
+}
+
+// OtherTable is another table shaped like schema_migrations.
+type OtherTable struct {
+	Table   string `json:"table"`
+	Rows    int    `json:"rows"`
+	Version *int64 `json:"version"` // null when it holds no version
+	Dirty   bool   `json:"dirty"`
 }
 
 // ActionKind is what `migrate up` would do.
@@ -110,14 +121,16 @@ type Pending struct {
 // that golang-migrate would stumble over are findings, not errors.
 func Run(ctx context.Context, opts Options) (*Report, error) {
 	dir, err := compat.ReadDir(opts.Dir, ".")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("migration folder %s does not exist; check --path: %w", opts.DirPath, fs.ErrNotExist)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", opts.DirPath, err)
+		return nil, fmt.Errorf("migration folder %s: %w", opts.DirPath, err)
 	}
 	r := &Report{
 		Source:     Source{Path: opts.DirPath, Scheme: dir.Scheme},
 		Migrations: make([]Migration, 0, len(dir.Migrations)),
 		Findings:   append([]finding.Finding{}, dir.Findings...),
-		Pending:    []Pending{},
 	}
 	if dir.Scheme == compat.SchemePadded {
 		r.Source.Width = compat.PaddedWidth([]string{dir.Migrations[0].VersionText})
@@ -136,6 +149,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return r, nil
 	}
 	r.Database = opts.Database.Redacted()
+	r.Pending = []Pending{}
 	open := opts.Open
 	if open == nil {
 		open = dbconn.Open
@@ -170,7 +184,15 @@ func readLegacy(ctx context.Context, open func(context.Context, *compat.Database
 }
 
 func legacyOf(st *compat.LegacyState, dir *compat.Directory) *Legacy {
-	l := &Legacy{Table: st.Table.String(), TableExists: st.TableExists, Dirty: st.Dirty, Rows: st.Rows, Lock: st.Lock, OtherTables: st.OtherTables}
+	l := &Legacy{Table: st.Table.String(), TableExists: st.TableExists, Dirty: st.Dirty, Rows: st.Rows, Lock: st.Lock}
+	for _, o := range st.OtherTables {
+		ot := OtherTable{Table: o.Table.String(), Rows: o.Rows, Dirty: o.Dirty}
+		if o.Version != compat.NilVersion {
+			v := o.Version
+			ot.Version = &v
+		}
+		l.OtherTables = append(l.OtherTables, ot)
+	}
 	if st.Version != compat.NilVersion {
 		v := st.Version
 		l.Version = &v
@@ -198,6 +220,9 @@ func (r *Report) decide(st *compat.LegacyState, dir *compat.Directory) {
 		return
 	case st.Rows > 1:
 		r.Action = &Action{ActionBrokenTable, fmt.Sprintf("%s holds %d rows; golang-migrate reads whichever the database returns first", st.Table, st.Rows)}
+		return
+	case st.Dirty && st.Lock.Held:
+		r.Action = &Action{ActionDirty, fmt.Sprintf("a golang-migrate run holds its lock right now (%s), so the dirty row may belong to a migration still running: wait for it to finish, then run ferry status again; do not force anything meanwhile", st.Lock.Holder)}
 		return
 	case st.Dirty:
 		r.Action = &Action{ActionDirty, dirtyMessage(st, dir)}
@@ -229,8 +254,8 @@ func (r *Report) decide(st *compat.LegacyState, dir *compat.Directory) {
 		r.Action = &Action{ActionNoChange, "migrate up has nothing to do (\"no change\")"}
 		return
 	}
-	next := pending[0].Version
-	r.Next = &next
+	next, nextText := pending[0].Version, pending[0].VersionText
+	r.Next, r.NextVersion = &next, &nextText
 	what := pending[0].VersionText
 	if pending[0].Up != nil {
 		what = pending[0].Up.Name
@@ -241,14 +266,14 @@ func (r *Report) decide(st *compat.LegacyState, dir *compat.Directory) {
 func dirtyMessage(st *compat.LegacyState, dir *compat.Directory) string {
 	v := st.Version
 	if v == compat.NilVersion {
-		first := "the first migration"
+		first, firstV := "the first migration", "the first version"
 		if len(dir.Migrations) > 0 {
-			first = fileOf(dir.Migrations[0])
+			first, firstV = downFileOf(dir.Migrations[0]), strconv.FormatUint(dir.Migrations[0].Version, 10)
 		}
-		return fmt.Sprintf("migrate up refuses to run (\"Dirty database version -1\"): the down migration of %s failed part-way, so some of its statements may have run. Check which took effect, finish or undo them by hand, then tell golang-migrate with `migrate force -1` (all of it ran) or `migrate force %d` (none of it did)", first, firstVersion(dir))
+		return fmt.Sprintf("migrate up refuses to run (\"Dirty database version -1. Fix and force version.\"): the down migration of %s failed part-way, so some of its statements may have run. Check which took effect, finish or undo them by hand, then tell golang-migrate with `migrate force -- -1` (all of it ran) or `migrate force %s` (none of it did)", first, firstV)
 	}
 	file := fmt.Sprintf("version %d", v)
-	prev := "-1"
+	prev := "-- -1"
 	which := ""
 	if m, ok := lookup(dir, v); ok {
 		file = fileOf(m)
@@ -298,7 +323,7 @@ func (r *Report) stateFindings(st *compat.LegacyState, dir *compat.Directory) {
 	}
 	if st.Version >= 0 {
 		if _, ok := lookup(dir, st.Version); !ok {
-			r.add(finding.Error, CodeNoFileForRow, versionText(st.Version), fmt.Sprintf("%s records version %d, but the folder has no up or down file for it; golang-migrate fails every command", st.Table, st.Version))
+			r.add(finding.Error, CodeNoFileForRow, versionText(st.Version), fmt.Sprintf("%s records version %d, but the folder has no up or down file for it; golang-migrate's up, down and steps fail (\"no migration found for version %d\")", st.Table, st.Version, st.Version))
 		}
 	}
 	if st.Version < compat.NilVersion {

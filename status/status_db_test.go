@@ -404,3 +404,59 @@ func asErr[T error](err error, target *T) bool {
 	}
 	return false
 }
+
+// TestLockVariants covers the pgx (v4) table lock strategy, x-no-lock, the
+// full row count of a corrupted table and a dirty row while a run holds the
+// lock.
+func TestLockVariants(t *testing.T) {
+	t.Parallel()
+	t.Run("pgx table lock", func(t *testing.T) {
+		db := testdb.NewPostgres(t)
+		dir := testdb.WriteDir(t, okFiles)
+		testdb.Steps(t, dir, db.URL, 1)
+		url := "pgx4" + db.URL[len("postgres"):] + "&x-lock-strategy=table"
+		r := run(t, dir, url)
+		if r.Legacy.Lock.Held {
+			t.Fatal("held before anyone took it")
+		}
+		// What golang-migrate's pgx driver writes while it holds the lock.
+		key, _ := database.GenerateAdvisoryLockId("/" + db.Name)
+		db.Exec(t, "CREATE TABLE schema_lock (lock_id bigint NOT NULL PRIMARY KEY)", "INSERT INTO schema_lock VALUES ("+key+")")
+		r = run(t, dir, url)
+		if !r.Legacy.Lock.Held || codes(r)[status.CodeLockHeld] == "" {
+			t.Fatalf("table lock not reported: %+v", r.Legacy.Lock)
+		}
+	})
+	t.Run("x-no-lock", func(t *testing.T) {
+		db := testdb.NewMySQL(t)
+		dir := testdb.WriteDir(t, okFiles)
+		testdb.Steps(t, dir, db.URL, 1)
+		for value, want := range map[string]bool{"true": true, "1": true, "0": false, "false": false} {
+			r := run(t, dir, db.URLWith("x-no-lock", value))
+			if r.Legacy.Lock.NoLock != want || !r.Legacy.Lock.Detectable {
+				t.Errorf("x-no-lock=%s: %+v", value, r.Legacy.Lock)
+			}
+		}
+	})
+	t.Run("three rows", func(t *testing.T) {
+		db := testdb.NewSQLite(t)
+		dir := testdb.WriteDir(t, okFiles)
+		testdb.Steps(t, dir, db.URL, 1)
+		db.Exec(t, "DROP INDEX version_unique", "INSERT INTO schema_migrations VALUES (2, 0), (3, 0)")
+		if r := run(t, dir, db.URL); r.Legacy.Rows != 3 {
+			t.Errorf("rows = %d, want 3", r.Legacy.Rows)
+		}
+	})
+	t.Run("dirty while a run holds the lock", func(t *testing.T) {
+		db := testdb.NewPostgres(t)
+		dir := testdb.WriteDir(t, okFiles)
+		testdb.Steps(t, dir, db.URL, 1)
+		db.Exec(t, "UPDATE schema_migrations SET version = 2, dirty = true")
+		release := holdURL(t, db)
+		r := run(t, dir, db.URL)
+		release()
+		if r.Action.Kind != status.ActionDirty || !containsStr(r.Action.Message, "wait for it to finish") || containsStr(r.Action.Message, "migrate force") {
+			t.Errorf("action = %+v", r.Action)
+		}
+	})
+}

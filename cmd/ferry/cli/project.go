@@ -16,12 +16,20 @@ type projectFlags struct {
 	path     string
 	source   string
 	database string
+	// databaseSet is true when --database was given, even empty: an empty
+	// --database turns $DATABASE_URL off.
+	databaseSet bool
 }
 
 func (p *projectFlags) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&p.path, "path", "", "migration folder (golang-migrate's -path)")
 	fs.StringVar(&p.source, "source", "", "migration source as file://DIR (golang-migrate's -source)")
 	fs.StringVar(&p.database, "database", "", "database URL in golang-migrate's spelling (default $DATABASE_URL)")
+}
+
+// resolve records which flags were given; call it from the command's RunE.
+func (p *projectFlags) resolve(fs *pflag.FlagSet) {
+	p.databaseSet = fs.Changed("database")
 }
 
 // dir returns the migration folder the flags name.
@@ -61,7 +69,7 @@ func sourcePath(source string) (string, error) {
 // It returns nil when neither is set.
 func (p *projectFlags) databaseURL(e *env) (*compat.DatabaseURL, error) {
 	raw := p.database
-	if raw == "" {
+	if !p.databaseSet {
 		raw = e.getenv("DATABASE_URL")
 	}
 	if raw == "" {

@@ -40,6 +40,7 @@ database it reports on the folder alone. Exit code 1 when a finding is an error.
 }
 
 func runStatus(cmd *cobra.Command, e *env, o *statusOptions) error {
+	o.project.resolve(cmd.Flags())
 	dir, err := o.project.dir()
 	if err != nil {
 		return err
@@ -137,14 +138,18 @@ func renderLegacy(w io.Writer, l *status.Legacy) {
 	}
 	switch {
 	case !l.Lock.Detectable:
-		fmt.Fprintln(w, "Lock        golang-migrate's lock cannot be seen from outside its process here")
+		fmt.Fprintln(w, "Lock        golang-migrate's SQLite lock lives inside its process; no other process can see it")
 	case l.Lock.Held:
 		fmt.Fprintf(w, "Lock        HELD by a golang-migrate run (%s)\n", l.Lock.Holder)
 	default:
 		keys := make([]string, len(l.Lock.Keys))
 		for i, k := range l.Lock.Keys {
-			keys[i] = k.Key
+			keys[i] = k.Key + " (" + k.Form + ")"
 		}
-		fmt.Fprintf(w, "Lock        free (golang-migrate's keys: %s)\n", strings.Join(keys, ", "))
+		state := "free"
+		if l.Lock.NoLock {
+			state = "not used (x-no-lock=true: golang-migrate runs without it)"
+		}
+		fmt.Fprintf(w, "Lock        %s; golang-migrate's keys: %s\n", state, strings.Join(keys, ", "))
 	}
 }
