@@ -202,9 +202,9 @@ const (
 // Change is one difference between a folder and its sum file. Line is the
 // line of the sum file (0 for a file the sum does not list).
 type Change struct {
-	Kind ChangeKind
-	File string
-	Line int
+	Kind ChangeKind `json:"kind"`
+	File string     `json:"file"`
+	Line int        `json:"line,omitempty"`
 }
 
 // Check compares the folder dir of fsys with its recorded sum. It returns

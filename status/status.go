@@ -11,9 +11,11 @@ import (
 	"io/fs"
 	"strconv"
 
+	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
+	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // Finding codes for database state; see docs/findings.md.
@@ -34,17 +36,22 @@ type Options struct {
 	DirPath string
 	// Database is optional; without it the report covers the folder alone.
 	Database *compat.DatabaseURL
+	// Dialect, when set, makes status split every file and report statement
+	// findings (FM4xx). It defaults to nothing; the CLI passes the
+	// database's dialect or --dialect.
+	Dialect sqlsplit.Dialect
 	// Open opens a database handle; nil means dbconn.Open.
 	Open func(context.Context, *compat.DatabaseURL, dbconn.Mode) (*sql.DB, error)
 }
 
 // Report is the result of Run. Its JSON form is ferry status --json.
 type Report struct {
-	Source     Source      `json:"source"`
-	Migrations []Migration `json:"migrations"`
-	Database   string      `json:"database,omitempty"` // redacted URL
-	Legacy     *Legacy     `json:"legacy"`
-	Next       *uint64     `json:"next"`
+	Source     Source              `json:"source"`
+	Migrations []Migration         `json:"migrations"`
+	Database   string              `json:"database,omitempty"` // redacted URL
+	Sum        *baseline.SumReport `json:"sum"`
+	Legacy     *Legacy             `json:"legacy"`
+	Next       *uint64             `json:"next"`
 	// NextVersion is Next as written in the file name (exact where JSON
 	// numbers lose precision, above 2^53).
 	NextVersion *string           `json:"next_version"`
@@ -55,9 +62,10 @@ type Report struct {
 
 // Source describes the migration folder.
 type Source struct {
-	Path   string        `json:"path"`
-	Scheme compat.Scheme `json:"scheme"`
-	Width  int           `json:"width,omitempty"` // digits of a zero-padded scheme
+	Path    string           `json:"path"`
+	Scheme  compat.Scheme    `json:"scheme"`
+	Width   int              `json:"width,omitempty"`   // digits of a zero-padded scheme
+	Dialect sqlsplit.Dialect `json:"dialect,omitempty"` // statements were checked with this dialect
 }
 
 // Migration is one version of the folder.
@@ -135,6 +143,15 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if dir.Scheme == compat.SchemePadded {
 		r.Source.Width = compat.PaddedWidth([]string{dir.Migrations[0].VersionText})
 	}
+	if r.Sum, err = baseline.Validate(opts.Dir, ".", "ferry hash --path "+opts.DirPath); err != nil {
+		return nil, fmt.Errorf("migration folder %s: %w", opts.DirPath, err)
+	}
+	r.Findings = append(r.Findings, r.Sum.Findings...)
+	multi := opts.Database != nil && opts.Database.Options["x-multi-statement"] == "true"
+	if opts.Dialect != "" {
+		r.Source.Dialect = opts.Dialect
+		r.Findings = append(r.Findings, statementFindings(dir, opts.Dialect, multi)...)
+	}
 	for _, m := range dir.Migrations {
 		mm := Migration{Version: m.VersionText, Number: m.Version, Title: m.Title}
 		if m.Up != nil {
@@ -168,6 +185,21 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	r.stateFindings(st, dir)
 	finding.Sort(r.Findings)
 	return r, nil
+}
+
+// statementFindings splits every accepted file and collects FM4xx findings.
+// Files ferry refuses to read (links out of the folder) are already findings.
+func statementFindings(dir *compat.Directory, d sqlsplit.Dialect, multi bool) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range dir.Files {
+		b, err := dir.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		_, fs := sqlsplit.Findings(d, b, sqlsplit.FileOptions{Name: f.Name, Version: f.VersionText, MultiStatement: multi})
+		out = append(out, fs...)
+	}
+	return out
 }
 
 func readLegacy(ctx context.Context, open func(context.Context, *compat.DatabaseURL, dbconn.Mode) (*sql.DB, error), u *compat.DatabaseURL) (*compat.LegacyState, error) {

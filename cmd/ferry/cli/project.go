@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // projectFlags are the flags every command takes to find a project.
@@ -22,9 +23,14 @@ type projectFlags struct {
 }
 
 func (p *projectFlags) bind(fs *pflag.FlagSet) {
+	p.bindFolder(fs)
+	fs.StringVar(&p.database, "database", "", "database URL in golang-migrate's spelling (default $DATABASE_URL)")
+}
+
+// bindFolder binds only the folder flags, for commands without a database.
+func (p *projectFlags) bindFolder(fs *pflag.FlagSet) {
 	fs.StringVar(&p.path, "path", "", "migration folder (golang-migrate's -path)")
 	fs.StringVar(&p.source, "source", "", "migration source as file://DIR (golang-migrate's -source)")
-	fs.StringVar(&p.database, "database", "", "database URL in golang-migrate's spelling (default $DATABASE_URL)")
 }
 
 // resolve records which flags were given; call it from the command's RunE.
@@ -81,4 +87,20 @@ func (p *projectFlags) databaseURL(e *env) (*compat.DatabaseURL, error) {
 	}
 	e.urls = append(e.urls, u)
 	return u, nil
+}
+
+// dialectOf returns the SQL dialect named by --dialect, or else the
+// database's, or "" when neither is given.
+func dialectOf(flag string, u *compat.DatabaseURL) (sqlsplit.Dialect, error) {
+	if flag != "" {
+		d, err := sqlsplit.ParseDialect(flag)
+		if err != nil {
+			return "", &UsageError{err.Error()}
+		}
+		return d, nil
+	}
+	if u != nil {
+		return sqlsplit.ParseDialect(string(u.Dialect))
+	}
+	return "", nil
 }

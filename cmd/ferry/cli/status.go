@@ -16,6 +16,7 @@ import (
 
 type statusOptions struct {
 	project projectFlags
+	dialect string
 	json    bool
 }
 
@@ -35,6 +36,7 @@ database it reports on the folder alone. Exit code 1 when a finding is an error.
 		RunE: func(cmd *cobra.Command, _ []string) error { return runStatus(cmd, e, &o) },
 	}
 	o.project.bind(cmd.Flags())
+	cmd.Flags().StringVar(&o.dialect, "dialect", "", "postgres, mysql or sqlite: check the statements of every file (default: the database's)")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print one JSON object")
 	return cmd
 }
@@ -49,7 +51,11 @@ func runStatus(cmd *cobra.Command, e *env, o *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	r, err := status.Run(cmd.Context(), status.Options{Dir: os.DirFS(dir), DirPath: dir, Database: u})
+	d, err := dialectOf(o.dialect, u)
+	if err != nil {
+		return err
+	}
+	r, err := status.Run(cmd.Context(), status.Options{Dir: os.DirFS(dir), DirPath: dir, Database: u, Dialect: d})
 	if err != nil {
 		return err
 	}
@@ -87,21 +93,15 @@ func renderStatus(w io.Writer, r *status.Report) {
 			}
 		}
 	}
+	if r.Sum != nil {
+		fmt.Fprintf(w, "Sum file    %s (%d files)\n", r.Sum.State, r.Sum.Files)
+	}
 	if len(r.Findings) == 0 {
 		fmt.Fprintln(w, "Findings    none")
 		return
 	}
 	fmt.Fprintf(w, "Findings    %d\n", len(r.Findings))
-	for _, f := range r.Findings {
-		where := f.File
-		if where == "" && f.Version != "" {
-			where = "version " + f.Version
-		}
-		if where != "" {
-			where += ": "
-		}
-		fmt.Fprintf(w, "  %-7s %s %s%s\n", f.Severity, f.Code, where, f.Message)
-	}
+	renderFindings(w, r.Findings)
 }
 
 func describeFolder(r *status.Report) string {
