@@ -6,7 +6,7 @@
 // before a statement are not part of it, the default ";" delimiter is kept and
 // a custom delimiter (MySQL DELIMITER, "-- atlas:delimiter") is stripped.
 // Where Atlas's scanner is wrong, sqlsplit is right and says so in
-// docs/statements.md: PostgreSQL E” strings and nested block comments, a
+// docs/statements.md: PostgreSQL escape strings (E'\n') and nested block comments, a
 // trailing "--" comment without a newline, a bare ";" (no statement), an
 // unclosed block comment (an error, not statement text).
 package sqlsplit
