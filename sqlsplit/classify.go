@@ -37,9 +37,10 @@ func (k Kind) String() string {
 	return strings.Join(parts, ",")
 }
 
-// classify returns the kind of a statement text.
+// classify returns the kind of a statement text. It does not allocate.
 func classify(d Dialect, text string) Kind {
-	w := leadingWords(text, 6)
+	var buf [6]string
+	w := leadingWords(text, buf[:0])
 	if len(w) == 0 {
 		return 0
 	}
@@ -49,94 +50,94 @@ func classify(d Dialect, text string) Kind {
 		}
 		return ""
 	}
+	is := func(i int, word string) bool { return strings.EqualFold(at(i), word) }
 	has := func(word string, from, to int) bool {
 		for i := from; i < to && i < len(w); i++ {
-			if w[i] == word {
+			if strings.EqualFold(w[i], word) {
 				return true
 			}
 		}
 		return false
 	}
 	var k Kind
-	switch w[0] {
-	case "BEGIN":
-		if !(d == MySQL && at(1) == "NOT" && at(2) == "ATOMIC") {
+	switch {
+	case is(0, "BEGIN"):
+		if !(d == MySQL && is(1, "NOT") && is(2, "ATOMIC")) {
 			k |= KindTxControl
 		}
-	case "START":
-		if at(1) == "TRANSACTION" {
+	case is(0, "START"):
+		if is(1, "TRANSACTION") {
 			k |= KindTxControl
 		}
-	case "COMMIT", "ROLLBACK":
+	case is(0, "COMMIT"), is(0, "ROLLBACK"):
 		k |= KindTxControl
-		if d == Postgres && at(1) == "PREPARED" {
+		if d == Postgres && is(1, "PREPARED") {
 			k |= KindNoTx
 		}
-	case "END":
+	case is(0, "END"):
 		if d != MySQL {
 			k |= KindTxControl
 		}
-	case "ABORT":
+	case is(0, "ABORT"):
 		if d == Postgres {
 			k |= KindTxControl
 		}
-	case "SAVEPOINT", "RELEASE":
+	case is(0, "SAVEPOINT"), is(0, "RELEASE"):
 		k |= KindTxControl
-	case "XA":
+	case is(0, "XA"):
 		if d == MySQL {
 			k |= KindTxControl
 		}
-	case "PREPARE":
-		if d == Postgres && at(1) == "TRANSACTION" {
+	case is(0, "PREPARE"):
+		if d == Postgres && is(1, "TRANSACTION") {
 			k |= KindTxControl
 		}
 	}
 	if d != Postgres {
 		return k
 	}
-	switch w[0] {
-	case "VACUUM":
+	switch {
+	case is(0, "VACUUM"):
 		k |= KindNoTx
-	case "CREATE", "DROP":
+	case is(0, "CREATE"), is(0, "DROP"):
 		switch {
-		case at(1) == "DATABASE", at(1) == "TABLESPACE", at(1) == "SUBSCRIPTION":
+		case is(1, "DATABASE"), is(1, "TABLESPACE"), is(1, "SUBSCRIPTION"):
 			k |= KindNoTx
 		case has("INDEX", 1, 3) && has("CONCURRENTLY", 2, 4):
 			k |= KindNoTx
 		}
-	case "REINDEX":
+	case is(0, "REINDEX"):
 		if has("CONCURRENTLY", 1, 6) || has("DATABASE", 1, 3) || has("SYSTEM", 1, 3) {
 			k |= KindNoTx
 		}
-	case "ALTER":
+	case is(0, "ALTER"):
 		switch {
-		case at(1) == "SYSTEM":
+		case is(1, "SYSTEM"):
 			k |= KindNoTx
-		case at(1) == "DATABASE" && has("TABLESPACE", 3, 6) && has("SET", 3, 5):
+		case is(1, "DATABASE") && has("TABLESPACE", 3, 6) && has("SET", 3, 5):
 			k |= KindNoTx
-		case at(1) == "TYPE" && at(3) == "ADD" && at(4) == "VALUE":
+		case is(1, "TYPE") && is(3, "ADD") && is(4, "VALUE"):
 			k |= KindNoTxBeforePG12
 		}
-	case "DISCARD":
-		if at(1) == "ALL" {
+	case is(0, "DISCARD"):
+		if is(1, "ALL") {
 			k |= KindNoTx
 		}
-	case "CLUSTER":
-		if len(w) == 1 || len(w) == 2 && w[1] == "VERBOSE" {
+	case is(0, "CLUSTER"):
+		if len(w) == 1 || len(w) == 2 && strings.EqualFold(w[1], "VERBOSE") {
 			k |= KindNoTx
 		}
 	}
 	return k
 }
 
-// leadingWords returns up to n upper-cased words at the start of text,
+// leadingWords appends to out up to cap(out) words at the start of text,
 // skipping white space, comments, parentheses and commas. A quoted name
-// counts as a word (its text, not upper-cased); other punctuation ends the
-// scan.
-func leadingWords(text string, n int) []string {
-	var out []string
+// counts as a word (without its quotes); other punctuation ends the scan.
+// The words are substrings of text.
+func leadingWords(text string, out []string) []string {
 	i := 0
-	for i < len(text) && len(out) < n {
+	for i < len(text) && len(out) < cap(out) {
 		c := text[i]
 		switch {
 		case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '(' || c == ')' || c == ',':
@@ -165,7 +166,7 @@ func leadingWords(text string, n int) []string {
 			for j < len(text) && isIdent(text[j]) {
 				j++
 			}
-			out = append(out, strings.ToUpper(text[i:j]))
+			out = append(out, text[i:j])
 			i = j
 		default:
 			return out

@@ -75,10 +75,12 @@ const DefaultDelimiter = ";"
 // split with confidence (unclosed quote, comment, dollar quote or
 // parenthesis, an unexpected ")", an empty delimiter).
 func Split(d Dialect, src []byte) ([]Statement, error) {
-	s := &scanner{src: src, d: d, delim: DefaultDelimiter, line: 1}
+	s := &scanner{src: src, str: string(src), d: d, delim: DefaultDelimiter, line: 1}
 	if err := s.directive(); err != nil {
 		return nil, err
 	}
+	// Most statements end with a delimiter: size the result once.
+	s.stmts = make([]Statement, 0, bytes.Count(src, []byte(s.delim))+1)
 	for {
 		if err := s.gap(); err != nil {
 			return nil, err
@@ -110,11 +112,15 @@ func cumulative(h hash.Hash, text string) string {
 }
 
 type scanner struct {
-	src   []byte
-	d     Dialect
-	delim string
-	pos   int
-	stmts []Statement
+	src      []byte
+	str      string // src as a string: statement texts are substrings of it
+	d        Dialect
+	delim    string
+	pos      int
+	stmts    []Statement
+	cls      *[256]byte // byte classes for delim
+	base     *[256]byte // byte classes without a delimiter
+	clsDelim string
 	// incremental line counting
 	line, linePos, lineStart int
 }
@@ -122,11 +128,13 @@ type scanner struct {
 // directive applies a first-line "-- atlas:delimiter X" directive.
 func (s *scanner) directive() error {
 	first, _, found := bytes.Cut(s.src, []byte("\n"))
-	rest, ok := bytes.CutPrefix(first, []byte("-- atlas:delimiter"))
+	// A CRLF file: Atlas reads the directive up to the "\r".
+	line := bytes.TrimSuffix(first, []byte("\r"))
+	rest, ok := bytes.CutPrefix(line, []byte("-- atlas:delimiter"))
 	if !ok || len(rest) > 0 && rest[0] != ' ' {
 		return nil
 	}
-	for _, b := range first {
+	for _, b := range line {
 		if b < ' ' || b > '~' {
 			return nil // Atlas only reads printable ASCII directives
 		}
@@ -195,9 +203,11 @@ func (s *scanner) lineComment(i int) bool {
 	return false
 }
 
-// executableComment reports a MySQL /*! ... */ comment, which MySQL runs.
+// executableComment reports a MySQL /*! ... */ comment, which MySQL and
+// MariaDB run, or a MariaDB /*M! ... */ comment, which MariaDB runs.
 func (s *scanner) executableComment(i int) bool {
-	return s.d == MySQL && i+2 < len(s.src) && s.src[i+2] == '!'
+	src := s.src
+	return s.d == MySQL && i+2 < len(src) && (src[i+2] == '!' || src[i+2] == 'M' && i+3 < len(src) && src[i+3] == '!')
 }
 
 func lineEnd(src []byte, i int) int {
@@ -267,6 +277,42 @@ func isIdent(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$' || c >= utf8.RuneSelf
 }
 
+// Byte classes of the statement scanner; everything else is plain.
+const (
+	clsPlain byte = iota
+	clsSingle
+	clsDouble
+	clsBacktick
+	clsBracket
+	clsDash
+	clsHash
+	clsSlash
+	clsDollar
+	clsOpen
+	clsClose
+	clsWord  // a letter that may start a keyword: BEGIN, CASE, END, E'...'
+	clsDelim // the first byte of the delimiter
+)
+
+// classes returns the byte class table for a dialect and delimiter.
+func classes(d Dialect, delim string) *[256]byte {
+	var t [256]byte
+	t['\''], t['"'], t['-'], t['/'], t['('], t[')'] = clsSingle, clsDouble, clsDash, clsSlash, clsOpen, clsClose
+	for _, c := range "BCEbce" {
+		t[c] = clsWord
+	}
+	switch d {
+	case Postgres:
+		t['$'] = clsDollar
+	case MySQL:
+		t['`'], t['#'] = clsBacktick, clsHash
+	case SQLite:
+		t['`'], t['['] = clsBacktick, clsBracket
+	}
+	t[delim[0]] = clsDelim
+	return &t
+}
+
 // statement scans one statement starting at s.pos. noBlock is the offset of
 // a BEGIN that must not open a compound block (after a failed attempt), or -1.
 func (s *scanner) statement(noBlock int) error {
@@ -276,83 +322,107 @@ func (s *scanner) statement(noBlock int) error {
 		depth, openParen int
 		blocks           []byte // open BEGIN ('B') and CASE ('C') of compound blocks
 		blockAt          = -1   // offset of the outermost BEGIN
-		words            int    // words seen at the top of the statement
-		wordStart        = -1   // start of the last word
+		wordStart        = -1   // start of the last keyword candidate
 		wordEnd          = -1
-		prevWord         string
 	)
+	if s.cls == nil || s.clsDelim != s.delim {
+		s.cls, s.clsDelim = classes(s.d, s.delim), s.delim
+		s.base = classes(s.d, "\x00")
+	}
+	cls, base := s.cls, s.base
 	useBlocks := s.delim == DefaultDelimiter
 	delim := []byte(s.delim)
-	// A delimiter such as $$ or // may end a word: look for it inside words.
-	delimInWords := isIdent(delim[0])
 	i := start
 	for i < len(src) {
 		c := src[i]
-		switch {
-		case c == '\'':
+		k := cls[c]
+		if k == clsPlain {
+			i++
+			continue
+		}
+		if k == clsDelim {
+			if depth == 0 && !hasBegin(blocks) && bytes.HasPrefix(src[i:], delim) {
+				s.emit(start, i+len(delim), s.delim)
+				return nil
+			}
+			if k = base[c]; k == clsPlain {
+				i++
+				continue
+			}
+		}
+		switch k {
+		case clsSingle:
 			escapes := s.d == MySQL || s.d == Postgres && wordEnd == i && wordEnd-wordStart == 1 && (src[wordStart] == 'E' || src[wordStart] == 'e')
 			end, err := s.skipQuote(i, '\'', escapes)
 			if err != nil {
 				return err
 			}
 			i = end
-		case c == '"':
+		case clsDouble:
 			end, err := s.skipQuote(i, '"', s.d == MySQL)
 			if err != nil {
 				return err
 			}
 			i = end
-		case c == '`' && s.d != Postgres:
+		case clsBacktick:
 			end, err := s.skipQuote(i, '`', false)
 			if err != nil {
 				return err
 			}
 			i = end
-		case c == '[' && s.d == SQLite:
+		case clsBracket:
 			j := bytes.IndexByte(src[i+1:], ']')
 			if j < 0 {
 				return s.errorAt(i, "unclosed identifier [")
 			}
 			i += j + 2
-		case c == delim[0] && depth == 0 && !hasBegin(blocks) && bytes.HasPrefix(src[i:], delim):
-			s.emit(start, i+len(s.delim), s.delim)
-			return nil
-		case s.lineComment(i):
-			i = lineEnd(src, i)
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			end, err := s.blockComment(i)
-			if err != nil {
-				return err
+		case clsDash, clsHash:
+			if s.lineComment(i) {
+				i = lineEnd(src, i)
+			} else {
+				i++
 			}
-			i = end
-		case c == '$' && s.d == Postgres:
+		case clsSlash:
+			if i+1 < len(src) && src[i+1] == '*' {
+				end, err := s.blockComment(i)
+				if err != nil {
+					return err
+				}
+				i = end
+			} else {
+				i++
+			}
+		case clsDollar:
 			end, err := s.skipDollar(i)
 			if err != nil {
 				return err
 			}
 			i = end
-		case c == '(':
+		case clsOpen:
 			if depth == 0 {
 				openParen = i
 			}
 			depth++
 			i++
-		case c == ')':
+		case clsClose:
 			if depth == 0 {
 				return s.errorAt(i, "unexpected )")
 			}
 			depth--
 			i++
-		case isIdent(c):
+		case clsWord:
+			if i > 0 && isIdent(src[i-1]) {
+				i++ // inside a word
+				continue
+			}
 			j := i + 1
-			for j < len(src) && isIdent(src[j]) && !(delimInWords && src[j] == delim[0] && bytes.HasPrefix(src[j:], delim)) {
+			for j < len(src) && isIdent(src[j]) && !(cls[src[j]] == clsDelim && bytes.HasPrefix(src[j:], delim)) {
 				j++
 			}
-			afterDot := i > 0 && src[i-1] == '.'
 			w := src[i:j]
-			if useBlocks && !afterDot && len(w) >= 3 && len(w) <= 6 {
+			if useBlocks && (i == 0 || src[i-1] != '.') && len(w) >= 3 && len(w) <= 5 {
 				switch {
-				case equalFold(w, "BEGIN") && i != noBlock && s.opensBlock(j, depth, words, blocks):
+				case equalFold(w, "BEGIN") && i != noBlock && s.opensBlock(start, j, depth, s.wordsBefore(start, i), blocks):
 					if len(blocks) == 0 {
 						blockAt = i
 					}
@@ -363,17 +433,12 @@ func (s *scanner) statement(noBlock int) error {
 					blocks = blocks[:len(blocks)-1]
 				}
 			}
-			if depth == 0 {
-				words++
-			}
-			prevWord = string(w)
 			wordStart, wordEnd = i, j
 			i = j
 		default:
 			i++
 		}
 	}
-	_ = prevWord
 	switch {
 	case hasBegin(blocks):
 		// No END for this BEGIN: it was a plain word. Scan again without it.
@@ -385,17 +450,30 @@ func (s *scanner) statement(noBlock int) error {
 	return nil
 }
 
+// wordsBefore returns 1 when the statement that starts at start has a word
+// before offset i (a BEGIN at i is not its first word), else 0.
+func (s *scanner) wordsBefore(start, i int) int {
+	for j := start; j < i; j++ {
+		if isIdent(s.src[j]) {
+			return 1
+		}
+	}
+	return 0
+}
+
 func hasBegin(blocks []byte) bool { return bytes.IndexByte(blocks, 'B') >= 0 }
 
-// opensBlock decides whether the BEGIN word ending at j opens a compound
-// block: PostgreSQL BEGIN ATOMIC; MySQL and SQLite BEGIN ... END bodies at
-// the top level of a statement that does not start with BEGIN (that is a
-// transaction), except MariaDB's BEGIN NOT ATOMIC.
-func (s *scanner) opensBlock(j, depth, words int, blocks []byte) bool {
-	next := s.nextWords(j, 2)
+// opensBlock decides whether the BEGIN word ending at j, in the statement
+// that starts at start, opens a compound block: PostgreSQL BEGIN ATOMIC in
+// CREATE FUNCTION or PROCEDURE; MySQL and SQLite BEGIN ... END bodies at the
+// top level of a statement that creates a stored program (elsewhere BEGIN is
+// a transaction or a column named begin), and MariaDB's BEGIN NOT ATOMIC.
+func (s *scanner) opensBlock(start, j, depth, words int, blocks []byte) bool {
+	var buf [2]string
+	next := s.nextWords(j, buf[:0])
 	switch s.d {
 	case Postgres:
-		return depth == 0 && len(next) > 0 && next[0] == "ATOMIC"
+		return depth == 0 && len(next) > 0 && strings.EqualFold(next[0], "ATOMIC") && s.routineHeader(start)
 	default:
 		if len(blocks) > 0 {
 			return true // nested BEGIN inside a body
@@ -404,32 +482,165 @@ func (s *scanner) opensBlock(j, depth, words int, blocks []byte) bool {
 			return false
 		}
 		if words == 0 {
-			return s.d == MySQL && len(next) == 2 && next[0] == "NOT" && next[1] == "ATOMIC"
+			return s.d == MySQL && len(next) == 2 && strings.EqualFold(next[0], "NOT") && strings.EqualFold(next[1], "ATOMIC")
 		}
-		return true
+		return s.routineHeader(start)
 	}
+}
+
+// routineHeader reports whether the statement at start creates a stored
+// program whose body may be a BEGIN ... END block. PostgreSQL: CREATE [OR
+// REPLACE] {FUNCTION | PROCEDURE}. SQLite: CREATE [TEMP | TEMPORARY]
+// TRIGGER. MySQL and MariaDB: CREATE [OR REPLACE] [DEFINER = user]
+// [AGGREGATE] {PROCEDURE | FUNCTION | TRIGGER | EVENT}, ALTER [DEFINER =
+// user] EVENT.
+func (s *scanner) routineHeader(start int) bool {
+	t := &headerTokens{s: s, i: start}
+	verb := t.next()
+	if verb != "CREATE" && !(s.d == MySQL && verb == "ALTER") {
+		return false
+	}
+	w := t.next()
+	if s.d == SQLite {
+		if w == "TEMP" || w == "TEMPORARY" {
+			w = t.next()
+		}
+		return w == "TRIGGER"
+	}
+	if w == "OR" && verb == "CREATE" {
+		if t.next() != "REPLACE" {
+			return false
+		}
+		w = t.next()
+	}
+	if s.d == Postgres {
+		return w == "FUNCTION" || w == "PROCEDURE"
+	}
+	if w == "DEFINER" {
+		if t.next() != "=" {
+			return false
+		}
+		t.next() // user or role name, CURRENT_USER, CURRENT_ROLE
+		w = t.next()
+		if w == "(" { // CURRENT_USER()
+			if t.next() != ")" {
+				return false
+			}
+			w = t.next()
+		}
+		if w == "@" {
+			t.host()
+			w = t.next()
+		}
+	}
+	if w == "AGGREGATE" && verb == "CREATE" {
+		w = t.next()
+	}
+	switch w {
+	case "EVENT":
+		return true
+	case "PROCEDURE", "FUNCTION", "TRIGGER":
+		return verb == "CREATE"
+	}
+	return false
+}
+
+// headerTokens reads the first tokens of a statement for routineHeader.
+type headerTokens struct {
+	s *scanner
+	i int
+}
+
+// next returns the next token, skipping white space and comments: an
+// upper-cased word, a quoted name or string with its quotes, or one other
+// byte; "" at the end or at an unclosed quote or comment.
+func (t *headerTokens) next() string {
+	src := t.s.src
+	if !t.skip() {
+		return ""
+	}
+	c := src[t.i]
+	switch {
+	case c == '\'' || c == '"' || c == '`':
+		end, err := t.s.skipQuote(t.i, c, t.s.d == MySQL && c != '`')
+		if err != nil {
+			return ""
+		}
+		tok := string(src[t.i:end])
+		t.i = end
+		return tok
+	case isIdent(c):
+		j := t.i + 1
+		for j < len(src) && isIdent(src[j]) {
+			j++
+		}
+		tok := strings.ToUpper(string(src[t.i:j]))
+		t.i = j
+		return tok
+	}
+	t.i++
+	return string(c)
+}
+
+// host skips the host part of a MySQL account name after "@": a quoted
+// name, or a run of name characters, dots and dashes (127.0.0.1).
+func (t *headerTokens) host() {
+	src := t.s.src
+	if !t.skip() {
+		return
+	}
+	if c := src[t.i]; c == '\'' || c == '"' || c == '`' {
+		t.next()
+		return
+	}
+	for t.i < len(src) && (isIdent(src[t.i]) || src[t.i] == '.' || src[t.i] == '-' || src[t.i] == '%') {
+		t.i++
+	}
+}
+
+// skip skips white space and comments; it reports whether a token follows.
+func (t *headerTokens) skip() bool {
+	src := t.s.src
+	for t.i < len(src) {
+		switch c := src[t.i]; {
+		case isSpaceByte(c):
+			t.i++
+		case t.s.lineComment(t.i):
+			t.i = lineEnd(src, t.i)
+		case c == '/' && t.i+1 < len(src) && src[t.i+1] == '*':
+			end, err := t.s.blockComment(t.i)
+			if err != nil {
+				return false
+			}
+			t.i = end
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // endsOtherConstruct reports an END that closes IF, LOOP, WHILE, REPEAT or
 // FOR rather than BEGIN or CASE.
 func (s *scanner) endsOtherConstruct(j int) bool {
-	next := s.nextWords(j, 1)
+	var buf [1]string
+	next := s.nextWords(j, buf[:0])
 	if len(next) == 0 {
 		return false
 	}
-	switch next[0] {
-	case "IF", "LOOP", "WHILE", "REPEAT", "FOR":
-		return true
+	for _, w := range [...]string{"IF", "LOOP", "WHILE", "REPEAT", "FOR"} {
+		if strings.EqualFold(next[0], w) {
+			return true
+		}
 	}
 	return false
 }
 
-// nextWords returns up to n upper-cased words after offset j, separated only
-// by white space.
-func (s *scanner) nextWords(j, n int) []string {
-	var out []string
+// nextWords appends to out up to cap(out) words after offset j, separated
+// only by white space; the words are substrings of the file, as written.
+func (s *scanner) nextWords(j int, out []string) []string {
 	src := s.src
-	for len(out) < n {
+	for len(out) < cap(out) {
 		for j < len(src) && isSpaceByte(src[j]) {
 			j++
 		}
@@ -440,7 +651,7 @@ func (s *scanner) nextWords(j, n int) []string {
 		if k == j {
 			break
 		}
-		out = append(out, strings.ToUpper(string(src[j:k])))
+		out = append(out, s.str[j:k])
 		j = k
 	}
 	return out
@@ -526,24 +737,20 @@ func (s *scanner) skipDollar(i int) (int, error) {
 // emit records the statement spanning src[start:end].
 func (s *scanner) emit(start, end int, delim string) {
 	s.pos = end
-	raw := s.src[start:end]
 	if delim == "" {
-		raw = bytes.TrimRightFunc(raw, unicode.IsSpace)
-		end = start + len(raw)
+		end = start + len(bytes.TrimRightFunc(s.src[start:end], unicode.IsSpace))
 	}
-	text := raw
+	text := s.str[start:end]
 	if delim != DefaultDelimiter && delim != "" {
-		text = bytes.TrimSuffix(text, []byte(delim))
+		text = strings.TrimSuffix(text, delim)
 	}
-	t := strings.TrimSpace(string(text))
+	t := strings.TrimSpace(text)
 	if t == "" {
 		return
 	}
 	line, col := s.lineCol(start)
 	endLine, _ := s.lineCol(max(start, end-1))
-	st := Statement{Index: len(s.stmts) + 1, Text: t, Start: start, End: end, Line: line, Col: col, EndLine: endLine, Delimiter: delim}
-	st.Kind = classify(s.d, t)
-	s.stmts = append(s.stmts, st)
+	s.stmts = append(s.stmts, Statement{Index: len(s.stmts) + 1, Text: t, Start: start, End: end, Line: line, Col: col, EndLine: endLine, Delimiter: delim, Kind: classify(s.d, t)})
 }
 
 // lineCol returns the line and column of offset p, counting incrementally
