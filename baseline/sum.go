@@ -78,6 +78,10 @@ func ComputeSum(fsys fs.FS, dir string) (*Sum, error) {
 var reDirective = regexp.MustCompile(`^([ -~]*)atlas:(\w+)(?: +([ -~]*))*`)
 
 func ignored(b []byte) bool {
+	first, _, _ := bytes.Cut(b, []byte("\n"))
+	if !bytes.Contains(first, []byte("atlas:")) {
+		return false // the common case, without the regular expression
+	}
 	m := reDirective.FindSubmatch(b)
 	return len(m) == 4 && string(m[2]) == "sum" && string(m[3]) == "ignore"
 }
