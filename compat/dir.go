@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -142,15 +143,7 @@ func ReadDir(fsys fs.FS, dir string) (*Directory, error) {
 	for _, m := range byVersion {
 		d.Migrations = append(d.Migrations, *m)
 	}
-	slices.SortFunc(d.Migrations, func(a, b Migration) int {
-		switch {
-		case a.Version < b.Version:
-			return -1
-		case a.Version > b.Version:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(d.Migrations, func(a, b Migration) int { return cmp.Compare(a.Version, b.Version) })
 	d.checkMigrations()
 	d.Scheme = DetectScheme(d.versionTexts())
 	if d.Scheme == SchemeMixed {
@@ -170,17 +163,11 @@ func (d *Directory) Err() error {
 	return &d.Duplicates[0]
 }
 
+func byVersion(m Migration, v uint64) int { return cmp.Compare(m.Version, v) }
+
 // Lookup returns the migration with version v.
 func (d *Directory) Lookup(v uint64) (Migration, bool) {
-	i, ok := slices.BinarySearchFunc(d.Migrations, v, func(m Migration, v uint64) int {
-		switch {
-		case m.Version < v:
-			return -1
-		case m.Version > v:
-			return 1
-		}
-		return 0
-	})
+	i, ok := slices.BinarySearchFunc(d.Migrations, v, byVersion)
 	if !ok {
 		return Migration{}, false
 	}
@@ -194,6 +181,15 @@ func (d *Directory) After(v uint64) []Migration {
 		i++
 	}
 	return d.Migrations[i:]
+}
+
+// Before returns the migration just below version v, if any.
+func (d *Directory) Before(v uint64) (Migration, bool) {
+	i, _ := slices.BinarySearchFunc(d.Migrations, v, byVersion)
+	if i == 0 {
+		return Migration{}, false
+	}
+	return d.Migrations[i-1], true
 }
 
 // ReadFile returns the bytes of an accepted migration file. It refuses a file

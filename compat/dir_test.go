@@ -535,3 +535,24 @@ func TestReadDirLinks(t *testing.T) {
 		}
 	}
 }
+
+func TestBefore(t *testing.T) {
+	d, err := ReadDir(fstest.MapFS{
+		"1_a.up.sql":  {Data: []byte("x")},
+		"5_b.up.sql":  {Data: []byte("x")},
+		"10_c.up.sql": {Data: []byte("x")},
+	}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		v    uint64
+		want uint64
+		ok   bool
+	}{{1, 0, false}, {0, 0, false}, {5, 1, true}, {7, 5, true}, {10, 5, true}, {11, 10, true}} {
+		m, ok := d.Before(c.v)
+		if ok != c.ok || ok && m.Version != c.want {
+			t.Errorf("Before(%d) = %d, %v; want %d, %v", c.v, m.Version, ok, c.want, c.ok)
+		}
+	}
+}

@@ -309,8 +309,8 @@ func dirtyMessage(st *compat.LegacyState, dir *compat.Directory) string {
 	which := ""
 	if m, ok := lookup(dir, v); ok {
 		file = fileOf(m)
-		if i := indexOf(dir, m.Version); i > 0 {
-			prev = strconv.FormatUint(dir.Migrations[i-1].Version, 10)
+		if b, ok := dir.Before(m.Version); ok {
+			prev = strconv.FormatUint(b.Version, 10)
 		}
 		if after := dir.After(m.Version); len(after) > 0 {
 			which = fmt.Sprintf(", or the down migration of %s did (the row cannot tell which)", downFileOf(after[0]))
@@ -338,15 +338,6 @@ func firstVersion(dir *compat.Directory) uint64 {
 		return 0
 	}
 	return dir.Migrations[0].Version
-}
-
-func indexOf(dir *compat.Directory, v uint64) int {
-	for i, m := range dir.Migrations {
-		if m.Version == v {
-			return i
-		}
-	}
-	return -1
 }
 
 func (r *Report) stateFindings(st *compat.LegacyState, dir *compat.Directory) {
