@@ -1,0 +1,316 @@
+package revision
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ferrymigrate/ferry/compat"
+)
+
+// Querier is what the store needs of a *sql.DB, *sql.Conn or *sql.Tx.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Store is the revisions table of one database.
+type Store struct {
+	Dialect compat.Dialect
+	// Schema holds the table: a PostgreSQL schema or MySQL database; empty
+	// for SQLite (main).
+	Schema string
+	// MariaDB selects MariaDB's definition of executed_at (MySQL only).
+	MariaDB bool
+}
+
+// Locate returns the store for u: in override (--revisions-schema) when set;
+// else in the schema the URL is bound to (PostgreSQL: the first schema of
+// search_path; MySQL: the URL's database, or the session's); else, on
+// PostgreSQL, in a schema named atlas_schema_revisions. It asks the server
+// only what it must (MySQL's current database and flavour).
+func Locate(ctx context.Context, q Querier, u *compat.DatabaseURL, override string) (*Store, error) {
+	s := &Store{Dialect: u.Dialect}
+	switch u.Dialect {
+	case compat.Postgres:
+		s.Schema = override
+		if s.Schema == "" {
+			s.Schema = firstSchema(u.SearchPath)
+		}
+		if s.Schema == "" {
+			s.Schema = DefaultSchema
+		}
+	case compat.MySQL:
+		s.Schema = override
+		if s.Schema == "" {
+			s.Schema = u.Database
+		}
+		var version string
+		var current sql.NullString
+		if err := q.QueryRowContext(ctx, `SELECT VERSION(), DATABASE()`).Scan(&version, &current); err != nil {
+			return nil, fmt.Errorf("read server version: %w", err)
+		}
+		s.MariaDB = strings.Contains(strings.ToLower(version), "mariadb")
+		if s.Schema == "" {
+			s.Schema = current.String
+		}
+		if s.Schema == "" {
+			return nil, compat.ErrNoDatabaseName
+		}
+	case compat.SQLite:
+		if override != "" && override != "main" {
+			return nil, fmt.Errorf("--revisions-schema %s: SQLite keeps the revisions table in main", override)
+		}
+	default:
+		return nil, fmt.Errorf("unknown dialect %q", u.Dialect)
+	}
+	return s, nil
+}
+
+// firstSchema returns the first real schema of a search_path value.
+func firstSchema(searchPath string) string {
+	for _, p := range strings.Split(searchPath, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" || p == "$user" || p == `"$user"` {
+			continue
+		}
+		if len(p) >= 2 && p[0] == '"' && p[len(p)-1] == '"' {
+			return strings.ReplaceAll(p[1:len(p)-1], `""`, `"`)
+		}
+		return strings.ToLower(p)
+	}
+	return ""
+}
+
+// Table returns the qualified, quoted table name.
+func (s *Store) Table() string {
+	switch s.Dialect {
+	case compat.Postgres:
+		return quotePG(s.Schema) + "." + quotePG(TableName)
+	case compat.MySQL:
+		return quoteMySQL(s.Schema) + "." + quoteMySQL(TableName)
+	}
+	return quoteMySQL(TableName)
+}
+
+// String names the table for people.
+func (s *Store) String() string {
+	if s.Schema == "" {
+		return TableName
+	}
+	return s.Schema + "." + TableName
+}
+
+func quotePG(s string) string    { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func quoteMySQL(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
+
+// Exists reports whether the table exists.
+func (s *Store) Exists(ctx context.Context, q Querier) (bool, error) {
+	var n int
+	var err error
+	switch s.Dialect {
+	case compat.Postgres:
+		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`, s.Schema, TableName).Scan(&n)
+	case compat.MySQL:
+		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?`, s.Schema, TableName).Scan(&n)
+	default:
+		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, TableName).Scan(&n)
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up %s: %w", s, err)
+	}
+	return n > 0, nil
+}
+
+// CreateStatements returns the statements that create the table exactly as
+// Atlas defines it (and, on PostgreSQL, its schema).
+func (s *Store) CreateStatements() []string {
+	switch s.Dialect {
+	case compat.Postgres:
+		return []string{
+			`CREATE SCHEMA IF NOT EXISTS ` + quotePG(s.Schema),
+			`CREATE TABLE ` + s.Table() + ` (
+  "version" character varying NOT NULL,
+  "description" character varying NOT NULL,
+  "type" bigint NOT NULL DEFAULT 2,
+  "applied" bigint NOT NULL DEFAULT 0,
+  "total" bigint NOT NULL DEFAULT 0,
+  "executed_at" timestamptz NOT NULL,
+  "execution_time" bigint NOT NULL,
+  "error" text NULL,
+  "error_stmt" text NULL,
+  "hash" character varying NOT NULL,
+  "partial_hashes" jsonb NULL,
+  "operator_version" character varying NOT NULL,
+  CONSTRAINT "atlas_schema_revisions_pkey" PRIMARY KEY ("version")
+)`,
+		}
+	case compat.MySQL:
+		executedAt := "timestamp NOT NULL"
+		if s.MariaDB {
+			executedAt = "timestamp NULL DEFAULT NULL"
+		}
+		return []string{`CREATE TABLE ` + s.Table() + ` (
+  ` + "`version`" + ` varchar(255) NOT NULL,
+  ` + "`description`" + ` varchar(255) NOT NULL,
+  ` + "`type`" + ` bigint unsigned NOT NULL DEFAULT 2,
+  ` + "`applied`" + ` bigint NOT NULL DEFAULT 0,
+  ` + "`total`" + ` bigint NOT NULL DEFAULT 0,
+  ` + "`executed_at`" + ` ` + executedAt + `,
+  ` + "`execution_time`" + ` bigint NOT NULL,
+  ` + "`error`" + ` longtext NULL,
+  ` + "`error_stmt`" + ` longtext NULL,
+  ` + "`hash`" + ` varchar(255) NOT NULL,
+  ` + "`partial_hashes`" + ` json NULL,
+  ` + "`operator_version`" + ` varchar(255) NOT NULL,
+  PRIMARY KEY (` + "`version`" + `)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`}
+	}
+	return []string{"CREATE TABLE `atlas_schema_revisions` (`version` text NOT NULL, `description` text NOT NULL, `type` integer NOT NULL DEFAULT (2), `applied` integer NOT NULL DEFAULT (0), `total` integer NOT NULL DEFAULT (0), `executed_at` datetime NOT NULL, `execution_time` integer NOT NULL, `error` text NULL, `error_stmt` text NULL, `hash` text NOT NULL, `partial_hashes` json NULL, `operator_version` text NOT NULL, PRIMARY KEY (`version`))"}
+}
+
+// Create creates the table (and schema) if it does not exist. On MySQL the
+// CREATE commits implicitly: call it before opening a transaction.
+func (s *Store) Create(ctx context.Context, q Querier) error {
+	exists, err := s.Exists(ctx, q)
+	if err != nil || exists {
+		return err
+	}
+	for _, stmt := range s.CreateStatements() {
+		if _, err := q.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("create %s: %w", s, err)
+		}
+	}
+	return nil
+}
+
+const columns = `version, description, type, applied, total, executed_at, execution_time, error, error_stmt, hash, partial_hashes, operator_version`
+
+// Read returns every row, in version order as the database sorts strings.
+// Rows whose version starts with "." are Atlas's own bookkeeping and are
+// left out. A missing table reads as no rows.
+func (s *Store) Read(ctx context.Context, q Querier) ([]Row, error) {
+	exists, err := s.Exists(ctx, q)
+	if err != nil || !exists {
+		return nil, err
+	}
+	cols := columns
+	if s.Dialect == compat.MySQL {
+		// Read the timestamp as text: the URL may lack parseTime=true.
+		cols = strings.Replace(cols, "executed_at", "DATE_FORMAT(executed_at, '%Y-%m-%d %H:%i:%s.%f')", 1)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM `+s.Table()+` ORDER BY version`)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", s, err)
+	}
+	defer rows.Close()
+	var out []Row
+	for rows.Next() {
+		var (
+			r              Row
+			typ            int64
+			executedAt     any
+			execTime       int64
+			errText, errSt sql.NullString
+			partial        sql.NullString
+		)
+		if err := rows.Scan(&r.Version, &r.Description, &typ, &r.Applied, &r.Total, &executedAt, &execTime, &errText, &errSt, &r.Hash, &partial, &r.OperatorVersion); err != nil {
+			return nil, fmt.Errorf("read %s: %w", s, err)
+		}
+		if strings.HasPrefix(r.Version, ".") {
+			continue
+		}
+		r.Type, r.ExecutionTime, r.Error, r.ErrorStmt = Type(typ), time.Duration(execTime), errText.String, errSt.String
+		if r.ExecutedAt, err = toTime(executedAt); err != nil {
+			return nil, fmt.Errorf("read %s: version %s: executed_at: %w", s, r.Version, err)
+		}
+		if partial.Valid && partial.String != "null" {
+			if err := json.Unmarshal([]byte(partial.String), &r.PartialHashes); err != nil {
+				return nil, fmt.Errorf("read %s: version %s: partial_hashes: %w", s, r.Version, err)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func toTime(v any) (time.Time, error) {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC(), nil
+	case []byte:
+		return parseTime(string(t))
+	case string:
+		return parseTime(t)
+	case nil:
+		return time.Time{}, nil
+	}
+	return time.Time{}, fmt.Errorf("unexpected type %T", v)
+}
+
+func parseTime(s string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("cannot parse %q", s)
+}
+
+// batchRows keeps every INSERT under each engine's limit of bound
+// parameters (SQLite's is the smallest, 32766).
+const batchRows = 1000
+
+// Insert writes rows with multi-row INSERTs of up to 1000 rows each. It
+// fails on an existing version: callers decide what to do with agreeing rows.
+func (s *Store) Insert(ctx context.Context, q Querier, rows []Row) error {
+	for start := 0; start < len(rows); start += batchRows {
+		batch := rows[start:min(len(rows), start+batchRows)]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO ` + s.Table() + ` (` + columns + `) VALUES `)
+		args := make([]any, 0, len(batch)*12)
+		for i, r := range batch {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(")
+			for j := range 12 {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(s.placeholder(len(args) + j + 1))
+			}
+			b.WriteString(")")
+			args = append(args, r.Version, r.Description, uint64(r.Type), r.Applied, r.Total, s.timeValue(r.ExecutedAt),
+				int64(r.ExecutionTime), r.Error, r.ErrorStmt, r.Hash, r.partialJSON(), r.OperatorVersion)
+		}
+		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("write %s (versions %s to %s): %w", s, batch[0].Version, batch[len(batch)-1].Version, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) placeholder(n int) string {
+	if s.Dialect == compat.Postgres {
+		return fmt.Sprintf("$%d", n)
+	}
+	return "?"
+}
+
+// timeValue renders executed_at for the engine: MySQL's timestamp has no
+// zone and no fraction here; the driver sends UTC.
+func (s *Store) timeValue(t time.Time) any {
+	t = t.UTC()
+	switch s.Dialect {
+	case compat.MySQL:
+		return t.Truncate(time.Second)
+	case compat.SQLite:
+		return t.Format("2006-01-02 15:04:05.999999999-07:00")
+	}
+	return t
+}
