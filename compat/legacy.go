@@ -102,22 +102,21 @@ func ReadLegacy(ctx context.Context, db *sql.DB, u *DatabaseURL) (*LegacyState, 
 		return nil, fmt.Errorf("begin read-only transaction: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	return ReadLegacyTx(ctx, tx, u)
+}
 
-	var st *LegacyState
+// ReadLegacyTx is ReadLegacy inside the caller's transaction, for writers
+// that must check the state again under golang-migrate's lock.
+func ReadLegacyTx(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, error) {
 	switch u.Dialect {
 	case Postgres:
-		st, err = readPostgres(ctx, tx, u)
+		return readPostgres(ctx, tx, u)
 	case MySQL:
-		st, err = readMySQL(ctx, tx, u)
+		return readMySQL(ctx, tx, u)
 	case SQLite:
-		st, err = readSQLite(ctx, tx, u)
-	default:
-		err = fmt.Errorf("unknown dialect %q", u.Dialect)
+		return readSQLite(ctx, tx, u)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return st, nil
+	return nil, fmt.Errorf("unknown dialect %q", u.Dialect)
 }
 
 // readRow counts the rows of a schema_migrations table (its qualified,

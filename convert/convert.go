@@ -1,0 +1,373 @@
+// Package convert turns golang-migrate's single-version history into
+// Atlas-compatible revision rows, one per version, without running any
+// migration SQL. Planning returns values; Write applies a plan in one
+// transaction under golang-migrate's lock.
+package convert
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/finding"
+	"github.com/ferrymigrate/ferry/internal/gmlock"
+	"github.com/ferrymigrate/ferry/revision"
+	"github.com/ferrymigrate/ferry/sqlsplit"
+)
+
+// Refusal is a precondition that does not hold. Nothing was written. Next is
+// the command to run.
+type Refusal struct {
+	Reason string
+	Next   string
+	// Disagreements lists existing revision rows that differ from the plan.
+	Disagreements []Disagreement
+}
+
+func (r *Refusal) Error() string {
+	if r.Next == "" {
+		return r.Reason
+	}
+	return r.Reason + "; next: " + r.Next
+}
+
+// Disagreement is an existing revision row that does not match the history
+// golang-migrate recorded.
+type Disagreement struct {
+	Version string `json:"version"`
+	Problem string `json:"problem"`
+}
+
+// Project is a migration folder prepared for converting any number of
+// databases: parsed, its sum checked, its files split per dialect on demand.
+// It is safe for concurrent use.
+type Project struct {
+	Dir     *compat.Directory
+	Sum     *baseline.Sum
+	DirPath string
+
+	mu     sync.Mutex
+	counts map[sqlsplit.Dialect]map[string]int // file -> statements
+}
+
+// LoadProject reads and checks the folder: it must parse as golang-migrate
+// reads it without errors, and atlas.sum must exist and match the files.
+func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
+	dir, err := compat.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
+	}
+	if err := dir.Err(); err != nil {
+		return nil, &Refusal{Reason: fmt.Sprintf("golang-migrate cannot open %s: %v", dirPath, err), Next: "ferry status --path " + dirPath}
+	}
+	for _, f := range dir.Findings {
+		if f.Severity == finding.Error {
+			return nil, &Refusal{Reason: fmt.Sprintf("%s: %s %s: %s", dirPath, f.Code, f.File, f.Message), Next: "ferry status --path " + dirPath}
+		}
+	}
+	rep, err := baseline.Validate(fsys, ".", "ferry hash --path "+dirPath)
+	if err != nil {
+		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
+	}
+	switch rep.State {
+	case baseline.SumValid:
+	case baseline.SumMissing:
+		return nil, &Refusal{Reason: fmt.Sprintf("%s has no atlas.sum; the revision hashes come from it", dirPath), Next: "ferry hash --path " + dirPath + " (or convert --write-sum)"}
+	default:
+		msgs := make([]string, len(rep.Findings))
+		for i, f := range rep.Findings {
+			msgs[i] = f.Message
+		}
+		return nil, &Refusal{Reason: fmt.Sprintf("atlas.sum of %s does not match the files (%s): %s", dirPath, rep.State, strings.Join(msgs, "; ")), Next: "ferry hash --path " + dirPath + " --check"}
+	}
+	return &Project{Dir: dir, Sum: rep.Computed, DirPath: dirPath, counts: map[sqlsplit.Dialect]map[string]int{}}, nil
+}
+
+// statements returns the number of statements of an up file in dialect d.
+func (p *Project) statements(d sqlsplit.Dialect, f *compat.File) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m := p.counts[d]
+	if m == nil {
+		m = map[string]int{}
+		p.counts[d] = m
+	}
+	if n, ok := m[f.Name]; ok {
+		return n, nil
+	}
+	b, err := p.Dir.ReadFile(*f)
+	if err != nil {
+		return 0, err
+	}
+	stmts, err := sqlsplit.Split(d, b)
+	if err != nil {
+		return 0, &Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", f.Name, err), Next: "ferry statements --dialect " + string(d) + " " + p.DirPath + "/" + f.Name}
+	}
+	m[f.Name] = len(stmts)
+	return len(stmts), nil
+}
+
+// Options control a conversion.
+type Options struct {
+	// RevisionsSchema overrides where the revisions table lives.
+	RevisionsSchema string
+	// BaselineOnly writes one baseline row at the current version instead
+	// of the whole history.
+	BaselineOnly bool
+	// Now is the time recorded as executed_at.
+	Now time.Time
+	// OperatorVersion is recorded in every row.
+	OperatorVersion string
+}
+
+// Plan is what Write will do to one database.
+type Plan struct {
+	Database string `json:"database"` // redacted URL
+	// Revisions is the revisions table; Create is true when it must be created.
+	Revisions string `json:"revisions_table"`
+	Create    bool   `json:"create_table"`
+	// LegacyTable and LegacyVersion are golang-migrate's row.
+	LegacyTable   string `json:"legacy_table"`
+	LegacyVersion int64  `json:"legacy_version"`
+	// Rows to insert, in numeric version order; Present counts the rows
+	// already there that agree.
+	Rows    []revision.Row `json:"-"`
+	Present int            `json:"present"`
+
+	url   *compat.DatabaseURL
+	store *revision.Store
+	keys  []compat.LockKey
+}
+
+// NoOp reports whether the database is already converted.
+func (p *Plan) NoOp() bool { return len(p.Rows) == 0 && !p.Create }
+
+// Prepare plans the conversion of the database db (opened on u). It reads
+// only. It refuses (*Refusal) when golang-migrate has no version, when the
+// row is dirty or more than one, when the folder has no file for the current
+// version, and when existing revision rows disagree with the history.
+func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, o Options) (*Plan, error) {
+	d, err := sqlsplit.ParseDialect(string(u.Dialect))
+	if err != nil {
+		return nil, err
+	}
+	st, err := compat.ReadLegacy(ctx, db, u)
+	if err != nil {
+		return nil, fmt.Errorf("read golang-migrate's state: %w", err)
+	}
+	if err := p.checkLegacy(st); err != nil {
+		return nil, err
+	}
+	store, err := revision.Locate(ctx, db, u, o.RevisionsSchema)
+	if err != nil {
+		return nil, err
+	}
+	existing, err := store.Read(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	exists, err := store.Exists(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	want, err := p.rows(d, st.Version, o)
+	if err != nil {
+		return nil, err
+	}
+	plan := &Plan{Database: u.Redacted(), Revisions: store.String(), Create: !exists, LegacyTable: st.Table.String(), LegacyVersion: st.Version, url: u, store: store, keys: st.Lock.Keys}
+	plan.Rows, plan.Present, err = reconcile(want, existing, st.Version)
+	if err != nil {
+		var r *Refusal
+		if errors.As(err, &r) && r.Next == "" {
+			r.Next = "compare with ferry status --path " + p.DirPath + " --database '" + u.Redacted() + "', then fix or drop " + store.String()
+		}
+		return nil, err
+	}
+	return plan, nil
+}
+
+func (p *Project) checkLegacy(st *compat.LegacyState) error {
+	switch {
+	case st.Rows > 1:
+		return &Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: "delete the stale rows, keeping the one golang-migrate wrote last"}
+	case st.Dirty:
+		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d: a migration failed part-way, and converting would record a guess", st.Table, st.Version), Next: "ferry status --path " + p.DirPath + " (clear the dirty state first)"}
+	case !st.TableExists || st.Version == compat.NilVersion:
+		return &Refusal{Reason: fmt.Sprintf("golang-migrate has recorded no version in %s: there is no history to convert", st.Table), Next: "nothing to convert; new databases start with ferry apply"}
+	case st.Version < 0:
+		return &Refusal{Reason: fmt.Sprintf("%s records version %d, which golang-migrate never writes", st.Table, st.Version), Next: "ferry status --path " + p.DirPath}
+	}
+	if _, ok := p.Dir.Lookup(uint64(st.Version)); !ok {
+		return &Refusal{Reason: fmt.Sprintf("%s records version %d, but %s has no file for it", st.Table, st.Version, p.DirPath), Next: "restore the file (git log --all -- '*" + strconv.FormatInt(st.Version, 10) + "_*') or point --path at the folder this database was migrated from"}
+	}
+	return nil
+}
+
+// rows returns the history up to and including version v.
+func (p *Project) rows(d sqlsplit.Dialect, v int64, o Options) ([]revision.Row, error) {
+	var out []revision.Row
+	for _, m := range p.Dir.Migrations {
+		if m.Version > uint64(v) {
+			break
+		}
+		r := revision.Row{Version: m.VersionText, Description: m.Title, Type: revision.TypeResolved, ExecutedAt: o.Now.UTC(), OperatorVersion: o.OperatorVersion}
+		if m.Up != nil {
+			n, err := p.statements(d, m.Up)
+			if err != nil {
+				return nil, err
+			}
+			h, ok := p.Sum.Hash(m.Up.Name)
+			if !ok {
+				return nil, &Refusal{Reason: fmt.Sprintf("%s is not in atlas.sum (it carries atlas:sum ignore)", m.Up.Name), Next: "remove the directive and run ferry hash --path " + p.DirPath}
+			}
+			r.Applied, r.Total, r.Hash = n, n, h
+		}
+		out = append(out, r)
+	}
+	if o.BaselineOnly && len(out) > 0 {
+		last := out[len(out)-1]
+		last.Type = revision.TypeBaseline
+		out = []revision.Row{last}
+	}
+	return out, nil
+}
+
+// reconcile compares the planned rows with the rows already present: rows
+// that agree are kept, missing ones are planned, and any disagreement
+// refuses the whole conversion.
+func reconcile(want, existing []revision.Row, legacy int64) ([]revision.Row, int, error) {
+	have := map[string]revision.Row{}
+	for _, r := range existing {
+		have[r.Version] = r
+	}
+	planned := map[string]bool{}
+	var todo []revision.Row
+	var bad []Disagreement
+	present := 0
+	for _, w := range want {
+		planned[w.Version] = true
+		h, ok := have[w.Version]
+		switch {
+		case !ok:
+			todo = append(todo, w)
+		case revision.Same(h, w):
+			present++
+		default:
+			bad = append(bad, Disagreement{Version: w.Version, Problem: describe(h, w)})
+		}
+	}
+	for _, h := range existing {
+		if planned[h.Version] {
+			continue
+		}
+		n, err := strconv.ParseUint(h.Version, 10, 64)
+		switch {
+		case err != nil:
+			bad = append(bad, Disagreement{Version: h.Version, Problem: "not a golang-migrate version"})
+		case int64(n) > legacy || legacy < 0:
+			bad = append(bad, Disagreement{Version: h.Version, Problem: fmt.Sprintf("recorded as applied, but golang-migrate is at %d", legacy)})
+		default:
+			bad = append(bad, Disagreement{Version: h.Version, Problem: "has no file in the folder"})
+		}
+	}
+	if len(bad) > 0 {
+		return nil, 0, &Refusal{Reason: fmt.Sprintf("%d existing revision row(s) disagree with golang-migrate's history; nothing was written", len(bad)), Disagreements: bad}
+	}
+	return todo, present, nil
+}
+
+func describe(have, want revision.Row) string {
+	var diffs []string
+	if have.Type != want.Type {
+		diffs = append(diffs, fmt.Sprintf("type %d, expected %d", have.Type, want.Type))
+	}
+	if have.Hash != want.Hash {
+		diffs = append(diffs, "hash differs (the file changed since it was recorded)")
+	}
+	if have.Applied != want.Applied || have.Total != want.Total {
+		diffs = append(diffs, fmt.Sprintf("statements %d/%d, expected %d/%d", have.Applied, have.Total, want.Applied, want.Total))
+	}
+	if have.Description != want.Description {
+		diffs = append(diffs, fmt.Sprintf("description %q, expected %q", have.Description, want.Description))
+	}
+	if have.Error != "" || have.ErrorStmt != "" || len(have.PartialHashes) > 0 {
+		diffs = append(diffs, "recorded as failed or partial")
+	}
+	return strings.Join(diffs, "; ")
+}
+
+// ErrChanged is a database whose golang-migrate row or revisions changed
+// between planning and writing.
+var ErrChanged = errors.New("the database changed since the plan was made")
+
+// Write carries out a plan in one transaction, holding golang-migrate's lock
+// (waiting up to lockTimeout) and checking, under the lock, that the legacy
+// row and the revisions are still as planned. It never touches
+// schema_migrations and runs no migration SQL. On MySQL the CREATE TABLE
+// commits on its own before the transaction; a conversion that dies after it
+// leaves an empty table, never a partial history.
+func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) (err error) {
+	if p.NoOp() {
+		return nil
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	d := p.url.Dialect
+	if p.Create && d == compat.MySQL {
+		if err := p.store.Create(ctx, conn); err != nil {
+			return err
+		}
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+		if rerr := gmlock.Release(context.WithoutCancel(ctx), conn, d, p.keys); rerr != nil && err == nil {
+			err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
+		}
+	}()
+	if err := gmlock.AcquireTx(ctx, tx, d, p.keys, lockTimeout); err != nil {
+		return err
+	}
+	st, err := compat.ReadLegacyTx(ctx, tx, p.url)
+	if err != nil {
+		return fmt.Errorf("read golang-migrate's state again: %w", err)
+	}
+	if st.Version != p.LegacyVersion || st.Dirty || st.Rows != 1 {
+		return fmt.Errorf("%w: %s is now at version %d (dirty %v), planned at %d; run convert again", ErrChanged, st.Table, st.Version, st.Dirty, p.LegacyVersion)
+	}
+	existing, err := p.store.Read(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if len(existing) != p.Present {
+		return fmt.Errorf("%w: %s now holds %d rows, planned with %d; run convert again", ErrChanged, p.store, len(existing), p.Present)
+	}
+	if p.Create && d != compat.MySQL {
+		if err := p.store.Create(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if err := p.store.Insert(ctx, tx, p.Rows); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
