@@ -54,8 +54,8 @@ type Project struct {
 	Sum     *baseline.Sum
 	DirPath string
 
-	mu     sync.Mutex
-	counts map[sqlsplit.Dialect]map[string]int // file -> statements
+	mu    sync.Mutex
+	split map[sqlsplit.Dialect]map[string][]sqlsplit.Statement // file -> statements
 }
 
 // LoadProject reads and checks the folder: it must parse as golang-migrate
@@ -88,31 +88,51 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 		}
 		return nil, &Refusal{Reason: fmt.Sprintf("atlas.sum of %s does not match the files (%s): %s", dirPath, rep.State, strings.Join(msgs, "; ")), Next: "ferry hash --path " + dirPath + " --check"}
 	}
-	return &Project{Dir: dir, Sum: rep.Computed, DirPath: dirPath, counts: map[sqlsplit.Dialect]map[string]int{}}, nil
+	return &Project{Dir: dir, Sum: rep.Computed, DirPath: dirPath, split: map[sqlsplit.Dialect]map[string][]sqlsplit.Statement{}}, nil
 }
 
-// statements returns the number of statements of an up file in dialect d.
-func (p *Project) statements(d sqlsplit.Dialect, f *compat.File) (int, error) {
+// statements returns the statements of an up file in dialect d, splitting
+// each file once per dialect.
+func (p *Project) statements(d sqlsplit.Dialect, f *compat.File) ([]sqlsplit.Statement, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	m := p.counts[d]
+	m := p.split[d]
 	if m == nil {
-		m = map[string]int{}
-		p.counts[d] = m
+		m = map[string][]sqlsplit.Statement{}
+		p.split[d] = m
 	}
-	if n, ok := m[f.Name]; ok {
-		return n, nil
+	if st, ok := m[f.Name]; ok {
+		return st, nil
 	}
 	b, err := p.Dir.ReadFile(*f)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	stmts, err := sqlsplit.Split(d, b)
 	if err != nil {
-		return 0, &Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", f.Name, err), Next: "ferry statements --dialect " + string(d) + " " + p.DirPath + "/" + f.Name}
+		return nil, &Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", f.Name, err), Next: "ferry statements --dialect " + string(d) + " " + p.DirPath + "/" + f.Name}
 	}
-	m[f.Name] = len(stmts)
-	return len(stmts), nil
+	m[f.Name] = stmts
+	return stmts, nil
+}
+
+// objects returns the objects the up files up to version v leave behind.
+func (p *Project) objects(d sqlsplit.Dialect, v int64) ([]Object, error) {
+	var files []fileStatements
+	for _, m := range p.Dir.Migrations {
+		if m.Version > uint64(v) {
+			break
+		}
+		if m.Up == nil {
+			continue
+		}
+		stmts, err := p.statements(d, m.Up)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, fileStatements{name: m.Up.Name, stmts: stmts})
+	}
+	return expected(d, files), nil
 }
 
 // Options control a conversion.
@@ -126,6 +146,9 @@ type Options struct {
 	Now time.Time
 	// OperatorVersion is recorded in every row.
 	OperatorVersion string
+	// Strict refuses when an object the files create is missing from the
+	// live schema (otherwise that is a finding).
+	Strict bool
 }
 
 // Plan is what Write will do to one database.
@@ -141,6 +164,9 @@ type Plan struct {
 	// already there that agree.
 	Rows    []revision.Row `json:"-"`
 	Present int            `json:"present"`
+	// Evidence from the live catalog, and the findings it gave.
+	Evidence *Evidence         `json:"evidence"`
+	Findings []finding.Finding `json:"findings,omitempty"`
 
 	url   *compat.DatabaseURL
 	store *revision.Store
@@ -166,6 +192,17 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 	if err := p.checkLegacy(st); err != nil {
 		return nil, err
 	}
+	objs, err := p.objects(d, st.Version)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := probe(ctx, db, u.Dialect, objs)
+	if err != nil {
+		return nil, err
+	}
+	if o.Strict && len(ev.Missing) > 0 {
+		return nil, &Refusal{Reason: fmt.Sprintf("%d of %d objects the files create up to version %d are missing from the live schema (--strict): %s", len(ev.Missing), ev.Checked, st.Version, describeMissing(ev.Missing)), Next: "compare the schema with the files (ferry status --path " + p.DirPath + "), or convert without --strict to record the history anyway"}
+	}
 	store, err := revision.Locate(ctx, db, u, o.RevisionsSchema)
 	if err != nil {
 		return nil, err
@@ -182,7 +219,7 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 	if err != nil {
 		return nil, err
 	}
-	plan := &Plan{Database: u.Redacted(), Revisions: store.String(), Create: !exists, LegacyTable: st.Table.String(), LegacyVersion: st.Version, url: u, store: store, keys: st.Lock.Keys}
+	plan := &Plan{Database: u.Redacted(), Revisions: store.String(), Create: !exists, LegacyTable: st.Table.String(), LegacyVersion: st.Version, Evidence: ev, Findings: ev.findings(), url: u, store: store, keys: st.Lock.Keys}
 	plan.Rows, plan.Present, err = reconcile(want, existing, st.Version)
 	if err != nil {
 		var r *Refusal
@@ -192,6 +229,18 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 		return nil, err
 	}
 	return plan, nil
+}
+
+func describeMissing(objs []Object) string {
+	var parts []string
+	for i, o := range objs {
+		if i == 5 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(objs)-5))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %s (%s line %d)", o.Kind, o.Name, o.File, o.Line))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (p *Project) checkLegacy(st *compat.LegacyState) error {
@@ -220,10 +269,11 @@ func (p *Project) rows(d sqlsplit.Dialect, v int64, o Options) ([]revision.Row, 
 		}
 		r := revision.Row{Version: m.VersionText, Description: m.Title, Type: revision.TypeResolved, ExecutedAt: o.Now.UTC(), OperatorVersion: o.OperatorVersion}
 		if m.Up != nil {
-			n, err := p.statements(d, m.Up)
+			stmts, err := p.statements(d, m.Up)
 			if err != nil {
 				return nil, err
 			}
+			n := len(stmts)
 			h, ok := p.Sum.Hash(m.Up.Name)
 			if !ok {
 				return nil, &Refusal{Reason: fmt.Sprintf("%s is not in atlas.sum (it carries atlas:sum ignore)", m.Up.Name), Next: "remove the directive and run ferry hash --path " + p.DirPath}

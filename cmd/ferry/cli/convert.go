@@ -27,6 +27,7 @@ type convertOptions struct {
 	concurrency     int
 	revisionsSchema string
 	baselineOnly    bool
+	strict          bool
 	writeSum        bool
 	lockTimeout     time.Duration
 	dryRun          bool
@@ -64,6 +65,7 @@ more than once, or --databases-file, to convert many databases concurrently.`,
 	f.IntVar(&o.concurrency, "concurrency", 4, "databases converted at once")
 	f.StringVar(&o.revisionsSchema, "revisions-schema", "", "schema (MySQL: database) of the revisions table")
 	f.BoolVar(&o.baselineOnly, "baseline-only", false, "write one baseline row at the current version instead of the whole history")
+	f.BoolVar(&o.strict, "strict", false, "refuse when an object the files create is missing from the live schema")
 	f.BoolVar(&o.writeSum, "write-sum", false, "create atlas.sum first when it is missing")
 	f.DurationVar(&o.lockTimeout, "lock-timeout", 30*time.Second, "how long to wait for golang-migrate's lock")
 	f.BoolVar(&o.dryRun, "dry-run", false, "show the plan; write nothing")
@@ -112,7 +114,7 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 	if err != nil {
 		return err
 	}
-	opts := convert.Options{RevisionsSchema: o.revisionsSchema, BaselineOnly: o.baselineOnly, Now: time.Now(), OperatorVersion: "ferry " + Version + " (golang-migrate import)"}
+	opts := convert.Options{RevisionsSchema: o.revisionsSchema, BaselineOnly: o.baselineOnly, Now: time.Now(), OperatorVersion: "ferry " + Version + " (golang-migrate import)", Strict: o.strict}
 	progress := progressFor(e.ErrOut, len(targets), "converting")
 	results := fleet.Run(ctx, targets, o.concurrency, func(ctx context.Context, u *compat.DatabaseURL) (convertResult, error) {
 		return convertOne(ctx, project, u, opts, o)
@@ -268,6 +270,10 @@ func renderConvert(w io.Writer, results []convertResult, dryRun, single bool) {
 			fmt.Fprintf(w, "plan    %s: would %swrite %d revision(s) into %s (golang-migrate at %d in %s; %d already present)\n", r.Database, create, len(p.Rows), p.Revisions, p.LegacyVersion, p.LegacyTable, p.Present)
 		default:
 			fmt.Fprintf(w, "ok      %s: wrote %d revision(s) into %s (golang-migrate at %d; %d already present)\n", r.Database, len(p.Rows), p.Revisions, p.LegacyVersion, p.Present)
+		}
+		if ev := p.Evidence; ev != nil {
+			fmt.Fprintf(w, "        evidence: %d object(s) the files create checked in the live schema, %d missing\n", ev.Checked, len(ev.Missing))
+			renderFindings(w, p.Findings)
 		}
 		if single && len(r.Rows) > 0 {
 			fmt.Fprintf(w, "\n  %-20s %-4s %-10s %s\n", "version", "type", "statements", "description")

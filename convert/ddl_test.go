@@ -1,0 +1,58 @@
+package convert
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/ferrymigrate/ferry/sqlsplit"
+)
+
+func TestExpectedObjects(t *testing.T) {
+	cases := []struct {
+		name    string
+		dialect sqlsplit.Dialect
+		files   []string
+		want    []string // kind schema.name
+	}{
+		{"postgres create, rename, drop", sqlsplit.Postgres, []string{
+			`CREATE TABLE Users (id int); CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_id ON public.users (id);
+			 CREATE TEMP TABLE scratch (x int); CREATE OR REPLACE VIEW v AS SELECT 1; CREATE SEQUENCE s;`,
+			`ALTER TABLE users RENAME TO members; DROP VIEW IF EXISTS v, w; CREATE TYPE mood AS ENUM ('a');
+			 CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS $$ SELECT a $$; CREATE MATERIALIZED VIEW mv AS SELECT 1;
+			 CREATE SCHEMA app; CREATE TABLE app."Orders" (id int); DROP FUNCTION f(int);`,
+		}, []string{"table .members", "index public.users_id", "sequence .s", "type .mood", "materialized view .mv", "schema .app", "table app.Orders"}},
+		{"postgres drop schema cascade", sqlsplit.Postgres, []string{
+			`CREATE SCHEMA x; CREATE TABLE x.t (id int); CREATE TABLE keep (id int); DROP SCHEMA x CASCADE;`,
+		}, []string{"table .keep"}},
+		{"mysql", sqlsplit.MySQL, []string{
+			"CREATE TABLE `Order` (id int); CREATE INDEX order_id ON `Order` (id); CREATE TRIGGER trg BEFORE INSERT ON `Order` FOR EACH ROW SET NEW.id = 1;",
+			"RENAME TABLE `Order` TO orders, a TO b; CREATE DEFINER = `root`@`localhost` PROCEDURE p() BEGIN SELECT 1; END; CREATE ALGORITHM=MERGE VIEW v AS SELECT 1; DROP INDEX order_id ON orders;",
+		}, []string{"table .orders", "trigger .trg", "procedure .p", "view .v"}},
+		{"sqlite drop table takes its indexes and triggers", sqlsplit.SQLite, []string{
+			`CREATE TABLE t (a int); CREATE INDEX t_a ON t (a); CREATE TRIGGER trg AFTER INSERT ON t BEGIN SELECT 1; END; CREATE TABLE u (a int);`,
+			`DROP TABLE t; ALTER TABLE u RENAME TO w;`,
+		}, []string{"table .w"}},
+		{"unnamed index and temporary objects leave nothing", sqlsplit.Postgres, []string{
+			`CREATE INDEX ON t (a); CREATE TEMPORARY VIEW tv AS SELECT 1;`,
+		}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var files []fileStatements
+			for i, src := range c.files {
+				stmts, err := sqlsplit.Split(c.dialect, []byte(src))
+				if err != nil {
+					t.Fatal(err)
+				}
+				files = append(files, fileStatements{name: string(rune('a' + i)), stmts: stmts})
+			}
+			var got []string
+			for _, o := range expected(c.dialect, files) {
+				got = append(got, o.Kind+" "+o.Schema+"."+o.Name)
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("objects:\n got %q\nwant %q", got, c.want)
+			}
+		})
+	}
+}
