@@ -42,11 +42,21 @@ type SumReport struct {
 	Computed *Sum              `json:"-"`
 }
 
-// Validate checks the sum file of folder dir of fsys. rehash is the command
-// that rewrites it (shown in findings, e.g. "ferry hash --path db/migrations").
-// A missing sum file is a warning; every other problem is an error. The
-// returned error is for I/O failures only.
-func Validate(fsys fs.FS, dir, rehash string) (*SumReport, error) {
+// Validate checks the sum file of folder dir of fsys. display is how people
+// name the folder (e.g. "db/migrations"); findings name files under it and
+// the command that rewrites the sum. A missing sum file is a warning; every
+// other problem is an error. Findings come sorted. The returned error is for
+// I/O failures only.
+func Validate(fsys fs.FS, dir, display string) (*SumReport, error) {
+	r, err := validate(fsys, dir, display)
+	if r != nil {
+		finding.Sort(r.Findings)
+	}
+	return r, err
+}
+
+func validate(fsys fs.FS, dir, display string) (*SumReport, error) {
+	rehash := "ferry hash --path " + display
 	r := &SumReport{State: SumValid}
 	add := func(sev finding.Severity, code, file string, line int, msg string) {
 		r.Findings = append(r.Findings, finding.Finding{Code: code, Severity: sev, File: file, Line: line, Message: msg})
@@ -71,7 +81,7 @@ func Validate(fsys fs.FS, dir, rehash string) (*SumReport, error) {
 	case errors.Is(err, ErrSumConflict):
 		r.State = SumConflicts
 		add(finding.Error, CodeSumConflict, SumFileName, 0,
-			fmt.Sprintf("%s has merge conflict markers (%v); do not resolve them by hand: run `%s` to write it from the merged files", SumFileName, err, rehash))
+			fmt.Sprintf("%s has merge conflict markers (two branches each re-hashed it); do not resolve them by hand: run `%s` to write it from the merged files", SumFileName, rehash))
 	case errors.As(err, &se):
 		r.State = SumBroken
 		add(finding.Error, CodeSumSyntax, SumFileName, se.Line,
@@ -102,7 +112,7 @@ func Validate(fsys fs.FS, dir, rehash string) (*SumReport, error) {
 				fmt.Sprintf("%s is not in %s: a new migration; if it is meant to be there, run `%s`", c.File, SumFileName, rehash))
 		case Edited:
 			add(finding.Error, CodeSumEdited, c.File, 0,
-				fmt.Sprintf("%s changed since it was hashed (%s line %d); an applied migration must not change: restore it (git diff -- %s), or run `%s` if the change is intended and no database has applied it", c.File, SumFileName, c.Line, c.File, rehash))
+				fmt.Sprintf("%s changed since it was hashed (%s line %d); an applied migration must not change: restore it (git diff -- %s), or run `%s` if the change is intended and no database has applied it", c.File, SumFileName, c.Line, path.Join(display, c.File), rehash))
 		case Removed:
 			add(finding.Error, CodeSumRemoved, c.File, 0,
 				fmt.Sprintf("%s is listed in %s (line %d) but is gone; restore it, or run `%s` if no database has applied it", c.File, SumFileName, c.Line, rehash))
@@ -111,7 +121,7 @@ func Validate(fsys fs.FS, dir, rehash string) (*SumReport, error) {
 				fmt.Sprintf("the first line of %s does not match its other lines: it was edited by hand; run `%s`", SumFileName, rehash))
 		case Unknown:
 			add(finding.Warning, CodeSumUnverifiable, c.File, 0,
-				fmt.Sprintf("files from %s on (%s line %d) cannot be checked while a removed file is missing: the sum is cumulative", c.File, SumFileName, c.Line))
+				fmt.Sprintf("files from %s on (%s line %d) cannot be checked until the change before them is resolved: the sum is cumulative", c.File, SumFileName, c.Line))
 		}
 	}
 	return r, nil

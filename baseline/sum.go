@@ -52,6 +52,9 @@ func ComputeSum(fsys fs.FS, dir string) (*Sum, error) {
 	var names []string
 	for _, e := range entries {
 		if !e.IsDir() && Covered(e.Name()) {
+			if e.Type()&fs.ModeSymlink != 0 {
+				return nil, fmt.Errorf("hash %s: it is a link; ferry does not follow links when hashing (they may lead out of the folder): put the file itself in the folder", e.Name())
+			}
 			names = append(names, e.Name())
 		}
 	}
@@ -138,6 +141,9 @@ func ParseSum(b []byte) (*Sum, error) {
 	if text == "" {
 		return nil, &SumSyntaxError{Line: 1, Msg: "empty file"}
 	}
+	if i := strings.IndexByte(text, '\r'); i >= 0 {
+		return nil, &SumSyntaxError{Line: 1 + strings.Count(text[:i], "\n"), Msg: "CRLF line endings (git's autocrlf?); the sum file must keep LF: add `atlas.sum -text` to .gitattributes"}
+	}
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		for _, m := range []string{"<<<<<<<", "=======", ">>>>>>>", "|||||||"} {
@@ -198,8 +204,8 @@ const (
 	Removed ChangeKind = "removed" // the sum lists a file that is gone
 	// Tampered: the sum's first line does not match its own lines (edited by hand).
 	Tampered ChangeKind = "tampered"
-	// Unknown: the first file after a removed one; the sum is cumulative, so
-	// edits from there on cannot be told without the removed file's bytes.
+	// Unknown: the first file after a removed or edited one; the sum is
+	// cumulative, so edits from there on cannot be told without the old bytes.
 	Unknown ChangeKind = "unverifiable"
 )
 
@@ -217,7 +223,7 @@ type Change struct {
 // Check names the causes instead: every added and removed file, and the
 // first edited file, found by re-running the chain without the added files.
 // Files after a removed or edited file cannot be checked (the recorded chain
-// includes bytes that are gone); one that differs is reported Unknown.
+// includes bytes that are gone): the first of them is reported Unknown.
 func Check(fsys fs.FS, dir string, recorded *Sum) ([]Change, *Sum, error) {
 	computed, err := ComputeSum(fsys, dir)
 	if err != nil {
@@ -304,7 +310,14 @@ func chainChanges(fsys fs.FS, dir string, recorded *Sum) ([]Change, error) {
 			h.Write(b)
 		}
 		if line[name] > 0 && base64.StdEncoding.EncodeToString(h.Sum(nil)) != recorded.Files[line[name]-2].Hash {
-			return []Change{{Kind: Edited, File: name, Line: line[name]}}, nil
+			out := []Change{{Kind: Edited, File: name, Line: line[name]}}
+			for _, later := range names[i+1:] {
+				if onDisk[later] && line[later] > 0 {
+					out = append(out, Change{Kind: Unknown, File: later, Line: line[later]})
+					break
+				}
+			}
+			return out, nil
 		}
 	}
 	return nil, nil

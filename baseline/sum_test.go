@@ -140,7 +140,7 @@ func TestCheck(t *testing.T) {
 		{"unchanged", base, nil, nil},
 		{"down file edited (not covered)", with(map[string]string{"1_a.down.sql": "-- changed\n"}), nil, nil},
 		{"edited", with(map[string]string{"2_b.up.sql": "CREATE TABLE b (id bigint);\n"}), nil,
-			[]baseline.Change{{Kind: baseline.Edited, File: "2_b.up.sql", Line: 3}}},
+			[]baseline.Change{{Kind: baseline.Edited, File: "2_b.up.sql", Line: 3}, {Kind: baseline.Unknown, File: "3_c.up.sql", Line: 4}}},
 		{"edited last", with(map[string]string{"4_d.up.sql": "x"}), nil,
 			[]baseline.Change{{Kind: baseline.Edited, File: "4_d.up.sql", Line: 5}}},
 		{"added", with(map[string]string{"5_e.up.sql": "CREATE TABLE e (id int);\n"}), nil,
@@ -148,7 +148,7 @@ func TestCheck(t *testing.T) {
 		{"added in the middle by name order", with(map[string]string{"2_a.up.sql": "SELECT 1;\n"}), nil,
 			[]baseline.Change{{Kind: baseline.Added, File: "2_a.up.sql"}}},
 		{"added before an edited file", with(map[string]string{"2_a.up.sql": "SELECT 1;\n", "3_c.up.sql": "changed"}), nil,
-			[]baseline.Change{{Kind: baseline.Added, File: "2_a.up.sql"}, {Kind: baseline.Edited, File: "3_c.up.sql", Line: 4}}},
+			[]baseline.Change{{Kind: baseline.Added, File: "2_a.up.sql"}, {Kind: baseline.Edited, File: "3_c.up.sql", Line: 4}, {Kind: baseline.Unknown, File: "4_d.up.sql", Line: 5}}},
 		{"removed", with(map[string]string{"2_b.up.sql": ""}), nil,
 			[]baseline.Change{{Kind: baseline.Removed, File: "2_b.up.sql", Line: 3}, {Kind: baseline.Unknown, File: "3_c.up.sql", Line: 4}}},
 		{"removed last", with(map[string]string{"4_d.up.sql": ""}), nil,
@@ -159,7 +159,7 @@ func TestCheck(t *testing.T) {
 			return &c
 		}, []baseline.Change{{Kind: baseline.Tampered, File: baseline.SumFileName, Line: 1}}},
 		{"file marked atlas:sum ignore", with(map[string]string{"3_c.up.sql": "-- atlas:sum ignore\nSELECT 1;\n"}), nil,
-			[]baseline.Change{{Kind: baseline.Edited, File: "3_c.up.sql", Line: 4}}},
+			[]baseline.Change{{Kind: baseline.Edited, File: "3_c.up.sql", Line: 4}, {Kind: baseline.Unknown, File: "4_d.up.sql", Line: 5}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -195,6 +195,22 @@ func TestCheck(t *testing.T) {
 	})
 }
 
+// TestLinksAreNotFollowed: a link could lead out of the migration folder;
+// hashing refuses it instead of reading what it points to.
+func TestLinksAreNotFollowed(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret.sql")
+	if err := os.WriteFile(secret, []byte("SELECT 1;"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(dir, "1_a.up.sql")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := baseline.ComputeSum(os.DirFS(dir), "."); err == nil || !strings.Contains(err.Error(), "link") {
+		t.Fatalf("err = %v, want a refusal to follow the link", err)
+	}
+}
+
 func TestParseSumErrors(t *testing.T) {
 	good := "h1:" + strings.Repeat("A", 43) + "=\n"
 	cases := []struct {
@@ -225,6 +241,14 @@ func TestParseSumErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("CRLF line endings", func(t *testing.T) {
+		h := strings.Repeat("A", 43) + "="
+		_, err := baseline.ParseSum([]byte("h1:" + h + "\r\n1_a.up.sql h1:" + h + "\r\n"))
+		var se *baseline.SumSyntaxError
+		if !errors.As(err, &se) || !strings.Contains(se.Msg, "CRLF") {
+			t.Fatalf("err = %v, want a CRLF syntax error", err)
+		}
+	})
 	t.Run("name with spaces", func(t *testing.T) {
 		h := strings.Repeat("A", 43) + "="
 		s, err := baseline.ParseSum([]byte("h1:" + h + "\n1_a b.up.sql h1:" + h + "\n"))

@@ -73,7 +73,7 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 			return nil, &Refusal{Reason: fmt.Sprintf("%s: %s %s: %s", dirPath, f.Code, f.File, f.Message), Next: "ferry status --path " + dirPath}
 		}
 	}
-	rep, err := baseline.Validate(fsys, ".", "ferry hash --path "+dirPath)
+	rep, err := baseline.Validate(fsys, ".", dirPath)
 	if err != nil {
 		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
 	}

@@ -14,6 +14,7 @@ const (
 	CodeMixedNoTx    = "FM402"
 	CodeTxControl    = "FM403"
 	CodeNoStatements = "FM404"
+	CodeDelimiter    = "FM405"
 )
 
 // FileOptions describe how golang-migrate runs a file.
@@ -45,14 +46,21 @@ func Findings(d Dialect, src []byte, o FileOptions) ([]Statement, []finding.Find
 			line = se.Line
 		}
 		return nil, add(out, finding.Error, CodeCannotSplit, line,
-			fmt.Sprintf("%s:%v: ferry cannot tell its statements apart, so it will not run or track it; fix the SQL there", o.Name, err))
+			fmt.Sprintf("%v: ferry cannot tell the statements of %s apart, so it will not run or track it; fix the SQL there", err, o.Name))
 	}
 	if len(stmts) == 0 {
 		if strings.TrimSpace(string(src)) != "" {
 			out = add(out, finding.Warning, CodeNoStatements, 1,
-				fmt.Sprintf("%s holds only comments: golang-migrate records its version without running anything, and MySQL/MariaDB reject it (\"Query was empty\"), leaving the database dirty", o.Name))
+				fmt.Sprintf("%s holds only comments: it changes nothing, yet golang-migrate records its version; ferry records it with 0 statements", o.Name))
 		}
 		return stmts, out
+	}
+	for _, st := range stmts {
+		if st.Delimiter != "" && st.Delimiter != DefaultDelimiter {
+			out = add(out, finding.Error, CodeDelimiter, st.Line,
+				fmt.Sprintf("%s uses the delimiter %q (statement %d, line %d), a client-side command golang-migrate does not understand: it sends the file as is and the server rejects it; write the body without DELIMITER (golang-migrate sends the whole file in one go)", o.Name, st.Delimiter, st.Index, st.Line))
+			break
+		}
 	}
 	for _, st := range stmts {
 		if st.Kind.Has(KindTxControl) {

@@ -143,11 +143,14 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if dir.Scheme == compat.SchemePadded {
 		r.Source.Width = compat.PaddedWidth([]string{dir.Migrations[0].VersionText})
 	}
-	if r.Sum, err = baseline.Validate(opts.Dir, ".", "ferry hash --path "+opts.DirPath); err != nil {
+	if r.Sum, err = baseline.Validate(opts.Dir, ".", opts.DirPath); err != nil {
 		return nil, fmt.Errorf("migration folder %s: %w", opts.DirPath, err)
 	}
 	r.Findings = append(r.Findings, r.Sum.Findings...)
-	multi := opts.Database != nil && opts.Database.Options["x-multi-statement"] == "true"
+	multi := false
+	if opts.Database != nil {
+		multi, _ = strconv.ParseBool(opts.Database.Options["x-multi-statement"])
+	}
 	if opts.Dialect != "" {
 		r.Source.Dialect = opts.Dialect
 		r.Findings = append(r.Findings, statementFindings(dir, opts.Dialect, multi)...)
@@ -163,6 +166,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		r.Migrations = append(r.Migrations, mm)
 	}
 	if opts.Database == nil {
+		finding.Sort(r.Findings)
 		return r, nil
 	}
 	r.Database = opts.Database.Redacted()
@@ -254,7 +258,7 @@ func (r *Report) decide(st *compat.LegacyState, dir *compat.Directory) {
 		r.Action = &Action{ActionBrokenTable, fmt.Sprintf("%s holds %d rows; golang-migrate reads whichever the database returns first", st.Table, st.Rows)}
 		return
 	case st.Dirty && st.Lock.Held:
-		r.Action = &Action{ActionDirty, fmt.Sprintf("a golang-migrate run holds its lock right now (%s), so the dirty row may belong to a migration still running: wait for it to finish, then run ferry status again; do not force anything meanwhile", st.Lock.Holder)}
+		r.Action = &Action{ActionDirty, fmt.Sprintf("a golang-migrate run holds its lock right now (%s), so the dirty row may belong to a migration still running: wait for it to finish, then run ferry status again; do not force anything meanwhile (a lock-table row left by a killed run stays until deleted)", st.Lock.Holder)}
 		return
 	case st.Dirty:
 		r.Action = &Action{ActionDirty, dirtyMessage(st, dir)}
@@ -306,17 +310,22 @@ func dirtyMessage(st *compat.LegacyState, dir *compat.Directory) string {
 	}
 	file := fmt.Sprintf("version %d", v)
 	prev := "-- -1"
-	which := ""
+	downCase := ""
 	if m, ok := lookup(dir, v); ok {
 		file = fileOf(m)
 		if b, ok := dir.Before(m.Version); ok {
 			prev = strconv.FormatUint(b.Version, 10)
 		}
 		if after := dir.After(m.Version); len(after) > 0 {
-			which = fmt.Sprintf(", or the down migration of %s did (the row cannot tell which)", downFileOf(after[0]))
+			next := after[0]
+			downCase = fmt.Sprintf(" Or the down migration of %s failed part-way (the row cannot tell which): then `migrate force %d` if none of it ran, or `migrate force %d` if all of it did.", downFileOf(next), next.Version, v)
 		}
 	}
-	return fmt.Sprintf("migrate up refuses to run (\"Dirty database version %d. Fix and force version.\"): the up migration of %s failed part-way%s. Some of its statements may have run: check which took effect, finish or undo them by hand, then tell golang-migrate with `migrate force %d` (all of %s is in place) or `migrate force %s` (none of it is)", v, file, which, v, file, prev)
+	either := "The"
+	if downCase != "" {
+		either = "Either the"
+	}
+	return fmt.Sprintf("migrate up refuses to run (\"Dirty database version %d. Fix and force version.\"). %s up migration of %s failed part-way: check which of its statements took effect, finish or undo them by hand, then tell golang-migrate with `migrate force %d` (all of it is in place) or `migrate force %s` (none of it is).%s", v, either, file, v, prev, downCase)
 }
 
 func fileOf(m compat.Migration) string {
@@ -333,15 +342,11 @@ func downFileOf(m compat.Migration) string {
 	return "version " + m.VersionText
 }
 
-func firstVersion(dir *compat.Directory) uint64 {
-	if len(dir.Migrations) == 0 {
-		return 0
-	}
-	return dir.Migrations[0].Version
-}
-
 func (r *Report) stateFindings(st *compat.LegacyState, dir *compat.Directory) {
-	if st.Dirty {
+	switch {
+	case st.Dirty && st.Lock.Held:
+		r.add(finding.Error, CodeDirty, versionText(st.Version), fmt.Sprintf("%s is dirty at version %d while a golang-migrate run holds its lock: probably a migration in progress; if no run is going on, the lock is stale", st.Table, st.Version))
+	case st.Dirty:
 		r.add(finding.Error, CodeDirty, versionText(st.Version), fmt.Sprintf("%s is dirty at version %d: a migration failed part-way and golang-migrate refuses to run until the row is forced", st.Table, st.Version))
 	}
 	if st.Version >= 0 {

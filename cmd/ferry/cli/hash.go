@@ -65,7 +65,7 @@ func runHash(cmd *cobra.Command, e *env, o *hashOptions) error {
 	if err != nil {
 		return err
 	}
-	rep, err := baseline.Validate(os.DirFS(dir), ".", "ferry hash --path "+dir)
+	rep, err := baseline.Validate(os.DirFS(dir), ".", dir)
 	if err != nil {
 		return fmt.Errorf("migration folder %s: %w", dir, err)
 	}

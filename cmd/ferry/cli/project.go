@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -38,17 +39,30 @@ func (p *projectFlags) resolve(fs *pflag.FlagSet) {
 	p.databaseSet = fs.Changed("database")
 }
 
-// dir returns the migration folder the flags name.
+// dir returns the migration folder the flags name; it must exist.
 func (p *projectFlags) dir() (string, error) {
+	var dir, flag string
 	switch {
 	case p.path != "" && p.source != "":
 		return "", &UsageError{"give --path or --source, not both"}
 	case p.path != "":
-		return p.path, nil
+		dir, flag = p.path, "--path"
 	case p.source != "":
-		return sourcePath(p.source)
+		d, err := sourcePath(p.source)
+		if err != nil {
+			return "", err
+		}
+		dir, flag = d, "--source"
+	default:
+		return "", &UsageError{"no migration folder: pass --path DIR (or -path DIR, or --source file://DIR)"}
 	}
-	return "", &UsageError{"no migration folder: pass --path DIR (or -path DIR, or --source file://DIR)"}
+	switch info, err := os.Stat(dir); {
+	case err != nil:
+		return "", fmt.Errorf("migration folder %s (%s) cannot be read: %w", dir, flag, err)
+	case !info.IsDir():
+		return "", fmt.Errorf("migration folder %s (%s) is a file, not a folder", dir, flag)
+	}
+	return dir, nil
 }
 
 // sourcePath turns a file:// source URL into a folder, as golang-migrate's

@@ -101,7 +101,8 @@ func (f *flagError) Unwrap() error { return f.err }
 
 func isFlagError(err error) bool {
 	var fe *flagError
-	return errors.As(err, &fe) || strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "accepts ")
+	msg := err.Error()
+	return errors.As(err, &fe) || strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "accepts ") || strings.HasPrefix(msg, "requires at least")
 }
 
 func newRoot(e *env) *cobra.Command {

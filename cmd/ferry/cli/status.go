@@ -94,7 +94,7 @@ func renderStatus(w io.Writer, r *status.Report) {
 		}
 	}
 	if r.Sum != nil {
-		fmt.Fprintf(w, "Sum file    %s (%d files)\n", r.Sum.State, r.Sum.Files)
+		fmt.Fprintf(w, "Sum file    %s (%s)\n", r.Sum.State, plural(r.Sum.Files, "file"))
 	}
 	if len(r.Findings) == 0 {
 		fmt.Fprintln(w, "Findings    none")
@@ -152,4 +152,12 @@ func renderLegacy(w io.Writer, l *status.Legacy) {
 		}
 		fmt.Fprintf(w, "Lock        %s; golang-migrate's keys: %s\n", state, strings.Join(keys, ", "))
 	}
+}
+
+// plural returns "1 file", "2 files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
