@@ -65,7 +65,20 @@ func run(ctx context.Context, dir string) error {
 	step("2. ferry status: what golang-migrate recorded, and what `migrate up` would do next")
 	ferry(ctx, "status", "-path", migDir, "-database", dbURL)
 
-	step("3. A teammate merges " + lateFile + "; its second statement fails under golang-migrate")
+	step("3. ferry hash: an atlas.sum that makes edited, added or removed migrations impossible to miss")
+	ferry(ctx, "hash", "-path", migDir)
+
+	step("4. ferry convert: golang-migrate's history becomes one revision row per version; no migration runs")
+	ferry(ctx, "convert", "-path", migDir, "-database", dbURL, "--dry-run")
+	ferry(ctx, "convert", "-path", migDir, "-database", dbURL)
+	v, dirty, err := golangMigrateVersion(migDir, dbURL)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("golang-migrate still says: version %d, dirty %v (schema_migrations untouched)\n", v, dirty)
+	ferry(ctx, "convert", "-path", migDir, "-database", dbURL)
+
+	step("5. A teammate merges " + lateFile + "; its second statement fails under golang-migrate")
 	if err := os.WriteFile(filepath.Join(migDir, lateFile), []byte(lateSQL), 0o644); err != nil {
 		return err
 	}
@@ -73,7 +86,7 @@ func run(ctx context.Context, dir string) error {
 		fmt.Println("golang-migrate:", err)
 	}
 
-	step("4. ferry status on the dirty database")
+	step("6. ferry status on the dirty database")
 	ferry(ctx, "status", "-path", migDir, "-database", dbURL)
 
 	step("Done")
@@ -121,6 +134,20 @@ func golangMigrate(migDir, dbURL string, n int) error {
 		return nil
 	}
 	return err
+}
+
+// golangMigrateVersion asks golang-migrate's library for the version.
+func golangMigrateVersion(migDir, dbURL string) (uint, bool, error) {
+	src, err := iofs.New(os.DirFS(migDir), ".")
+	if err != nil {
+		return 0, false, err
+	}
+	m, err := migrate.NewWithSourceInstance("iofs", src, dbURL)
+	if err != nil {
+		return 0, false, err
+	}
+	defer m.Close()
+	return m.Version()
 }
 
 func copyMigrations(to string) error {
