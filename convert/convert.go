@@ -54,8 +54,9 @@ type Project struct {
 	Sum     *baseline.Sum
 	DirPath string
 
-	mu    sync.Mutex
-	split map[sqlsplit.Dialect]map[string][]sqlsplit.Statement // file -> statements
+	mu     sync.Mutex
+	split  map[sqlsplit.Dialect]map[string][]sqlsplit.Statement // file -> statements
+	hashes map[string]string                                    // file -> its line in Sum
 }
 
 // LoadProject reads and checks the folder: it must parse as golang-migrate
@@ -88,7 +89,11 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 		}
 		return nil, &Refusal{Reason: fmt.Sprintf("atlas.sum of %s does not match the files (%s): %s", dirPath, rep.State, strings.Join(msgs, "; ")), Next: "ferry hash --path " + dirPath + " --check"}
 	}
-	return &Project{Dir: dir, Sum: rep.Computed, DirPath: dirPath, split: map[sqlsplit.Dialect]map[string][]sqlsplit.Statement{}}, nil
+	hashes := make(map[string]string, len(rep.Computed.Files))
+	for _, f := range rep.Computed.Files {
+		hashes[f.Name] = f.Hash
+	}
+	return &Project{Dir: dir, Sum: rep.Computed, DirPath: dirPath, split: map[sqlsplit.Dialect]map[string][]sqlsplit.Statement{}, hashes: hashes}, nil
 }
 
 // statements returns the statements of an up file in dialect d, splitting
@@ -224,7 +229,12 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 	if err != nil {
 		var r *Refusal
 		if errors.As(err, &r) && r.Next == "" {
-			r.Next = "compare with ferry status --path " + p.DirPath + " --database '" + u.Redacted() + "', then fix or drop " + store.String()
+			versions := make([]string, len(r.Disagreements))
+			for i, d := range r.Disagreements {
+				versions[i] = "'" + strings.ReplaceAll(d.Version, "'", "''") + "'"
+			}
+			in := strings.Join(versions, ", ")
+			r.Next = fmt.Sprintf("inspect them (SELECT * FROM %s WHERE version IN (%s)); if they were written wrongly, delete them (DELETE FROM %s WHERE version IN (%s)) and run convert again", store.Table(), in, store.Table(), in)
 		}
 		return nil, err
 	}
@@ -274,7 +284,7 @@ func (p *Project) rows(d sqlsplit.Dialect, v int64, o Options) ([]revision.Row, 
 				return nil, err
 			}
 			n := len(stmts)
-			h, ok := p.Sum.Hash(m.Up.Name)
+			h, ok := p.hashes[m.Up.Name] // Sum.Hash searches linearly: quadratic over the history
 			if !ok {
 				return nil, &Refusal{Reason: fmt.Sprintf("%s is not in atlas.sum (it carries atlas:sum ignore)", m.Up.Name), Next: "remove the directive and run ferry hash --path " + p.DirPath}
 			}
@@ -362,8 +372,9 @@ var ErrChanged = errors.New("the database changed since the plan was made")
 // (waiting up to lockTimeout) and checking, under the lock, that the legacy
 // row and the revisions are still as planned. It never touches
 // schema_migrations and runs no migration SQL. On MySQL the CREATE TABLE
-// commits on its own before the transaction; a conversion that dies after it
-// leaves an empty table, never a partial history.
+// commits on its own before the transaction (after the lock is taken); a
+// conversion that dies after it leaves an empty table, never a partial
+// history.
 func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) (err error) {
 	if p.NoOp() {
 		return nil
@@ -374,9 +385,22 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 	}
 	defer conn.Close()
 	d := p.url.Dialect
-	if p.Create && d == compat.MySQL {
-		if err := p.store.Create(ctx, conn); err != nil {
+	defer func() {
+		if rerr := gmlock.Release(context.WithoutCancel(ctx), conn, d, p.keys); rerr != nil && err == nil {
+			err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
+		}
+	}()
+	if d == compat.MySQL {
+		// GET_LOCK belongs to the session: take it before the CREATE TABLE,
+		// which commits on its own, so that nothing is written while
+		// golang-migrate holds its lock.
+		if err := lockSession(ctx, conn, d, p.keys, lockTimeout); err != nil {
 			return err
+		}
+		if p.Create {
+			if err := p.store.Create(ctx, conn); err != nil {
+				return err
+			}
 		}
 	}
 	tx, err := conn.BeginTx(ctx, nil)
@@ -387,12 +411,11 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 		if err != nil {
 			_ = tx.Rollback()
 		}
-		if rerr := gmlock.Release(context.WithoutCancel(ctx), conn, d, p.keys); rerr != nil && err == nil {
-			err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
-		}
 	}()
-	if err := gmlock.AcquireTx(ctx, tx, d, p.keys, lockTimeout); err != nil {
-		return err
+	if d != compat.MySQL {
+		if err := gmlock.AcquireTx(ctx, tx, d, p.keys, lockTimeout); err != nil {
+			return err
+		}
 	}
 	st, err := compat.ReadLegacyTx(ctx, tx, p.url)
 	if err != nil {
@@ -420,4 +443,16 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// lockSession takes golang-migrate's MySQL lock for the session of conn, in
+// a transaction of its own that ends at once (GET_LOCK outlives it). The
+// caller releases it with gmlock.Release.
+func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []compat.LockKey, timeout time.Duration) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	return gmlock.AcquireTx(ctx, tx, d, keys, timeout)
 }
