@@ -43,38 +43,10 @@ func Covered(name string) bool { return strings.HasSuffix(name, ".up.sql") }
 // one SHA-256 runs over the covered files in name order, taking each name and
 // then its bytes; each file's line is the digest so far. A file whose first
 // line carries an "atlas:sum ignore" directive adds its name but no bytes and
-// gets no line.
+// gets no line. It covers golang-migrate's *.up.sql (Covered); ComputeSumFunc
+// takes another filter.
 func ComputeSum(fsys fs.FS, dir string) (*Sum, error) {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil, fmt.Errorf("read migration folder: %w", err)
-	}
-	var names []string
-	for _, e := range entries {
-		if !e.IsDir() && Covered(e.Name()) {
-			if e.Type()&fs.ModeSymlink != 0 {
-				return nil, fmt.Errorf("hash %s: it is a link; ferry does not follow links when hashing (they may lead out of the folder): put the file itself in the folder", e.Name())
-			}
-			names = append(names, e.Name())
-		}
-	}
-	slices.Sort(names) // byte order, as Atlas
-	h := sha256.New()
-	s := &Sum{}
-	for _, n := range names {
-		b, err := fs.ReadFile(fsys, path.Join(dir, n))
-		if err != nil {
-			return nil, fmt.Errorf("hash %s: %w", n, err)
-		}
-		h.Write([]byte(n))
-		if ignored(b) {
-			continue
-		}
-		h.Write(b)
-		s.Files = append(s.Files, SumLine{Name: n, Hash: base64.StdEncoding.EncodeToString(h.Sum(nil))})
-	}
-	s.Total = total(s.Files)
-	return s, nil
+	return ComputeSumFunc(fsys, dir, Covered)
 }
 
 // reDirective is Atlas's directive syntax on a file's first line.

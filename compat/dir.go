@@ -57,6 +57,10 @@ func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("duplicate migration file: %s (version %d %s is already given by %s)", e.File, e.Version, e.Direction, e.First)
 }
 
+// ArchiveFolder is where ferry baseline --replace moves the files a baseline
+// replaces; like golang-migrate, the reader ignores it, without a finding.
+const ArchiveFolder = "archive"
+
 // Finding codes of the directory reader; see docs/findings.md.
 const (
 	CodeNearMiss        = "FM001"
@@ -95,7 +99,9 @@ func ReadDir(fsys fs.FS, dir string) (*Directory, error) {
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() {
-			d.checkSubfolder(name)
+			if name != ArchiveFolder {
+				d.checkSubfolder(name)
+			}
 			continue
 		}
 		f, status := ParseName(name)

@@ -556,3 +556,24 @@ func TestBefore(t *testing.T) {
 		}
 	}
 }
+
+func TestArchiveFolderIsQuiet(t *testing.T) {
+	d, err := ReadDir(fstest.MapFS{
+		"3_baseline.up.sql":         {Data: []byte("x")},
+		"archive/1_a.up.sql":        {Data: []byte("x")},
+		"old/2_b.up.sql":            {Data: []byte("x")},
+		"archive/nested/2_b.up.sql": {Data: []byte("x")},
+	}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, f := range d.Findings {
+		if f.Code == CodeSubfolder {
+			files = append(files, f.File)
+		}
+	}
+	if len(files) != 1 || files[0] != "old/2_b.up.sql" {
+		t.Fatalf("FM003 for %v, want only old/2_b.up.sql", files)
+	}
+}

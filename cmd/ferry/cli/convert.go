@@ -29,6 +29,7 @@ type convertOptions struct {
 	baselineOnly    bool
 	strict          bool
 	writeSum        bool
+	toDir           string
 	lockTimeout     time.Duration
 	dryRun          bool
 	yes             bool
@@ -67,6 +68,7 @@ more than once, or --databases-file, to convert many databases concurrently.`,
 	f.BoolVar(&o.baselineOnly, "baseline-only", false, "write one baseline row at the current version instead of the whole history")
 	f.BoolVar(&o.strict, "strict", false, "refuse when an object the files create is missing from the live schema")
 	f.BoolVar(&o.writeSum, "write-sum", false, "create atlas.sum first when it is missing")
+	f.StringVar(&o.toDir, "to-dir", "", "also write an Atlas-format migration directory here (a new or empty folder); works without --database")
 	f.DurationVar(&o.lockTimeout, "lock-timeout", 30*time.Second, "how long to wait for golang-migrate's lock")
 	f.BoolVar(&o.dryRun, "dry-run", false, "show the plan; write nothing")
 	f.BoolVar(&o.yes, "yes", false, "do not ask (convert never asks; accepted so scripts can always pass it)")
@@ -100,6 +102,11 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 	dir, err := o.project.dir()
 	if err != nil {
 		return err
+	}
+	if o.toDir != "" {
+		if done, err := convertToDir(e, dir, o); done || err != nil {
+			return err
+		}
 	}
 	targets, err := o.targets(e)
 	if err != nil {

@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/ferrymigrate/ferry/baseline"
+)
+
+// convertToDir carries out convert's --to-dir: it writes (or, with
+// --dry-run, plans) the Atlas-format directory. It reports done when no
+// database is given (--database, --databases-file, $DATABASE_URL), so that
+// --to-dir works alone; with databases convert goes on to convert them. With
+// databases and --json, its report goes to stderr so that stdout keeps one
+// JSON document.
+func convertToDir(e *env, dir string, o *convertOptions) (done bool, err error) {
+	alone := len(o.databases) == 0 && o.databasesFile == "" && e.getenv("DATABASE_URL") == ""
+	if alone && o.writeSum {
+		if err := writeMissingSum(e.ErrOut, dir, o.dryRun); err != nil {
+			return true, err
+		}
+	}
+	x, err := baseline.ExportAtlasDir(os.DirFS(dir), dir, o.toDir)
+	if err != nil {
+		return true, err
+	}
+	if !o.dryRun {
+		if err := baseline.WriteAtlasDir(x); err != nil {
+			return true, err
+		}
+	}
+	if alone && o.json {
+		enc := json.NewEncoder(e.Out)
+		enc.SetIndent("", "  ")
+		return true, enc.Encode(map[string]any{"path": dir, "dry_run": o.dryRun, "to_dir": x})
+	}
+	w := e.Out
+	if !alone && o.json {
+		w = e.ErrOut
+	}
+	renderToDir(w, x, o.dryRun)
+	return alone, nil
+}
+
+func renderToDir(w io.Writer, x *baseline.AtlasExport, dryRun bool) {
+	verb := "wrote"
+	if dryRun {
+		verb = "would write"
+	}
+	downs := ""
+	if len(x.Downs) > 0 {
+		downs = fmt.Sprintf(", %d down file(s) in %s", len(x.Downs), filepath.Join(x.Out, "down"))
+	}
+	fmt.Fprintf(w, "%s %s: %d migration(s) (versions %d digits wide)%s, %s (%d files)\n",
+		verb, x.Out, len(x.Files), x.Width, downs, filepath.Join(x.Out, baseline.SumFileName), len(x.Sum.Files))
+	for _, v := range x.Skipped {
+		fmt.Fprintf(w, "  version %s has no up file: no Atlas file for it\n", v)
+	}
+	if dryRun {
+		for _, f := range x.Files {
+			fmt.Fprintf(w, "  %s <- %s\n", f.Name, f.Source)
+		}
+	}
+}
