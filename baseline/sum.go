@@ -52,6 +52,10 @@ func ComputeSum(fsys fs.FS, dir string) (*Sum, error) {
 // reDirective is Atlas's directive syntax on a file's first line.
 var reDirective = regexp.MustCompile(`^([ -~]*)atlas:(\w+)(?: +([ -~]*))*`)
 
+// Ignored reports whether a file's first line carries Atlas's
+// "atlas:sum ignore" directive: the sum takes its name but not its bytes.
+func Ignored(b []byte) bool { return ignored(b) }
+
 func ignored(b []byte) bool {
 	first, _, _ := bytes.Cut(b, []byte("\n"))
 	if !bytes.Contains(first, []byte("atlas:")) {
@@ -125,6 +129,7 @@ func ParseSum(b []byte) (*Sum, error) {
 		}
 	}
 	s := &Sum{}
+	seen := make(map[string]bool, len(lines))
 	first, ok := strings.CutPrefix(lines[0], "h1:")
 	if !ok || !validHash(first) {
 		return nil, &SumSyntaxError{Line: 1, Msg: fmt.Sprintf("expected h1:<base64 SHA-256>, got %q", clip(lines[0]))}
@@ -138,9 +143,10 @@ func ParseSum(b []byte) (*Sum, error) {
 		case !validHash(hash):
 			return nil, &SumSyntaxError{Line: i + 2, Msg: fmt.Sprintf("%s: the hash is not a base64 SHA-256", name)}
 		}
-		if _, dup := s.Hash(name); dup {
+		if seen[name] {
 			return nil, &SumSyntaxError{Line: i + 2, Msg: fmt.Sprintf("%s is listed twice", name)}
 		}
+		seen[name] = true
 		s.Files = append(s.Files, SumLine{Name: name, Hash: hash})
 	}
 	return s, nil

@@ -6,10 +6,13 @@ package convert
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -225,7 +228,12 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 		return nil, err
 	}
 	plan := &Plan{Database: u.Redacted(), Revisions: store.String(), Create: !exists, LegacyTable: st.Table.String(), LegacyVersion: st.Version, Evidence: ev, Findings: ev.findings(), url: u, store: store, keys: st.Lock.Keys}
-	plan.Rows, plan.Present, err = reconcile(want, existing, st.Version)
+	want = continueBaseline(want, existing)
+	earlier, err := p.earlierLines(existing)
+	if err != nil {
+		return nil, err
+	}
+	plan.Rows, plan.Present, err = reconcile(want, existing, st.Version, earlier)
 	if err != nil {
 		var r *Refusal
 		if errors.As(err, &r) && r.Next == "" {
@@ -303,7 +311,14 @@ func (p *Project) rows(d sqlsplit.Dialect, v int64, o Options) ([]revision.Row, 
 // reconcile compares the planned rows with the rows already present: rows
 // that agree are kept, missing ones are planned, and any disagreement
 // refuses the whole conversion.
-func reconcile(want, existing []revision.Row, legacy int64) ([]revision.Row, int, error) {
+//
+// A row's hash is the file's line in atlas.sum, a running digest over every
+// file whose name sorts before it; a file added since (version 10 next to 9)
+// changes the lines of files that did not change. earlier holds, per
+// version, the line computed over the folder as it was when the newest
+// existing row was written (the up files up to that version); a hash that
+// matches it agrees.
+func reconcile(want, existing []revision.Row, legacy int64, earlier map[string]string) ([]revision.Row, int, error) {
 	have := map[string]revision.Row{}
 	for _, r := range existing {
 		have[r.Version] = r
@@ -319,6 +334,8 @@ func reconcile(want, existing []revision.Row, legacy int64) ([]revision.Row, int
 		case !ok:
 			todo = append(todo, w)
 		case revision.Same(h, w):
+			present++
+		case h.Hash == earlier[w.Version] && revision.Same(h, withHash(w, h.Hash)):
 			present++
 		default:
 			bad = append(bad, Disagreement{Version: w.Version, Problem: describe(h, w)})
@@ -344,13 +361,86 @@ func reconcile(want, existing []revision.Row, legacy int64) ([]revision.Row, int
 	return todo, present, nil
 }
 
+func withHash(r revision.Row, hash string) revision.Row {
+	r.Hash = hash
+	return r
+}
+
+// continueBaseline keeps a conversion going after --baseline-only: when the
+// revisions start with a baseline row at B, the history below B is not
+// planned and B is expected as a baseline.
+func continueBaseline(want, existing []revision.Row) []revision.Row {
+	var base *revision.Row
+	for i := range existing {
+		if existing[i].Type&revision.TypeBaseline != 0 {
+			base = &existing[i]
+		}
+	}
+	if base == nil {
+		return want
+	}
+	b, err := strconv.ParseUint(base.Version, 10, 64)
+	if err != nil {
+		return want
+	}
+	var out []revision.Row
+	for _, w := range want {
+		n, err := strconv.ParseUint(w.Version, 10, 64)
+		switch {
+		case err != nil || n > b:
+			out = append(out, w)
+		case n == b:
+			w.Type = revision.TypeBaseline
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// earlierLines returns the sum lines of the up files as they were when the
+// newest existing row was written: computed over the up files whose version
+// is at most that row's. It returns nil when that is today's folder.
+func (p *Project) earlierLines(existing []revision.Row) (map[string]string, error) {
+	var newest uint64
+	for _, r := range existing {
+		if n, err := strconv.ParseUint(r.Version, 10, 64); err == nil && n > newest {
+			newest = n
+		}
+	}
+	if len(existing) == 0 || len(p.Dir.Migrations) == 0 || p.Dir.Migrations[len(p.Dir.Migrations)-1].Version <= newest {
+		return nil, nil
+	}
+	var files []compat.File
+	for _, m := range p.Dir.Migrations {
+		if m.Version <= newest && m.Up != nil {
+			files = append(files, *m.Up)
+		}
+	}
+	slices.SortFunc(files, func(a, b compat.File) int { return strings.Compare(a.Name, b.Name) })
+	out := map[string]string{}
+	h := sha256.New()
+	for _, f := range files {
+		b, err := p.Dir.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		h.Write([]byte(f.Name))
+		if baseline.Ignored(b) {
+			continue
+		}
+		h.Write(b)
+		out[f.VersionText] = base64.StdEncoding.EncodeToString(h.Sum(nil))
+	}
+	return out, nil
+}
+
 func describe(have, want revision.Row) string {
 	var diffs []string
 	if have.Type != want.Type {
 		diffs = append(diffs, fmt.Sprintf("type %d, expected %d", have.Type, want.Type))
 	}
 	if have.Hash != want.Hash {
-		diffs = append(diffs, "hash differs (the file changed since it was recorded)")
+		diffs = append(diffs, "hash differs from atlas.sum (the file, or a file whose name sorts before it, changed since the row was written)")
 	}
 	if have.Applied != want.Applied || have.Total != want.Total {
 		diffs = append(diffs, fmt.Sprintf("statements %d/%d, expected %d/%d", have.Applied, have.Total, want.Applied, want.Total))

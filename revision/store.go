@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -200,8 +201,9 @@ func (s *Store) Read(ctx context.Context, q Querier) ([]Row, error) {
 	}
 	cols := columns
 	if s.Dialect == compat.MySQL {
-		// Read the timestamp as text: the URL may lack parseTime=true.
-		cols = strings.Replace(cols, "executed_at", "DATE_FORMAT(executed_at, '%Y-%m-%d %H:%i:%s.%f')", 1)
+		// Read the timestamp as seconds since the epoch: independent of the
+		// session's time zone and of parseTime=true in the URL.
+		cols = strings.Replace(cols, "executed_at", "UNIX_TIMESTAMP(executed_at)", 1)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM `+s.Table()+` ORDER BY version`)
 	if err != nil {
@@ -246,6 +248,8 @@ func toTime(v any) (time.Time, error) {
 		return parseTime(string(t))
 	case string:
 		return parseTime(t)
+	case int64:
+		return time.Unix(t, 0).UTC(), nil
 	case nil:
 		return time.Time{}, nil
 	}
@@ -253,6 +257,9 @@ func toTime(v any) (time.Time, error) {
 }
 
 func parseTime(s string) (time.Time, error) {
+	if sec, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(sec, 0).UTC(), nil // MySQL's UNIX_TIMESTAMP as text
+	}
 	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil
@@ -282,6 +289,12 @@ func (s *Store) Insert(ctx context.Context, q Querier, rows []Row) error {
 				if j > 0 {
 					b.WriteString(", ")
 				}
+				if j == 5 && s.Dialect == compat.MySQL {
+					// executed_at: from seconds since the epoch, so that the
+					// session's time zone cannot shift it.
+					b.WriteString("FROM_UNIXTIME(?)")
+					continue
+				}
 				b.WriteString(s.placeholder(len(args) + j + 1))
 			}
 			b.WriteString(")")
@@ -302,13 +315,13 @@ func (s *Store) placeholder(n int) string {
 	return "?"
 }
 
-// timeValue renders executed_at for the engine: MySQL's timestamp has no
-// zone and no fraction here; the driver sends UTC.
+// timeValue renders executed_at for the engine: MySQL gets seconds since
+// the epoch (its timestamp column has no fraction here).
 func (s *Store) timeValue(t time.Time) any {
 	t = t.UTC()
 	switch s.Dialect {
 	case compat.MySQL:
-		return t.Truncate(time.Second)
+		return t.Unix()
 	case compat.SQLite:
 		return t.Format("2006-01-02 15:04:05.999999999-07:00")
 	}
