@@ -21,6 +21,7 @@ import (
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/finding"
+	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
@@ -65,6 +66,7 @@ type Project struct {
 // LoadProject reads and checks the folder: it must parse as golang-migrate
 // reads it without errors, and atlas.sum must exist and match the files.
 func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
+	fsys = cachefs.New(fsys) // the reader, the sum and the splitter each read every file
 	dir, err := compat.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/finding"
+	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -128,6 +129,7 @@ type Pending struct {
 // or the database cannot be reached or read; folder and database problems
 // that golang-migrate would stumble over are findings, not errors.
 func Run(ctx context.Context, opts Options) (*Report, error) {
+	opts.Dir = cachefs.New(opts.Dir) // the reader, the sum and the splitter each read every file
 	dir, err := compat.ReadDir(opts.Dir, ".")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("migration folder %s does not exist; check --path: %w", opts.DirPath, fs.ErrNotExist)
