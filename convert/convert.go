@@ -548,3 +548,15 @@ func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []c
 	defer func() { _ = tx.Rollback() }()
 	return gmlock.AcquireTx(ctx, tx, d, keys, timeout)
 }
+
+// Statements returns the statements of an up file in dialect d (split once
+// per dialect; safe for concurrent use).
+func (p *Project) Statements(d sqlsplit.Dialect, f *compat.File) ([]sqlsplit.Statement, error) {
+	return p.statements(d, f)
+}
+
+// Hash returns an up file's line in atlas.sum, without "h1:".
+func (p *Project) Hash(name string) (string, bool) {
+	h, ok := p.hashes[name]
+	return h, ok
+}

@@ -327,3 +327,44 @@ func (s *Store) timeValue(t time.Time) any {
 	}
 	return t
 }
+
+// Upsert writes one row, replacing the row of the same version.
+func (s *Store) Upsert(ctx context.Context, q Querier, r Row) error {
+	var conflict string
+	switch s.Dialect {
+	case compat.MySQL:
+		conflict = ` ON DUPLICATE KEY UPDATE description = VALUES(description), type = VALUES(type), applied = VALUES(applied), total = VALUES(total), executed_at = VALUES(executed_at), execution_time = VALUES(execution_time), error = VALUES(error), error_stmt = VALUES(error_stmt), hash = VALUES(hash), partial_hashes = VALUES(partial_hashes), operator_version = VALUES(operator_version)`
+	default:
+		conflict = ` ON CONFLICT (version) DO UPDATE SET description = excluded.description, type = excluded.type, applied = excluded.applied, total = excluded.total, executed_at = excluded.executed_at, execution_time = excluded.execution_time, error = excluded.error, error_stmt = excluded.error_stmt, hash = excluded.hash, partial_hashes = excluded.partial_hashes, operator_version = excluded.operator_version`
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO ` + s.Table() + ` (` + columns + `) VALUES (`)
+	for j := range 12 {
+		if j > 0 {
+			b.WriteString(", ")
+		}
+		if j == 5 && s.Dialect == compat.MySQL {
+			b.WriteString("FROM_UNIXTIME(?)")
+			continue
+		}
+		b.WriteString(s.placeholder(j + 1))
+	}
+	b.WriteString(")" + conflict)
+	_, err := q.ExecContext(ctx, b.String(), r.Version, r.Description, uint64(r.Type), r.Applied, r.Total, s.timeValue(r.ExecutedAt),
+		int64(r.ExecutionTime), r.Error, r.ErrorStmt, r.Hash, r.partialJSON(), r.OperatorVersion)
+	if err != nil {
+		return fmt.Errorf("write %s version %s: %w", s, r.Version, err)
+	}
+	return nil
+}
+
+// Progress records that the first applied statements of a file ran:
+// applied and partial_hashes advance in one statement.
+func (s *Store) Progress(ctx context.Context, q Querier, version string, applied int, partial []string) error {
+	r := Row{PartialHashes: partial}
+	query := `UPDATE ` + s.Table() + ` SET applied = ` + s.placeholder(1) + `, partial_hashes = ` + s.placeholder(2) + ` WHERE version = ` + s.placeholder(3)
+	if _, err := q.ExecContext(ctx, query, applied, r.partialJSON(), version); err != nil {
+		return fmt.Errorf("record progress of version %s in %s: %w", version, s, err)
+	}
+	return nil
+}

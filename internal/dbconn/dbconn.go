@@ -92,6 +92,14 @@ func open(u *compat.DatabaseURL, mode Mode) (*sql.DB, error) {
 				return nil, &MissingFileError{Path: u.Database}
 			}
 			dsn = readOnlySQLite(dsn)
+		} else if !strings.Contains(dsn, "busy_timeout") {
+			// Wait for another writer (ferry or golang-migrate) instead of
+			// failing with "database is locked".
+			sep := "?"
+			if strings.Contains(dsn, "?") {
+				sep = "&"
+			}
+			dsn += sep + "_pragma=busy_timeout(30000)"
 		}
 		db, err := sql.Open("sqlite", dsn)
 		if err != nil {

@@ -1,0 +1,292 @@
+// Package apply runs pending migrations statement by statement, records
+// each file in Atlas's revisions table (with the statements applied so far,
+// so that a failed or killed run resumes exactly), and keeps golang-migrate's
+// schema_migrations row in step, holding golang-migrate's lock throughout.
+package apply
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/revision"
+	"github.com/ferrymigrate/ferry/sqlsplit"
+)
+
+// TxMode says how statements are grouped in transactions.
+type TxMode string
+
+// Transaction modes.
+const (
+	TxFile TxMode = "file" // one transaction per file (PostgreSQL, SQLite)
+	TxAll  TxMode = "all"  // one transaction for the whole run (PostgreSQL, SQLite)
+	TxNone TxMode = "none" // every statement commits with its progress
+)
+
+// ParseTxMode checks a --tx-mode value.
+func ParseTxMode(s string) (TxMode, error) {
+	switch TxMode(s) {
+	case TxFile, TxAll, TxNone:
+		return TxMode(s), nil
+	}
+	return "", fmt.Errorf("unknown transaction mode %q: use file, all or none", s)
+}
+
+// LegacySync says whether golang-migrate's row is kept in step.
+type LegacySync int
+
+// Legacy sync settings.
+const (
+	LegacyAuto LegacySync = iota // on when schema_migrations exists, or on a fresh database
+	LegacyOn
+	LegacyOff
+)
+
+// Step is one file to run.
+type Step struct {
+	Version     string // as written
+	Number      uint64
+	Description string
+	File        string // up file name; empty for a version with only a down file
+	Statements  []sqlsplit.Statement
+	Hashes      []string // cumulative statement hashes
+	FileHash    string   // the file's atlas.sum line
+	// Resume is the number of statements already applied (a partial row).
+	Resume int
+	// Mode is the effective transaction mode, and Note why it differs from
+	// the one asked for.
+	Mode       TxMode
+	Note       string
+	OutOfOrder bool
+	// Existing is the row being resumed, if any.
+	Existing *revision.Row
+}
+
+// Plan is what Apply will do to one database.
+type Plan struct {
+	Database   string
+	Dialect    compat.Dialect
+	Fresh      bool // no history yet: tables are created
+	LegacySync bool
+	Legacy     *compat.LegacyState
+	Revisions  *revision.Store
+	Steps      []Step
+}
+
+// Refusal is a state in which apply will not run. Nothing was written.
+type Refusal struct {
+	Reason string
+	Next   string
+}
+
+func (r *Refusal) Error() string {
+	if r.Next == "" {
+		return r.Reason
+	}
+	return r.Reason + "; next: " + r.Next
+}
+
+// plan reads the database through q and works out the steps.
+func plan(ctx context.Context, q revision.Querier, st *compat.LegacyState, p *convert.Project, u *compat.DatabaseURL, o Options) (*Plan, error) {
+	d, err := sqlsplit.ParseDialect(string(u.Dialect))
+	if err != nil {
+		return nil, err
+	}
+	store, err := revision.Locate(ctx, q, u, o.RevisionsSchema)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := store.Read(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	pl := &Plan{Database: u.Redacted(), Dialect: u.Dialect, Legacy: st, Revisions: store}
+	legacyHasVersion := st.TableExists && (st.Version != compat.NilVersion || st.Dirty)
+	switch o.LegacySync {
+	case LegacyOn:
+		pl.LegacySync = true
+	case LegacyAuto:
+		pl.LegacySync = st.TableExists || len(rows) == 0 && !legacyHasVersion
+	}
+	if len(rows) == 0 {
+		if legacyHasVersion {
+			return nil, &Refusal{Reason: fmt.Sprintf("golang-migrate has recorded version %d in %s but there are no revisions: convert the history first, or ferry would run everything again", st.Version, st.Table), Next: "ferry convert --path " + p.DirPath + " --database '" + u.Redacted() + "'"}
+		}
+		pl.Fresh = true
+	}
+	if st.Rows > 1 {
+		return nil, &Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: "ferry status --path " + p.DirPath}
+	}
+
+	byVersion := map[uint64]revision.Row{}
+	var last uint64
+	var partial *revision.Row
+	for i, r := range rows {
+		n, err := strconv.ParseUint(r.Version, 10, 64)
+		if err != nil {
+			return nil, &Refusal{Reason: fmt.Sprintf("%s has version %q, which is not a golang-migrate version", store, r.Version), Next: "inspect " + store.String()}
+		}
+		byVersion[n] = r
+		if n > last {
+			last = n
+		}
+		if r.Partial() || r.Error != "" {
+			if partial != nil {
+				return nil, &Refusal{Reason: fmt.Sprintf("%s has two unfinished files (%s and %s)", store, partial.Version, r.Version), Next: "inspect " + store.String()}
+			}
+			partial = &rows[i]
+		}
+	}
+	if err := checkLegacy(st, pl, rows, last, partial, p, u); err != nil {
+		return nil, err
+	}
+
+	var outOfOrder, ahead []compat.Migration
+	for _, m := range p.Dir.Migrations {
+		r, done := byVersion[m.Version]
+		switch {
+		case done && (partial == nil || r.Version != partial.Version):
+		case done: // the partial file: resumed first
+		case len(rows) > 0 && m.Version < last:
+			outOfOrder = append(outOfOrder, m)
+		default:
+			ahead = append(ahead, m)
+		}
+	}
+	if len(outOfOrder) > 0 && !o.AllowOutOfOrder {
+		names := make([]string, len(outOfOrder))
+		for i, m := range outOfOrder {
+			names[i] = fileOf(m)
+		}
+		return nil, &Refusal{Reason: fmt.Sprintf("%d file(s) are older than the newest applied version %d and were never applied: %s (golang-migrate would skip them forever)", len(outOfOrder), last, strings.Join(names, ", ")), Next: "renumber them after the newest version, or run them first with ferry apply --allow-out-of-order"}
+	}
+	var todo []compat.Migration
+	if partial != nil {
+		n, _ := strconv.ParseUint(partial.Version, 10, 64)
+		m, ok := p.Dir.Lookup(n)
+		if !ok {
+			return nil, &Refusal{Reason: fmt.Sprintf("version %s ran in part, but %s has no file for it", partial.Version, p.DirPath), Next: "restore the file"}
+		}
+		todo = append(todo, m)
+	}
+	todo = append(todo, outOfOrder...)
+	todo = append(todo, ahead...)
+	if o.Limit > 0 && len(todo) > o.Limit {
+		todo = todo[:o.Limit]
+	}
+	for _, m := range todo {
+		step, err := makeStep(d, p, m, o.TxMode, u.Dialect)
+		if err != nil {
+			return nil, err
+		}
+		step.OutOfOrder = slices.ContainsFunc(outOfOrder, func(x compat.Migration) bool { return x.Version == m.Version })
+		if partial != nil && partial.Version == m.VersionText {
+			if err := resume(&step, partial); err != nil {
+				return nil, err
+			}
+		}
+		pl.Steps = append(pl.Steps, step)
+	}
+	if o.TxMode == TxAll && u.Dialect != compat.MySQL {
+		for _, s := range pl.Steps {
+			if s.Mode == TxNone {
+				return nil, &Refusal{Reason: fmt.Sprintf("--tx-mode all cannot include %s: %s", s.File, s.Note), Next: "run with --tx-mode file"}
+			}
+		}
+	}
+	return pl, nil
+}
+
+// checkLegacy makes sure golang-migrate's row and the revisions tell the
+// same story before anything runs.
+func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, partial *revision.Row, p *convert.Project, u *compat.DatabaseURL) error {
+	if !pl.LegacySync || len(rows) == 0 || !st.TableExists {
+		if st.Dirty && partial == nil && len(rows) > 0 {
+			return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d but no file is unfinished in the revisions: golang-migrate failed there", st.Table, st.Version), Next: "ferry status --path " + p.DirPath + " --database '" + u.Redacted() + "'"}
+		}
+		return nil
+	}
+	v := st.Version
+	switch {
+	case st.Dirty && partial != nil && sameVersion(partial.Version, v):
+		return nil // ferry's own unfinished file: resumed
+	case st.Dirty:
+		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d: a golang-migrate run failed there; ferry does not guess what it left", st.Table, v), Next: "ferry status --path " + p.DirPath + " --database '" + u.Redacted() + "'"}
+	case v >= 0 && uint64(v) > last:
+		return &Refusal{Reason: fmt.Sprintf("golang-migrate has applied up to version %d since the revisions were written (they end at %d)", v, last), Next: "ferry convert --path " + p.DirPath + " --database '" + u.Redacted() + "' to record them"}
+	}
+	return nil
+}
+
+// sameVersion compares a revision version with golang-migrate's number.
+func sameVersion(written string, v int64) bool {
+	n, err := strconv.ParseUint(written, 10, 64)
+	return err == nil && v >= 0 && n == uint64(v)
+}
+
+func fileOf(m compat.Migration) string {
+	if m.Up != nil {
+		return m.Up.Name
+	}
+	return m.VersionText + " (no up file)"
+}
+
+// makeStep splits a file and decides how it runs.
+func makeStep(d sqlsplit.Dialect, p *convert.Project, m compat.Migration, mode TxMode, dialect compat.Dialect) (Step, error) {
+	s := Step{Version: m.VersionText, Number: m.Version, Description: m.Title, Mode: mode}
+	if m.Up == nil {
+		return s, nil
+	}
+	s.File = m.Up.Name
+	stmts, err := p.Statements(d, m.Up)
+	if err != nil {
+		return s, err
+	}
+	s.Statements, s.Hashes = stmts, sqlsplit.Hashes(stmts)
+	h, ok := p.Hash(m.Up.Name)
+	if !ok {
+		return s, &Refusal{Reason: m.Up.Name + " is not in atlas.sum", Next: "ferry hash --path " + p.DirPath}
+	}
+	s.FileHash = h
+	if mode == TxNone || dialect == compat.MySQL {
+		if dialect == compat.MySQL && mode != TxNone {
+			s.Note = "MySQL/MariaDB commit DDL on their own: statements run one by one, each recorded as it commits"
+		}
+		s.Mode = TxNone
+		return s, nil
+	}
+	if b, err := p.Dir.ReadFile(*m.Up); err == nil && strings.HasPrefix(string(b), "-- atlas:txmode none") {
+		s.Mode, s.Note = TxNone, "the file asks for it (-- atlas:txmode none)"
+		return s, nil
+	}
+	for _, st := range stmts {
+		switch {
+		case st.Kind.Has(sqlsplit.KindTxControl):
+			s.Mode, s.Note = TxNone, fmt.Sprintf("it controls transactions itself (statement %d, line %d)", st.Index, st.Line)
+			return s, nil
+		case dialect == compat.Postgres && st.Kind.Has(sqlsplit.KindNoTx):
+			s.Mode, s.Note = TxNone, fmt.Sprintf("PostgreSQL refuses statement %d (line %d) inside a transaction", st.Index, st.Line)
+			return s, nil
+		}
+	}
+	return s, nil
+}
+
+// resume checks a partial row against the file as it is now.
+func resume(s *Step, r *revision.Row) error {
+	s.Existing = r
+	s.Resume = r.Applied
+	if r.Applied > len(s.Statements) {
+		return &Refusal{Reason: fmt.Sprintf("%s: %d statements are recorded as applied, but the file now has only %d", s.File, r.Applied, len(s.Statements)), Next: "restore the file as it was when it ran"}
+	}
+	for i := 0; i < r.Applied; i++ {
+		if i < len(r.PartialHashes) && r.PartialHashes[i] != s.Hashes[i] {
+			return &Refusal{Reason: fmt.Sprintf("statement %d of %s changed since it was applied (line %d)", i+1, s.File, s.Statements[i].Line), Next: "restore statements 1 to " + strconv.Itoa(r.Applied) + " as they were; fix only the statements after them"}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,476 @@
+package apply
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/revision"
+)
+
+// Options control a run.
+type Options struct {
+	TxMode          TxMode
+	Limit           int // run at most this many files; 0 means all
+	AllowOutOfOrder bool
+	LegacySync      LegacySync
+	LockTimeout     time.Duration
+	RevisionsSchema string
+	OperatorVersion string
+	Reporter        Reporter
+	Now             func() time.Time
+}
+
+// EventKind names a progress event.
+type EventKind string
+
+// Event kinds, in the order they happen.
+const (
+	FileStarted     EventKind = "file_started"
+	StatementDone   EventKind = "statement_done"
+	FileDone        EventKind = "file_done"
+	FileFailed      EventKind = "file_failed"
+	WaitingForLock  EventKind = "waiting_for_lock"
+	NoticeTxChanged EventKind = "notice"
+)
+
+// Event reports progress; fields that do not apply are zero.
+type Event struct {
+	Kind      EventKind
+	Version   string
+	File      string
+	Statement int // 1-based
+	Total     int
+	Line      int
+	Duration  time.Duration
+	Note      string
+	Err       error
+}
+
+// Reporter receives events. Report is called from the goroutine running
+// Apply; implementations need not be safe for concurrent use.
+type Reporter interface{ Report(Event) }
+
+type nopReporter struct{}
+
+func (nopReporter) Report(Event) {}
+
+// StatementError is a statement the database refused.
+type StatementError struct {
+	Version   string
+	File      string
+	Statement int // 1-based
+	Total     int
+	Line      int
+	Text      string
+	// Applied is the number of statements of the file that are applied and
+	// recorded; a fixed file resumes at Applied+1.
+	Applied int
+	// Recorded says what the revisions table and schema_migrations hold now.
+	Recorded string
+	Err      error
+}
+
+func (e *StatementError) Error() string {
+	return fmt.Sprintf("%s: statement %d of %d (line %d) failed: %v; %s", e.File, e.Statement, e.Total, e.Line, e.Err, e.Recorded)
+}
+
+func (e *StatementError) Unwrap() error { return e.Err }
+
+// Result is what a run did.
+type Result struct {
+	Plan    *Plan
+	Applied []string // versions completed
+}
+
+// Preview plans a run without locking or writing.
+func Preview(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.DatabaseURL, o Options) (*Plan, error) {
+	st, err := compat.ReadLegacy(ctx, db, u)
+	if err != nil {
+		return nil, fmt.Errorf("read golang-migrate's state: %w", err)
+	}
+	return plan(ctx, db, st, p, u, o)
+}
+
+// Apply takes golang-migrate's lock on a connection of its own, plans
+// under the lock, and runs the steps. It returns a *StatementError when a
+// statement fails (after recording what ran), a *Refusal when the state does
+// not allow a run, and the result so far either way.
+func Apply(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.DatabaseURL, o Options) (*Result, error) {
+	if o.Reporter == nil {
+		o.Reporter = nopReporter{}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	st, err := readLegacy(ctx, conn, u)
+	if err != nil {
+		return nil, err
+	}
+	release, err := lockSession(ctx, conn, u.Dialect, st.Lock.Keys, o)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if st, err = readLegacy(ctx, conn, u); err != nil { // again, under the lock
+		return nil, err
+	}
+	pl, err := plan(ctx, conn, st, p, u, o)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Plan: pl}
+	r := &runner{conn: conn, pl: pl, o: o, d: u.Dialect}
+	if err := r.prepareTables(ctx); err != nil {
+		return res, err
+	}
+	if o.TxMode == TxAll && u.Dialect != compat.MySQL && len(pl.Steps) > 0 {
+		err = r.all(ctx, res)
+		return res, err
+	}
+	for i := range pl.Steps {
+		s := &pl.Steps[i]
+		if s.Note != "" && s.Mode != o.TxMode {
+			o.Reporter.Report(Event{Kind: NoticeTxChanged, Version: s.Version, File: s.File, Note: "runs statement by statement outside a transaction: " + s.Note})
+		}
+		var err error
+		if s.Mode == TxNone {
+			err = r.none(ctx, s)
+		} else {
+			err = r.file(ctx, s)
+		}
+		if err != nil {
+			return res, err
+		}
+		res.Applied = append(res.Applied, s.Version)
+	}
+	return res, nil
+}
+
+func readLegacy(ctx context.Context, conn *sql.Conn, u *compat.DatabaseURL) (*compat.LegacyState, error) {
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != compat.SQLite})
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	st, err := compat.ReadLegacyTx(ctx, tx, u)
+	if err != nil {
+		return nil, fmt.Errorf("read golang-migrate's state: %w", err)
+	}
+	return st, nil
+}
+
+// ferryLockSalt keeps ferry's own lock key apart from golang-migrate's.
+const ferryLockKey = "ferry"
+
+// lockSession takes golang-migrate's lock keys (and ferry's own) for the
+// session of conn, waiting up to the lock timeout, and returns the release.
+func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []compat.LockKey, o Options) (func(), error) {
+	if d == compat.SQLite {
+		return func() {}, nil
+	}
+	var taken []string
+	release := func() {
+		bg := context.WithoutCancel(ctx)
+		for _, k := range taken {
+			if d == compat.Postgres {
+				_, _ = conn.ExecContext(bg, `SELECT pg_advisory_unlock($1::bigint)`, k)
+			} else {
+				_, _ = conn.ExecContext(bg, `SELECT RELEASE_LOCK(?)`, k)
+			}
+		}
+	}
+	all := []string{}
+	for _, k := range keys {
+		if len(k.Form) < 10 || k.Form[:10] != "lock_table" {
+			all = append(all, k.Key)
+		}
+	}
+	all = append(all, ferryKey(d, keys))
+	deadline := time.Now().Add(o.LockTimeout)
+	reported := false
+	for _, k := range all {
+		for {
+			var ok sql.NullBool
+			var err error
+			if d == compat.Postgres {
+				err = conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1::bigint)`, k).Scan(&ok)
+			} else {
+				err = conn.QueryRowContext(ctx, `SELECT GET_LOCK(?, 0)`, k).Scan(&ok)
+			}
+			if err != nil {
+				release()
+				return nil, fmt.Errorf("take golang-migrate's lock %s: %w", k, err)
+			}
+			if ok.Bool {
+				taken = append(taken, k)
+				break
+			}
+			if !reported {
+				o.Reporter.Report(Event{Kind: WaitingForLock, Note: "another golang-migrate or ferry run holds the lock; waiting"})
+				reported = true
+			}
+			if time.Now().After(deadline) {
+				release()
+				return nil, fmt.Errorf("timed out after %s waiting for golang-migrate's lock (key %s): a golang-migrate or ferry run is in progress; wait for it, or raise --lock-timeout", o.LockTimeout, k)
+			}
+			select {
+			case <-ctx.Done():
+				release()
+				return nil, ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+	return release, nil
+}
+
+// ferryKey is ferry's own lock, taken besides golang-migrate's, so that two
+// ferry runs exclude each other even without a legacy table.
+func ferryKey(d compat.Dialect, keys []compat.LockKey) string {
+	seed := ferryLockKey
+	if len(keys) > 0 {
+		seed += ":" + keys[0].Key
+	}
+	n, _ := strconv.ParseUint(compat.MySQLLockName(seed, "revisions"), 10, 64)
+	if d == compat.MySQL {
+		return "ferry-" + strconv.FormatUint(n, 10)
+	}
+	return strconv.FormatUint(n, 10)
+}
+
+type runner struct {
+	conn *sql.Conn
+	pl   *Plan
+	o    Options
+	d    compat.Dialect
+}
+
+// prepareTables creates the revisions table (and golang-migrate's, on a
+// fresh database with legacy sync) when they are missing.
+func (r *runner) prepareTables(ctx context.Context) error {
+	if r.pl.LegacySync && !r.pl.Legacy.TableExists {
+		if err := compat.CreateLegacyTable(ctx, r.conn, r.d, r.pl.Legacy.Table); err != nil {
+			return err
+		}
+		r.pl.Legacy.TableExists = true
+	}
+	return r.pl.Revisions.Create(ctx, r.conn)
+}
+
+// row builds the revision row of a step.
+func (r *runner) row(s *Step, started time.Time) revision.Row {
+	typ := revision.TypeExecute
+	if s.Existing != nil && s.Existing.Type&revision.TypeResolved != 0 {
+		typ |= revision.TypeResolved
+	}
+	return revision.Row{Version: s.Version, Description: s.Description, Type: typ, Applied: s.Resume, Total: len(s.Statements),
+		ExecutedAt: started.UTC(), Hash: s.FileHash, OperatorVersion: r.o.OperatorVersion, PartialHashes: partial(s, s.Resume)}
+}
+
+// partial returns the cumulative hashes of the first n statements, as
+// recorded while a file is unfinished (an empty array, not null, at 0).
+func partial(s *Step, n int) []string {
+	return append([]string{}, s.Hashes[:n]...)
+}
+
+func (r *runner) legacy(ctx context.Context, q compat.Execer, s *Step, dirty bool) error {
+	if !r.pl.LegacySync {
+		return nil
+	}
+	return compat.WriteLegacy(ctx, q, r.d, r.pl.Legacy.Table, int64(s.Number), dirty)
+}
+
+// file runs a step in one transaction with its revision row and the legacy
+// row: all of it commits, or nothing does.
+func (r *runner) file(ctx context.Context, s *Step) error {
+	started := r.o.Now()
+	r.o.Reporter.Report(Event{Kind: FileStarted, Version: s.Version, File: s.File, Total: len(s.Statements)})
+	tx, err := r.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if i, err := r.statements(ctx, tx, s, s.Resume); err != nil {
+		_ = tx.Rollback()
+		return r.failed(ctx, s, i, err, started, "the file's transaction was rolled back: nothing of it is applied; "+r.legacyState(false))
+	}
+	if err := r.finish(ctx, tx, s, started); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", s.File, err)
+	}
+	r.o.Reporter.Report(Event{Kind: FileDone, Version: s.Version, File: s.File, Total: len(s.Statements), Duration: r.o.Now().Sub(started)})
+	return nil
+}
+
+// statements runs the statements of s from index from inside tx, reporting
+// each; it returns the index of the failing statement.
+func (r *runner) statements(ctx context.Context, tx *sql.Tx, s *Step, from int) (int, error) {
+	for i := from; i < len(s.Statements); i++ {
+		if _, err := tx.ExecContext(ctx, s.Statements[i].Text); err != nil {
+			return i, err
+		}
+		r.o.Reporter.Report(Event{Kind: StatementDone, Version: s.Version, File: s.File, Statement: i + 1, Total: len(s.Statements), Line: s.Statements[i].Line})
+	}
+	return len(s.Statements), nil
+}
+
+// finish records a completed file: the revision row and the legacy row.
+func (r *runner) finish(ctx context.Context, q revision.Querier, s *Step, started time.Time) error {
+	row := r.row(s, started)
+	row.Applied, row.PartialHashes = len(s.Statements), nil
+	row.ExecutionTime = r.o.Now().Sub(started)
+	if err := r.pl.Revisions.Upsert(ctx, q, row); err != nil {
+		return err
+	}
+	return r.legacy(ctx, q, s, false)
+}
+
+// none runs a step statement by statement: every statement commits together
+// with its progress (applied, partial_hashes), so a crash between two
+// statements resumes exactly. Statements that cannot run in a transaction
+// (and MySQL DDL, which commits on its own) commit first and record their
+// progress right after.
+func (r *runner) none(ctx context.Context, s *Step) error {
+	started := r.o.Now()
+	r.o.Reporter.Report(Event{Kind: FileStarted, Version: s.Version, File: s.File, Total: len(s.Statements)})
+	if err := r.inTx(ctx, func(tx *sql.Tx) error {
+		if err := r.pl.Revisions.Upsert(ctx, tx, r.row(s, started)); err != nil {
+			return err
+		}
+		return r.legacy(ctx, tx, s, len(s.Statements) > s.Resume)
+	}); err != nil {
+		return err
+	}
+	for i := s.Resume; i < len(s.Statements); i++ {
+		st := s.Statements[i]
+		err := r.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, st.Text); err != nil {
+				return &execError{err}
+			}
+			return r.pl.Revisions.Progress(ctx, tx, s.Version, i+1, partial(s, i+1))
+		})
+		var ee *execError
+		if errors.As(err, &ee) {
+			return r.failed(ctx, s, i, ee.err, started, fmt.Sprintf("statements 1 to %d are applied and recorded; %s", i, r.legacyState(true)))
+		}
+		if err != nil {
+			return err
+		}
+		r.o.Reporter.Report(Event{Kind: StatementDone, Version: s.Version, File: s.File, Statement: i + 1, Total: len(s.Statements), Line: st.Line})
+	}
+	if err := r.inTx(ctx, func(tx *sql.Tx) error { return r.finish(ctx, tx, s, started) }); err != nil {
+		return err
+	}
+	r.o.Reporter.Report(Event{Kind: FileDone, Version: s.Version, File: s.File, Total: len(s.Statements), Duration: r.o.Now().Sub(started)})
+	return nil
+}
+
+// execError marks the failure of a migration statement itself, as opposed
+// to the bookkeeping around it.
+type execError struct{ err error }
+
+func (e *execError) Error() string { return e.err.Error() }
+
+// all runs every step in one transaction.
+func (r *runner) all(ctx context.Context, res *Result) error {
+	tx, err := r.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	for i := range r.pl.Steps {
+		s := &r.pl.Steps[i]
+		started := r.o.Now()
+		r.o.Reporter.Report(Event{Kind: FileStarted, Version: s.Version, File: s.File, Total: len(s.Statements)})
+		if j, err := r.statements(ctx, tx, s, s.Resume); err != nil {
+			_ = tx.Rollback()
+			return r.failed(ctx, s, j, err, started, "the run's transaction was rolled back: no file of this run is applied; "+r.legacyState(false))
+		}
+		if err := r.finish(ctx, tx, s, started); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+		r.o.Reporter.Report(Event{Kind: FileDone, Version: s.Version, File: s.File, Total: len(s.Statements), Duration: r.o.Now().Sub(started)})
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	for _, s := range r.pl.Steps {
+		res.Applied = append(res.Applied, s.Version)
+	}
+	return nil
+}
+
+func (r *runner) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := r.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (r *runner) legacyState(dirty bool) string {
+	if !r.pl.LegacySync {
+		return "schema_migrations is not kept in step"
+	}
+	if dirty {
+		return "schema_migrations is dirty at this version, as golang-migrate would leave it"
+	}
+	return "schema_migrations still holds the previous version"
+}
+
+// failed records a failed statement (the file's row with what is applied,
+// the error and the statement) and returns the StatementError.
+func (r *runner) failed(ctx context.Context, s *Step, i int, cause error, started time.Time, recorded string) error {
+	applied := s.Resume
+	if s.Mode == TxNone {
+		applied = i
+	}
+	row := r.row(s, started)
+	row.Applied, row.PartialHashes = applied, partial(s, applied)
+	row.Error, row.ErrorStmt = describeError(cause), s.Statements[i].Text
+	row.ExecutionTime = r.o.Now().Sub(started)
+	bg := context.WithoutCancel(ctx)
+	if err := r.pl.Revisions.Upsert(bg, r.conn, row); err != nil {
+		recorded += fmt.Sprintf(" (recording the failure failed too: %v)", err)
+	} else {
+		recorded = fmt.Sprintf("recorded: %d of %d statements applied; ", applied, len(s.Statements)) + recorded
+	}
+	err := &StatementError{Version: s.Version, File: s.File, Statement: i + 1, Total: len(s.Statements), Line: s.Statements[i].Line, Text: s.Statements[i].Text, Applied: applied, Recorded: recorded, Err: cause}
+	r.o.Reporter.Report(Event{Kind: FileFailed, Version: s.Version, File: s.File, Statement: i + 1, Total: len(s.Statements), Line: s.Statements[i].Line, Err: err})
+	return err
+}
+
+// describeError renders a driver error with PostgreSQL's detail and hint.
+func describeError(err error) string {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		msg := fmt.Sprintf("%s: %s (SQLSTATE %s)", pg.Severity, pg.Message, pg.Code)
+		if pg.Detail != "" {
+			msg += "; " + pg.Detail
+		}
+		if pg.Hint != "" {
+			msg += "; hint: " + pg.Hint
+		}
+		return msg
+	}
+	return err.Error()
+}
