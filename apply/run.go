@@ -366,7 +366,7 @@ func (r *runner) none(ctx context.Context, s *Step) error {
 		})
 		var ee *execError
 		if errors.As(err, &ee) {
-			return r.failed(ctx, s, i, ee.err, started, fmt.Sprintf("statements 1 to %d are applied and recorded; %s", i, r.legacyState(true)))
+			return r.failed(ctx, s, i, ee.err, started, r.legacyState(true))
 		}
 		if err != nil {
 			return err

@@ -32,6 +32,11 @@ const lateSQL = `UPDATE users SET name = email WHERE name IS NULL;
 ALTER TABLE users ADD COLUMN name varchar(255);
 `
 
+// fixedSQL is lateFile after the fix: the first statement is unchanged.
+const fixedSQL = `UPDATE users SET name = email WHERE name IS NULL;
+CREATE INDEX users_name ON users (name);
+`
+
 func main() {
 	dir := flag.String("dir", "", "work folder (default: a new temporary folder, kept so you can look around)")
 	flag.Parse()
@@ -78,16 +83,36 @@ func run(ctx context.Context, dir string) error {
 	fmt.Printf("golang-migrate still says: version %d, dirty %v (schema_migrations untouched)\n", v, dirty)
 	ferry(ctx, "convert", "-path", migDir, "-database", dbURL)
 
-	step("5. A teammate merges " + lateFile + "; its second statement fails under golang-migrate")
+	step("5. ferry apply: the pending file runs statement by statement; golang-migrate's row moves with it")
+	ferry(ctx, "apply", "-path", migDir, "-database", dbURL)
+	if v, dirty, err = golangMigrateVersion(migDir, dbURL); err != nil {
+		return err
+	}
+	fmt.Printf("golang-migrate now says: version %d, dirty %v\n", v, dirty)
+
+	step("6. A teammate merges " + lateFile + "; its second statement fails")
 	if err := os.WriteFile(filepath.Join(migDir, lateFile), []byte(lateSQL), 0o644); err != nil {
 		return err
 	}
-	if err := golangMigrate(migDir, dbURL, -1); err != nil {
+	ferry(ctx, "hash", "-path", migDir)
+	ferry(ctx, "apply", "-path", migDir, "-database", dbURL, "--tx-mode", "none", "--verbose")
+	fmt.Println("\nThey fix the second statement; ferry resumes at it, without running the first again:")
+	if err := os.WriteFile(filepath.Join(migDir, lateFile), []byte(fixedSQL), 0o644); err != nil {
+		return err
+	}
+	ferry(ctx, "hash", "-path", migDir)
+	ferry(ctx, "apply", "-path", migDir, "-database", dbURL, "--tx-mode", "none", "--verbose")
+
+	step("7. The same file under golang-migrate, on a second database: it fails half-way and leaves the database dirty")
+	legacyURL := "sqlite://" + filepath.Join(dir, "legacy2.db")
+	_ = os.Remove(filepath.Join(dir, "legacy2.db"))
+	if err := os.WriteFile(filepath.Join(migDir, lateFile), []byte(lateSQL), 0o644); err != nil {
+		return err
+	}
+	if err := golangMigrate(migDir, legacyURL, -1); err != nil {
 		fmt.Println("golang-migrate:", err)
 	}
-
-	step("6. ferry status on the dirty database")
-	ferry(ctx, "status", "-path", migDir, "-database", dbURL)
+	ferry(ctx, "status", "-path", migDir, "-database", legacyURL)
 
 	step("Done")
 	fmt.Printf("Everything is in %s. Try it yourself:\n  go run ./cmd/ferry status -path %s -database %s --json\n", dir, migDir, dbURL)

@@ -149,7 +149,11 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, args []string) error 
 		switch {
 		case errors.As(r.Err, &se):
 			out[i].Failed = &failure{Version: se.Version, File: se.File, Statement: se.Statement, Total: se.Total, Line: se.Line, Recorded: se.Recorded}
-			out[i].Next = fmt.Sprintf("fix statement %d of %s (or a later one; statements 1 to %d must stay as they are), then run ferry apply again: it resumes at statement %d", se.Statement, se.File, se.Applied, se.Applied+1)
+			keep := fmt.Sprintf("statements 1 to %d must stay as they are", se.Applied)
+			if se.Applied == 1 {
+				keep = "statement 1 must stay as it is"
+			}
+			out[i].Next = fmt.Sprintf("fix statement %d of %s (or a later one; %s), then run ferry apply again: it resumes at statement %d", se.Statement, se.File, keep, se.Applied+1)
 			if se.Applied == 0 {
 				out[i].Next = fmt.Sprintf("fix statement %d of %s, then run ferry apply again: it runs the file from its first statement", se.Statement, se.File)
 			}
