@@ -123,6 +123,11 @@ type scanner struct {
 	clsDelim string
 	// incremental line counting
 	line, linePos, lineStart int
+	// routineHeader's answer for the statement at hdrAt-1 (0: none yet)
+	hdrAt int
+	hdrOK bool
+	// startsBodyStatement's progress through the inner statement at body.from
+	body bodyTokens
 }
 
 // directive applies a first-line "-- atlas:delimiter X" directive.
@@ -160,12 +165,6 @@ func (s *scanner) gap() error {
 		switch {
 		case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
 			s.pos++
-		case c >= utf8.RuneSelf:
-			r, w := utf8.DecodeRune(src[s.pos:])
-			if !unicode.IsSpace(r) {
-				return nil
-			}
-			s.pos += w
 		case s.lineComment(s.pos):
 			s.pos = lineEnd(src, s.pos)
 		case c == '/' && s.pos+1 < len(src) && src[s.pos+1] == '*' && !s.executableComment(s.pos):
@@ -180,6 +179,12 @@ func (s *scanner) gap() error {
 			}
 		case strings.HasPrefix(string(src[s.pos:min(len(src), s.pos+len(s.delim))]), s.delim):
 			s.pos += len(s.delim) // an empty statement: nothing runs
+		case c >= utf8.RuneSelf: // after the delimiter, which may start with such a byte
+			r, w := utf8.DecodeRune(src[s.pos:])
+			if !unicode.IsSpace(r) {
+				return nil
+			}
+			s.pos += w
 		default:
 			return nil
 		}
@@ -313,8 +318,8 @@ func classes(d Dialect, delim string) *[256]byte {
 	return &t
 }
 
-// statement scans one statement starting at s.pos. noBlock is the offset of
-// a BEGIN that must not open a compound block (after a failed attempt), or -1.
+// statement scans one statement starting at s.pos. BEGINs at offsets up to
+// noBlock do not open compound blocks (-1: all may).
 func (s *scanner) statement(noBlock int) error {
 	src := s.src
 	start := s.pos
@@ -322,6 +327,8 @@ func (s *scanner) statement(noBlock int) error {
 		depth, openParen int
 		blocks           []byte // open BEGIN ('B') and CASE ('C') of compound blocks
 		blockAt          = -1   // offset of the outermost BEGIN
+		bodyStmt         = -1   // start of the current statement inside a block
+		retries          int    // scans again after a BEGIN without END
 		wordStart        = -1   // start of the last keyword candidate
 		wordEnd          = -1
 	)
@@ -332,6 +339,7 @@ func (s *scanner) statement(noBlock int) error {
 	cls, base := s.cls, s.base
 	useBlocks := s.delim == DefaultDelimiter
 	delim := []byte(s.delim)
+rescan:
 	i := start
 	for i < len(src) {
 		c := src[i]
@@ -344,6 +352,12 @@ func (s *scanner) statement(noBlock int) error {
 			if depth == 0 && !hasBegin(blocks) && bytes.HasPrefix(src[i:], delim) {
 				s.emit(start, i+len(delim), s.delim)
 				return nil
+			}
+			if depth == 0 && len(blocks) > 0 {
+				bodyStmt = i + len(delim) // a ";" inside a block
+				if s.nestedRoutine(bodyStmt) {
+					break // no block holds one: scan again
+				}
 			}
 			if k = base[c]; k == clsPlain {
 				i++
@@ -422,15 +436,17 @@ func (s *scanner) statement(noBlock int) error {
 			w := src[i:j]
 			if useBlocks && (i == 0 || src[i-1] != '.') && len(w) >= 3 && len(w) <= 5 {
 				switch {
-				case equalFold(w, "BEGIN") && i != noBlock && s.opensBlock(start, j, depth, s.wordsBefore(start, i), blocks):
+				case equalFold(w, "BEGIN") && i > noBlock && s.opensBlock(start, bodyStmt, i, j, depth, blocks):
 					if len(blocks) == 0 {
 						blockAt = i
 					}
 					blocks = append(blocks, 'B')
+					bodyStmt = j
 				case equalFold(w, "CASE") && len(blocks) > 0:
 					blocks = append(blocks, 'C')
-				case equalFold(w, "END") && len(blocks) > 0 && !s.endsOtherConstruct(j):
+				case equalFold(w, "END") && len(blocks) > 0 && !s.endsOtherConstruct(j) && (blocks[len(blocks)-1] == 'C' || s.endsBlock(j)):
 					blocks = blocks[:len(blocks)-1]
+					j = s.skipEndCase(j)
 				}
 			}
 			wordStart, wordEnd = i, j
@@ -441,8 +457,16 @@ func (s *scanner) statement(noBlock int) error {
 	}
 	switch {
 	case hasBegin(blocks):
-		// No END for this BEGIN: it was a plain word. Scan again without it.
-		return s.statement(blockAt)
+		// No END for this BEGIN: it was a plain word. Scan again without
+		// it and the BEGINs before it (their blocks, if any, ended).
+		// After a few failures there is no block (a bound for files
+		// full of BEGINs: each attempt scans to the end of the file).
+		if retries++; retries > maxBlockRetries {
+			blockAt = len(src)
+		}
+		noBlock = blockAt
+		depth, blocks, blockAt, bodyStmt, wordStart, wordEnd = 0, blocks[:0], -1, -1, -1, -1
+		goto rescan
 	case depth > 0:
 		return s.errorAt(openParen, "unclosed (")
 	}
@@ -450,25 +474,19 @@ func (s *scanner) statement(noBlock int) error {
 	return nil
 }
 
-// wordsBefore returns 1 when the statement that starts at start has a word
-// before offset i (a BEGIN at i is not its first word), else 0.
-func (s *scanner) wordsBefore(start, i int) int {
-	for j := start; j < i; j++ {
-		if isIdent(s.src[j]) {
-			return 1
-		}
-	}
-	return 0
-}
+// maxBlockRetries bounds how often a statement is scanned again after a
+// BEGIN without END.
+const maxBlockRetries = 4
 
 func hasBegin(blocks []byte) bool { return bytes.IndexByte(blocks, 'B') >= 0 }
 
-// opensBlock decides whether the BEGIN word ending at j, in the statement
-// that starts at start, opens a compound block: PostgreSQL BEGIN ATOMIC in
+// opensBlock decides whether the BEGIN word at i..j, in the statement that
+// starts at start, opens a compound block: PostgreSQL BEGIN ATOMIC in
 // CREATE FUNCTION or PROCEDURE; MySQL and SQLite BEGIN ... END bodies at the
 // top level of a statement that creates a stored program (elsewhere BEGIN is
 // a transaction or a column named begin), and MariaDB's BEGIN NOT ATOMIC.
-func (s *scanner) opensBlock(start, j, depth, words int, blocks []byte) bool {
+// Inside a block, bodyStmt is where the current inner statement starts.
+func (s *scanner) opensBlock(start, bodyStmt, i, j, depth int, blocks []byte) bool {
 	var buf [2]string
 	next := s.nextWords(j, buf[:0])
 	switch s.d {
@@ -476,12 +494,15 @@ func (s *scanner) opensBlock(start, j, depth, words int, blocks []byte) bool {
 		return depth == 0 && len(next) > 0 && strings.EqualFold(next[0], "ATOMIC") && s.routineHeader(start)
 	default:
 		if len(blocks) > 0 {
-			return true // nested BEGIN inside a body
+			// A nested block (MySQL only: SQLite trigger bodies hold none)
+			// starts a statement: a word or a label follows its BEGIN,
+			// never an operator (SET begin = 1).
+			return s.d == MySQL && s.wordFollows(j) && s.startsBodyStatement(bodyStmt, i)
 		}
 		if depth != 0 || j >= len(s.src) || !isSpaceByte(s.src[j]) {
 			return false
 		}
-		if words == 0 {
+		if i == start { // the statement starts with BEGIN
 			return s.d == MySQL && len(next) == 2 && strings.EqualFold(next[0], "NOT") && strings.EqualFold(next[1], "ATOMIC")
 		}
 		return s.routineHeader(start)
@@ -495,36 +516,46 @@ func (s *scanner) opensBlock(start, j, depth, words int, blocks []byte) bool {
 // [AGGREGATE] {PROCEDURE | FUNCTION | TRIGGER | EVENT}, ALTER [DEFINER =
 // user] EVENT.
 func (s *scanner) routineHeader(start int) bool {
+	if s.hdrAt != start+1 {
+		s.hdrAt, s.hdrOK = start+1, s.routineKind(start) != ""
+	}
+	return s.hdrOK
+}
+
+// routineKind returns what the statement at start creates, in upper case,
+// if it is a stored program whose body may be a BEGIN ... END block (see
+// routineHeader), else "".
+func (s *scanner) routineKind(start int) string {
 	t := &headerTokens{s: s, i: start}
 	verb := t.next()
 	if verb != "CREATE" && !(s.d == MySQL && verb == "ALTER") {
-		return false
+		return ""
 	}
 	w := t.next()
 	if s.d == SQLite {
 		if w == "TEMP" || w == "TEMPORARY" {
 			w = t.next()
 		}
-		return w == "TRIGGER"
+		return kindIf(w == "TRIGGER", w)
 	}
 	if w == "OR" && verb == "CREATE" {
 		if t.next() != "REPLACE" {
-			return false
+			return ""
 		}
 		w = t.next()
 	}
 	if s.d == Postgres {
-		return w == "FUNCTION" || w == "PROCEDURE"
+		return kindIf(w == "FUNCTION" || w == "PROCEDURE", w)
 	}
 	if w == "DEFINER" {
 		if t.next() != "=" {
-			return false
+			return ""
 		}
 		t.next() // user or role name, CURRENT_USER, CURRENT_ROLE
 		w = t.next()
 		if w == "(" { // CURRENT_USER()
 			if t.next() != ")" {
-				return false
+				return ""
 			}
 			w = t.next()
 		}
@@ -538,9 +569,31 @@ func (s *scanner) routineHeader(start int) bool {
 	}
 	switch w {
 	case "EVENT":
-		return true
+		return w
 	case "PROCEDURE", "FUNCTION", "TRIGGER":
-		return verb == "CREATE"
+		return kindIf(verb == "CREATE", w)
+	}
+	return ""
+}
+
+func kindIf(ok bool, kind string) string {
+	if ok {
+		return kind
+	}
+	return ""
+}
+
+// nestedRoutine reports a CREATE PROCEDURE, FUNCTION or TRIGGER at offset
+// at (past white space and comments), which no block may hold: the BEGIN
+// that opened the block was a name.
+func (s *scanner) nestedRoutine(at int) bool {
+	t := &headerTokens{s: s, i: at}
+	if !t.skip() || s.src[t.i]|0x20 != 'c' {
+		return false
+	}
+	switch s.routineKind(t.i) {
+	case "PROCEDURE", "FUNCTION", "TRIGGER":
+		return true
 	}
 	return false
 }
@@ -551,9 +604,10 @@ type headerTokens struct {
 	i int
 }
 
-// next returns the next token, skipping white space and comments: an
-// upper-cased word, a quoted name or string with its quotes, or one other
-// byte; "" at the end or at an unclosed quote or comment.
+// next returns the next token, skipping white space and comments: a word
+// (upper-cased if it is one of headerKeywords), a quoted name or string
+// with its quotes, or one other byte; "" at the end or at an unclosed quote
+// or comment.
 func (t *headerTokens) next() string {
 	src := t.s.src
 	if !t.skip() {
@@ -566,7 +620,7 @@ func (t *headerTokens) next() string {
 		if err != nil {
 			return ""
 		}
-		tok := string(src[t.i:end])
+		tok := t.s.text(t.i, end)
 		t.i = end
 		return tok
 	case isIdent(c):
@@ -574,12 +628,39 @@ func (t *headerTokens) next() string {
 		for j < len(src) && isIdent(src[j]) {
 			j++
 		}
-		tok := strings.ToUpper(string(src[t.i:j]))
+		tok := keyword(t.s.text(t.i, j))
 		t.i = j
 		return tok
 	}
 	t.i++
 	return string(c)
+}
+
+// headerKeywords are the words that routineKind and startsBodyStatement
+// look for.
+var headerKeywords = [...]string{
+	"CREATE", "ALTER", "OR", "REPLACE", "TEMP", "TEMPORARY", "DEFINER", "AGGREGATE",
+	"PROCEDURE", "FUNCTION", "TRIGGER", "EVENT",
+	"DECLARE", "HANDLER", "THEN", "ELSE", "DO", "LOOP", "REPEAT",
+}
+
+// keyword returns w in upper case if it is one of headerKeywords, else w
+// as written (without allocating).
+func keyword(w string) string {
+	for _, k := range headerKeywords {
+		if len(k) == len(w) && strings.EqualFold(k, w) {
+			return k
+		}
+	}
+	return w
+}
+
+// text returns src[i:j] as a string, a substring of s.str when it is set.
+func (s *scanner) text(i, j int) string {
+	if len(s.str) == len(s.src) {
+		return s.str[i:j]
+	}
+	return string(s.src[i:j])
 }
 
 // host skips the host part of a MySQL account name after "@": a quoted
@@ -634,6 +715,91 @@ func (s *scanner) endsOtherConstruct(j int) bool {
 		}
 	}
 	return false
+}
+
+// wordFollows reports whether a word or a backquoted name comes after
+// offset j, past white space and comments.
+func (s *scanner) wordFollows(j int) bool {
+	t := &headerTokens{s: s, i: j}
+	if !t.skip() {
+		return false
+	}
+	c := s.src[t.i]
+	return c == '`' || isIdent(c) && (c < '0' || c > '9')
+}
+
+// startsBodyStatement reports whether a BEGIN at i, inside a MySQL block
+// whose current inner statement starts at from, opens a nested block: it is
+// the first word of that statement, or follows a label, THEN, ELSE, DO,
+// LOOP or REPEAT, or the condition of DECLARE ... HANDLER FOR. Elsewhere
+// BEGIN is a name (SELECT id, begin FROM t).
+func (s *scanner) startsBodyStatement(from, i int) bool {
+	b := &s.body
+	if b.from != from+1 || b.pos > i {
+		*b = bodyTokens{from: from + 1, pos: from}
+	}
+	t := &headerTokens{s: s, i: b.pos}
+	for t.skip() && t.i < i {
+		tok := t.next()
+		if tok == "" {
+			break
+		}
+		if b.first == "" {
+			b.first = tok
+		}
+		b.handler = b.handler || b.first == "DECLARE" && tok == "HANDLER"
+		b.last = tok
+	}
+	b.pos = t.i
+	switch b.last {
+	case "", ":", "THEN", "ELSE", "DO", "LOOP", "REPEAT":
+		return true
+	}
+	return b.handler
+}
+
+// bodyTokens is what startsBodyStatement has read of the inner statement
+// that starts at from-1 (0: none), up to pos.
+type bodyTokens struct {
+	from, pos   int
+	first, last string
+	handler     bool
+}
+
+// endsBlock reports whether the END word ending at j can close a BEGIN
+// block: on MySQL and SQLite the statement or the compound statement ends
+// there, so ";" or the end of the file follows (on MySQL after an optional
+// label). Elsewhere END is a name (SET end = 1, SELECT end FROM t).
+func (s *scanner) endsBlock(j int) bool {
+	if s.d == Postgres {
+		return true
+	}
+	t := &headerTokens{s: s, i: j}
+	if !t.skip() {
+		return true
+	}
+	if c := s.src[t.i]; s.d == MySQL && (c == '`' || isIdent(c)) {
+		t.next() // a label
+		if !t.skip() {
+			return true
+		}
+	}
+	return s.src[t.i] == ';'
+}
+
+// skipEndCase returns the offset past the CASE of an "END CASE" whose END
+// ends at j (the end of a MySQL CASE statement), else j: that CASE opens
+// nothing.
+func (s *scanner) skipEndCase(j int) int {
+	src := s.src
+	k := j
+	for k < len(src) && isSpaceByte(src[k]) {
+		k++
+	}
+	if k+4 <= len(src) && equalFold(src[k:k+4], "CASE") && (k+4 == len(src) || !isIdent(src[k+4])) {
+		return k + 4
+	}
+	return j
 }
 
 // nextWords appends to out up to cap(out) words after offset j, separated

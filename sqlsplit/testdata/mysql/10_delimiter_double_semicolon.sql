@@ -1,0 +1,14 @@
+-- mysqldump style
+CREATE TABLE dsc (id int, n int);
+DELIMITER ;;
+/*!50003 CREATE*/ /*!50017 DEFINER=CURRENT_USER*/ /*!50003 TRIGGER dsc_bi BEFORE INSERT ON dsc FOR EACH ROW BEGIN
+  SET NEW.n = NEW.id * 2;
+  SET NEW.n = NEW.n + 1;
+END */;;
+CREATE PROCEDURE dsc_p()
+BEGIN
+  INSERT INTO dsc (id) VALUES (1);
+  SELECT n FROM dsc;
+END ;;
+DELIMITER ;
+CALL dsc_p();

@@ -1,0 +1,4 @@
+CREATE TABLE nt (id int);
+INSERT INTO nt VALUES (1);
+SELECT id
+  FROM nt

@@ -1,0 +1,11 @@
+BEGIN;
+CREATE TABLE tx (id int PRIMARY KEY, note text);
+INSERT INTO tx VALUES (1, 'BEGIN; COMMIT;');
+COMMIT;
+BEGIN TRANSACTION;
+SELECT begin atomic FROM (SELECT 1 AS begin) s;
+INSERT INTO tx VALUES (2, 'in the second transaction');
+END;
+begin work;
+UPDATE tx SET note = note || ';' WHERE id = 2;
+commit work;

@@ -1,0 +1,5 @@
+-- Nothing to run here.
+/* CREATE TABLE never (id int); */
+
+-- SELECT 1;
+/* /* nested */ ; */

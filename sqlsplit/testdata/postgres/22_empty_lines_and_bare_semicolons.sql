@@ -1,0 +1,13 @@
+
+
+;
+  ;;  
+
+CREATE TABLE el (id int);
+
+
+;
+	
+INSERT INTO el VALUES (1);;;
+
+  

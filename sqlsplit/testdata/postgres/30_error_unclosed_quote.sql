@@ -1,0 +1,3 @@
+CREATE TABLE t (id int);
+INSERT INTO t VALUES ('unclosed; string);
+SELECT 1;

@@ -1,0 +1,5 @@
+CREATE FUNCTION f() RETURNS int AS $body$
+BEGIN
+  RETURN 1;
+END;
+$BODY$ LANGUAGE plpgsql;

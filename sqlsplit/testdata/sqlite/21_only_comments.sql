@@ -1,0 +1,3 @@
+-- Nothing to run.
+/* CREATE TABLE never (id int); */
+-- BEGIN TRANSACTION;

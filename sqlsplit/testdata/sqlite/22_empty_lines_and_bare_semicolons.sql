@@ -1,0 +1,9 @@
+
+;
+;;
+
+CREATE TABLE el (id int);
+
+;
+INSERT INTO el VALUES (1);;
+;

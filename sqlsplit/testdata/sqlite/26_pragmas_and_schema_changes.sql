@@ -1,0 +1,10 @@
+PRAGMA foreign_keys = ON;
+PRAGMA user_version = 7;
+CREATE TABLE parent (id integer PRIMARY KEY);
+CREATE TABLE child (id integer PRIMARY KEY, parent_id int REFERENCES parent (id) ON DELETE CASCADE);
+ALTER TABLE child RENAME TO kid;
+ALTER TABLE kid ADD COLUMN note text DEFAULT 'x;y';
+ALTER TABLE kid RENAME COLUMN note TO remark;
+ALTER TABLE kid DROP COLUMN remark;
+CREATE UNIQUE INDEX IF NOT EXISTS kid_parent ON kid (parent_id) WHERE parent_id IS NOT NULL;
+DROP INDEX kid_parent;
