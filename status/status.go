@@ -155,7 +155,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	if opts.Dialect != "" {
 		r.Source.Dialect = opts.Dialect
-		r.Findings = append(r.Findings, statementFindings(dir, opts.Dialect, multi)...)
+		r.Findings = append(r.Findings, StatementFindings(dir, opts.Dialect, multi)...)
 	}
 	for _, m := range dir.Migrations {
 		mm := Migration{Version: m.VersionText, Number: m.Version, Title: m.Title}
@@ -193,9 +193,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	return r, nil
 }
 
-// statementFindings splits every accepted file and collects FM4xx findings.
+// StatementFindings splits every accepted file of dir in dialect d and
+// collects FM4xx findings; multi is golang-migrate's x-multi-statement.
 // Files ferry refuses to read (links out of the folder) are already findings.
-func statementFindings(dir *compat.Directory, d sqlsplit.Dialect, multi bool) []finding.Finding {
+func StatementFindings(dir *compat.Directory, d sqlsplit.Dialect, multi bool) []finding.Finding {
 	var out []finding.Finding
 	for _, f := range dir.Files {
 		b, err := dir.ReadFile(f)
