@@ -1,0 +1,24 @@
+CREATE TABLE orgs (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  name VARCHAR(100) NOT NULL,
+  PRIMARY KEY (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE `users` (
+  `id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  `org_id` BIGINT UNSIGNED NOT NULL,
+  `email` VARCHAR(255) DEFAULT NULL,
+  `full_name` VARCHAR(200) NOT NULL,
+  `status` ENUM('active', 'disabled') NOT NULL DEFAULT 'active',
+  `note` TEXT,
+  KEY `idx_org` (`org_id`),
+  FOREIGN KEY (`org_id`) REFERENCES `orgs` (`id`)
+) ENGINE=InnoDB;
+
+CREATE TABLE invoices (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  user_id BIGINT UNSIGNED NOT NULL,
+  amount DECIMAL(12,2) NOT NULL,
+  note TEXT,
+  CONSTRAINT fk_invoices_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+);

@@ -1,0 +1,15 @@
+CREATE TABLE orgs (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id INTEGER NOT NULL REFERENCES orgs (id),
+  email TEXT,
+  full_name TEXT NOT NULL,
+  legacy TEXT
+);
+
+CREATE TABLE "audit log" (id INTEGER PRIMARY KEY, entry TEXT);
+
+CREATE TRIGGER users_ad AFTER DELETE ON users BEGIN
+  DELETE FROM "audit log" WHERE entry = old.email;
+END;
