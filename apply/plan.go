@@ -75,6 +75,9 @@ type Plan struct {
 	Legacy     *compat.LegacyState
 	Revisions  *revision.Store
 	Steps      []Step
+	// newest is the highest version recorded before the run: golang-migrate's
+	// row never goes below it (an out-of-order file is older).
+	newest uint64
 }
 
 // Refusal is a state in which apply will not run. Nothing was written.
@@ -134,13 +137,17 @@ func plan(ctx context.Context, q revision.Querier, st *compat.LegacyState, p *co
 		if n > last {
 			last = n
 		}
-		if r.Partial() || r.Error != "" {
+		// A row whose statements all ran but still holds partial hashes was
+		// left between the last statement and the file's completion (a
+		// crash in --tx-mode none): it is finished like a partial one.
+		if r.Partial() || r.Error != "" || r.PartialHashes != nil {
 			if partial != nil {
 				return nil, &Refusal{Reason: fmt.Sprintf("%s has two unfinished files (%s and %s)", store, partial.Version, r.Version), Next: "inspect " + store.String()}
 			}
 			partial = &rows[i]
 		}
 	}
+	pl.newest = last
 	if err := checkLegacy(st, pl, rows, last, partial, p, u); err != nil {
 		return nil, err
 	}

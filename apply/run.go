@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/revision"
+	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // Options control a run.
@@ -290,7 +292,15 @@ func (r *runner) legacy(ctx context.Context, q compat.Execer, s *Step, dirty boo
 	if !r.pl.LegacySync {
 		return nil
 	}
-	return compat.WriteLegacy(ctx, q, r.d, r.pl.Legacy.Table, int64(s.Number), dirty)
+	v := s.Number
+	if !dirty {
+		// An out-of-order file is older than the newest applied version:
+		// golang-migrate must keep the newest, or its next Up runs the
+		// newer files again.
+		v = max(v, r.pl.newest)
+		r.pl.newest = v
+	}
+	return compat.WriteLegacy(ctx, q, r.d, r.pl.Legacy.Table, int64(v), dirty)
 }
 
 // file runs a step in one transaction with its revision row and the legacy
@@ -356,15 +366,49 @@ func (r *runner) none(ctx context.Context, s *Step) error {
 	}); err != nil {
 		return err
 	}
+	ownTx := slices.ContainsFunc(s.Statements, func(st sqlsplit.Statement) bool { return st.Kind.Has(sqlsplit.KindTxControl) })
 	for i := s.Resume; i < len(s.Statements); i++ {
 		st := s.Statements[i]
-		err := r.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, st.Text); err != nil {
-				return &execError{err}
+		var err error
+		switch {
+		case ownTx:
+			// The file controls its transactions: run it on the session as
+			// written, and record progress on the same session, so that the
+			// progress commits (or rolls back) with the file's own
+			// transaction.
+			if _, xerr := r.conn.ExecContext(ctx, st.Text); xerr != nil {
+				err = &execError{xerr}
+			} else {
+				err = r.pl.Revisions.Progress(ctx, r.conn, s.Version, i+1, partial(s, i+1))
 			}
-			return r.pl.Revisions.Progress(ctx, tx, s.Version, i+1, partial(s, i+1))
-		})
+		case r.d == compat.Postgres && st.Kind.Has(sqlsplit.KindNoTx):
+			// PostgreSQL refuses it inside a transaction: it commits on its
+			// own, and its progress is recorded right after.
+			if _, xerr := r.conn.ExecContext(ctx, st.Text); xerr != nil {
+				err = &execError{xerr}
+			} else {
+				err = r.inTx(ctx, func(tx *sql.Tx) error { return r.pl.Revisions.Progress(ctx, tx, s.Version, i+1, partial(s, i+1)) })
+			}
+		default:
+			err = r.inTx(ctx, func(tx *sql.Tx) error {
+				if _, err := tx.ExecContext(ctx, st.Text); err != nil {
+					return &execError{err}
+				}
+				return r.pl.Revisions.Progress(ctx, tx, s.Version, i+1, partial(s, i+1))
+			})
+		}
 		var ee *execError
+		if errors.As(err, &ee) && ownTx {
+			// End the file's own transaction, if one is open, and count what
+			// really committed.
+			bg := context.WithoutCancel(ctx)
+			_, _ = r.conn.ExecContext(bg, "ROLLBACK")
+			applied, rerr := r.appliedNow(bg, s.Version)
+			if rerr != nil {
+				return errors.Join(ee.err, rerr)
+			}
+			return r.failedAt(ctx, s, i, applied, ee.err, started, r.legacyState(true))
+		}
 		if errors.As(err, &ee) {
 			return r.failed(ctx, s, i, ee.err, started, r.legacyState(true))
 		}
@@ -444,6 +488,27 @@ func (r *runner) failed(ctx context.Context, s *Step, i int, cause error, starte
 	if s.Mode == TxNone {
 		applied = i
 	}
+	return r.failedAt(ctx, s, i, applied, cause, started, recorded)
+}
+
+// appliedNow reads how many statements of a version the revisions table
+// records as applied.
+func (r *runner) appliedNow(ctx context.Context, version string) (int, error) {
+	rows, err := r.pl.Revisions.Read(ctx, r.conn)
+	if err != nil {
+		return 0, err
+	}
+	for _, row := range rows {
+		if row.Version == version {
+			return row.Applied, nil
+		}
+	}
+	return 0, nil
+}
+
+// failedAt records statement i of s as failed with applied statements
+// committed before it.
+func (r *runner) failedAt(ctx context.Context, s *Step, i, applied int, cause error, started time.Time, recorded string) error {
 	row := r.row(s, started)
 	row.Applied, row.PartialHashes = applied, partial(s, applied)
 	row.Error, row.ErrorStmt = describeError(cause), s.Statements[i].Text

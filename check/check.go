@@ -184,4 +184,3 @@ func lintNew(d sqlsplit.Dialect, dir *compat.Directory, added map[uint64]bool, a
 	// Files that cannot be split are FM401 already; the rest are linted.
 	return fs, linted, nil
 }
-
