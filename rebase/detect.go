@@ -54,7 +54,8 @@ func newest(names []string) (uint64, bool) {
 }
 
 // Added returns the versions of the folder whose files are all new since
-// base (a version that kept one of its files is not new).
+// base (a version that kept one of its files is not new, and neither is a
+// version one of whose duplicate files was there).
 func Added(dir *compat.Directory, base Base) map[uint64]bool {
 	at := map[string]bool{}
 	for _, n := range base.Names {
@@ -72,6 +73,11 @@ func Added(dir *compat.Directory, base Base) map[uint64]bool {
 			added[m.Version] = true
 		}
 	}
+	for _, d := range dir.Duplicates {
+		if at[d.File] {
+			delete(added, d.Version)
+		}
+	}
 	return added
 }
 
@@ -82,14 +88,20 @@ func Added(dir *compat.Directory, base Base) map[uint64]bool {
 func AgainstGit(dir *compat.Directory, base Base) []Late {
 	top, ok := newest(base.Names)
 	at := map[string]bool{}
+	baseVersions := map[uint64]bool{}
 	for _, n := range base.Names {
 		at[n] = true
+		if f, status := compat.ParseName(n); status == compat.MigrationName {
+			baseVersions[f.Version] = true
+		}
 	}
 	var out []Late
 	added := Added(dir, base)
 	for _, m := range dir.Migrations {
-		if ok && added[m.Version] && m.Version < top {
-			out = append(out, Late{Version: m.Version, Text: m.VersionText, Files: names(m), Against: "git " + base.Ref, Newest: top})
+		// A new version equal to one at base whose file is not in the folder
+		// (the branch is not merged yet) collides once it is merged.
+		if ok && added[m.Version] && (m.Version < top || baseVersions[m.Version]) {
+			out = append(out, Late{Version: m.Version, Text: m.VersionText, Files: names(m), Against: "git " + base.Ref, Newest: top, Collision: baseVersions[m.Version]})
 		}
 	}
 	// Collisions: a duplicate whose file is new since base, or a version
