@@ -16,6 +16,7 @@ import (
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
+	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -51,8 +52,10 @@ type Report struct {
 	Migrations []Migration         `json:"migrations"`
 	Database   string              `json:"database,omitempty"` // redacted URL
 	Sum        *baseline.SumReport `json:"sum"`
-	Legacy     *Legacy             `json:"legacy"`
-	Next       *uint64             `json:"next"`
+	// Revisions summarises the revisions table; null when there is none.
+	Revisions *Revisions `json:"revisions"`
+	Legacy    *Legacy    `json:"legacy"`
+	Next      *uint64    `json:"next"`
 	// NextVersion is Next as written in the file name (exact where JSON
 	// numbers lose precision, above 2^53).
 	NextVersion *string           `json:"next_version"`
@@ -177,7 +180,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if open == nil {
 		open = dbconn.Open
 	}
-	st, err := readLegacy(ctx, open, opts.Database)
+	st, revs, err := readLegacy(ctx, open, opts.Database)
 	var missing *dbconn.MissingFileError
 	switch {
 	case errors.As(err, &missing):
@@ -187,7 +190,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	r.Legacy = legacyOf(st, dir)
+	r.Revisions = revs
 	r.decide(st, dir)
+	if u := revs; u != nil && u.Unfinished != nil && st.Dirty && !st.Lock.Held {
+		f := u.Unfinished
+		r.Action = &Action{ActionDirty, fmt.Sprintf("ferry apply stopped part-way through version %s: %d of %d statements are applied and recorded (%s). Fix statement %d (statements 1 to %d must stay as they are), then run ferry apply again: it resumes at statement %d. Do not force the row", f.Version, f.Applied, f.Total, f.Error, f.Applied+1, f.Applied, f.Applied+1)}
+	}
 	r.stateFindings(st, dir)
 	finding.Sort(r.Findings)
 	return r, nil
@@ -209,17 +217,66 @@ func StatementFindings(dir *compat.Directory, d sqlsplit.Dialect, multi bool) []
 	return out
 }
 
-func readLegacy(ctx context.Context, open func(context.Context, *compat.DatabaseURL, dbconn.Mode) (*sql.DB, error), u *compat.DatabaseURL) (*compat.LegacyState, error) {
+func readLegacy(ctx context.Context, open func(context.Context, *compat.DatabaseURL, dbconn.Mode) (*sql.DB, error), u *compat.DatabaseURL) (*compat.LegacyState, *Revisions, error) {
 	db, err := open(ctx, u, dbconn.ReadOnly)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer db.Close()
 	st, err := compat.ReadLegacy(ctx, db, u)
 	if err != nil {
-		return nil, fmt.Errorf("read golang-migrate state of %s: %w", u.Redacted(), err)
+		return nil, nil, fmt.Errorf("read golang-migrate state of %s: %w", u.Redacted(), err)
 	}
-	return st, nil
+	revs, err := readRevisions(ctx, db, u)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the revisions of %s: %w", u.Redacted(), err)
+	}
+	return st, revs, nil
+}
+
+// Revisions summarises the revisions table, when there is one.
+type Revisions struct {
+	Table string `json:"table"`
+	Rows  int    `json:"rows"`
+	Last  string `json:"last"` // the newest version recorded
+	// Unfinished is the file ferry apply left part-way, if any.
+	Unfinished *Unfinished `json:"unfinished,omitempty"`
+}
+
+// Unfinished is a revision row whose file ran in part.
+type Unfinished struct {
+	Version   string `json:"version"`
+	Applied   int    `json:"applied"`
+	Total     int    `json:"total"`
+	Error     string `json:"error"`
+	Statement string `json:"statement"`
+}
+
+func readRevisions(ctx context.Context, db *sql.DB, u *compat.DatabaseURL) (*Revisions, error) {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != compat.SQLite})
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	store, err := revision.Locate(ctx, tx, u, "")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := store.Read(ctx, tx)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	r := &Revisions{Table: store.String(), Rows: len(rows)}
+	var last uint64
+	for _, row := range rows {
+		if n, err := strconv.ParseUint(row.Version, 10, 64); err == nil && n >= last {
+			last, r.Last = n, row.Version
+		}
+		if row.Partial() || row.Error != "" || row.PartialHashes != nil {
+			r.Unfinished = &Unfinished{Version: row.Version, Applied: row.Applied, Total: row.Total, Error: row.Error, Statement: row.ErrorStmt}
+		}
+	}
+	return r, nil
 }
 
 func legacyOf(st *compat.LegacyState, dir *compat.Directory) *Legacy {

@@ -13,6 +13,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/status"
 )
 
@@ -459,4 +460,44 @@ func TestLockVariants(t *testing.T) {
 			t.Errorf("action = %+v", r.Action)
 		}
 	})
+}
+
+// TestUnfinishedApply: where ferry apply stopped part-way (golang-migrate's
+// row dirty on purpose), status points at ferry apply, not at a force.
+func TestUnfinishedApply(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.NewSQLite(t)
+	dir := testdb.WriteDir(t, okFiles)
+	testdb.Steps(t, dir, db.URL, 2)
+	u, err := compat.ParseDatabaseURL(db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := revision.Locate(ctx, db.SQL, u, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Create(ctx, db.SQL); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	rows := []revision.Row{
+		{Version: "1", Description: "users", Type: revision.TypeResolved, Applied: 1, Total: 1, ExecutedAt: now, Hash: "a", OperatorVersion: "t"},
+		{Version: "2", Description: "orders", Type: revision.TypeResolved, Applied: 1, Total: 1, ExecutedAt: now, Hash: "b", OperatorVersion: "t"},
+		{Version: "3", Description: "items", Type: revision.TypeExecute, Applied: 1, Total: 2, ExecutedAt: now, Hash: "c", Error: "boom", ErrorStmt: "SELECT x;", PartialHashes: []string{"h1:x"}, OperatorVersion: "t"},
+	}
+	if err := store.Insert(ctx, db.SQL, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := compat.WriteLegacy(ctx, db.SQL, compat.SQLite, compat.TableRef{Name: "schema_migrations"}, 3, true); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, dir, db.URL)
+	if r.Revisions == nil || r.Revisions.Rows != 3 || r.Revisions.Unfinished == nil || r.Revisions.Unfinished.Applied != 1 {
+		t.Fatalf("revisions = %+v", r.Revisions)
+	}
+	if !containsStr(r.Action.Message, "run ferry apply again: it resumes at statement 2") || containsStr(r.Action.Message, "migrate force") {
+		t.Errorf("action = %s", r.Action.Message)
+	}
 }

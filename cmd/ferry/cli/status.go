@@ -81,6 +81,12 @@ func renderStatus(w io.Writer, r *status.Report) {
 	} else {
 		fmt.Fprintf(w, "Database    %s\n", r.Database)
 		renderLegacy(w, r.Legacy)
+		if v := r.Revisions; v != nil {
+			fmt.Fprintf(w, "Revisions   %s: %s, newest %s\n", v.Table, plural(v.Rows, "version"), v.Last)
+			if f := v.Unfinished; f != nil {
+				fmt.Fprintf(w, "            version %s unfinished: %d of %d statements applied\n", f.Version, f.Applied, f.Total)
+			}
+		}
 		fmt.Fprintf(w, "Next        %s\n", r.Action.Message)
 		if len(r.Pending) > 0 {
 			fmt.Fprintf(w, "Pending     %d\n", len(r.Pending))
