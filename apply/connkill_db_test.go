@@ -94,6 +94,9 @@ func TestConnectionKilled(t *testing.T) {
 			if !strings.Contains(stderr.String(), "2_slow.up.sql") || !strings.Contains(stderr.String(), "statement 4 of 10") {
 				t.Errorf("the error does not name the file and statement:\n%s", stderr.String())
 			}
+			if !strings.Contains(stderr.String(), "the connection was lost") {
+				t.Errorf("the next step does not say the connection was lost:\n%s", stderr.String())
+			}
 			settle(t, db)
 			want := 3
 			if c.mode == "file" && c.dialect == testdb.Postgres {

@@ -3,12 +3,17 @@ package apply
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ferrymigrate/ferry/compat"
@@ -538,4 +543,22 @@ func describeError(err error) string {
 		return msg
 	}
 	return err.Error()
+}
+
+// ConnectionLost reports whether the statement failed because the
+// connection went away (killed by an administrator, a network failure, a
+// server restart) rather than because of the statement itself.
+func (e *StatementError) ConnectionLost() bool {
+	var pg *pgconn.PgError
+	if errors.As(e.Err, &pg) {
+		switch pg.Code {
+		case "57P01", "57P02", "57P03", "08000", "08003", "08006": // admin shutdown, crash, cannot connect, connection failures
+			return true
+		}
+		return false
+	}
+	var ne net.Error
+	return errors.Is(e.Err, driver.ErrBadConn) || errors.Is(e.Err, mysql.ErrInvalidConn) || errors.Is(e.Err, io.EOF) ||
+		errors.Is(e.Err, io.ErrUnexpectedEOF) || errors.As(e.Err, &ne) || pgconn.Timeout(e.Err) ||
+		strings.Contains(e.Err.Error(), "conn closed") || strings.Contains(e.Err.Error(), "connection was killed")
 }

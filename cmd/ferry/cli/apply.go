@@ -157,6 +157,9 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, args []string) error 
 			if se.Applied == 0 {
 				out[i].Next = fmt.Sprintf("fix statement %d of %s, then run ferry apply again: it runs the file from its first statement", se.Statement, se.File)
 			}
+			if se.ConnectionLost() {
+				out[i].Next = fmt.Sprintf("the connection was lost while statement %d of %s ran (nothing is wrong with the statement itself); run ferry apply again: it resumes at statement %d", se.Statement, se.File, se.Applied+1)
+			}
 		case errors.As(r.Err, &ref):
 			out[i].Error, out[i].Next = e.redact(ref.Reason), e.redact(ref.Next)
 		case errors.As(r.Err, &cref):
