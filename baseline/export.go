@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/finding"
 )
 
 // AtlasCovered reports whether Atlas's sum covers a file name in an
@@ -199,13 +198,8 @@ func readCleanDir(fsys fs.FS, dirPath string) (*compat.Directory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
 	}
-	if err := dir.Err(); err != nil {
-		return nil, &Refusal{Reason: fmt.Sprintf("golang-migrate cannot open %s: %v", dirPath, err), Next: "ferry status --path " + dirPath}
-	}
-	for _, f := range dir.Findings {
-		if f.Severity == finding.Error {
-			return nil, &Refusal{Reason: fmt.Sprintf("%s: %s %s: %s", dirPath, f.Code, f.File, f.Message), Next: "ferry status --path " + dirPath}
-		}
+	if problem := dir.Problem(); problem != "" {
+		return nil, &Refusal{Reason: dirPath + ": " + problem, Next: "ferry status --path " + dirPath}
 	}
 	return dir, nil
 }

@@ -171,6 +171,21 @@ func (d *Directory) Err() error {
 
 func byVersion(m Migration, v uint64) int { return cmp.Compare(m.Version, v) }
 
+// Problem describes why the folder cannot be worked with: golang-migrate's
+// refusal to open it, or the first error finding. It returns "" for a folder
+// without errors.
+func (d *Directory) Problem() string {
+	if err := d.Err(); err != nil {
+		return "golang-migrate cannot open the folder: " + err.Error()
+	}
+	for _, f := range d.Findings {
+		if f.Severity == finding.Error {
+			return fmt.Sprintf("%s %s: %s", f.Code, f.File, f.Message)
+		}
+	}
+	return ""
+}
+
 // Lookup returns the migration with version v.
 func (d *Directory) Lookup(v uint64) (Migration, bool) {
 	i, ok := slices.BinarySearchFunc(d.Migrations, v, byVersion)

@@ -71,13 +71,8 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
 	}
-	if err := dir.Err(); err != nil {
-		return nil, &Refusal{Reason: fmt.Sprintf("golang-migrate cannot open %s: %v", dirPath, err), Next: "ferry status --path " + dirPath}
-	}
-	for _, f := range dir.Findings {
-		if f.Severity == finding.Error {
-			return nil, &Refusal{Reason: fmt.Sprintf("%s: %s %s: %s", dirPath, f.Code, f.File, f.Message), Next: "ferry status --path " + dirPath}
-		}
+	if problem := dir.Problem(); problem != "" {
+		return nil, &Refusal{Reason: dirPath + ": " + problem, Next: "ferry status --path " + dirPath}
 	}
 	rep, err := baseline.Validate(fsys, ".", dirPath)
 	if err != nil {

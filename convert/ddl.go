@@ -128,6 +128,27 @@ func (c *cursor) skipUntil(words ...string) string {
 	return ""
 }
 
+// kind reads the object kinds that CREATE and DROP share, or returns "".
+func (c *cursor) kind() string {
+	switch {
+	case c.accept("SEQUENCE"):
+		return "sequence"
+	case c.accept("FUNCTION"):
+		return "function"
+	case c.accept("PROCEDURE"):
+		return "procedure"
+	case c.accept("TYPE"), c.accept("DOMAIN"):
+		return "type"
+	case c.accept("TRIGGER"):
+		return "trigger"
+	case c.accept("SCHEMA"):
+		return "schema"
+	case c.accept("EXTENSION"):
+		return "extension"
+	}
+	return ""
+}
+
 // name reads [schema.]name; ok is false when no name follows.
 func (c *cursor) name(d sqlsplit.Dialect) (schema, name string, ok bool) {
 	part := func() (string, bool) {
@@ -198,22 +219,10 @@ func analyse(d sqlsplit.Dialect, text string) change {
 		case c.accept("UNIQUE", "INDEX"), c.accept("INDEX"), c.accept("FULLTEXT", "INDEX"), c.accept("SPATIAL", "INDEX"):
 			kind = "index"
 			c.accept("CONCURRENTLY")
-		case c.accept("SEQUENCE"):
-			kind = "sequence"
-		case c.accept("FUNCTION"):
-			kind = "function"
-		case c.accept("PROCEDURE"):
-			kind = "procedure"
-		case c.accept("TYPE"), c.accept("DOMAIN"):
-			kind = "type"
-		case c.accept("TRIGGER"):
-			kind = "trigger"
-		case c.accept("SCHEMA"):
-			kind = "schema"
-		case c.accept("EXTENSION"):
-			kind = "extension"
 		default:
-			return ch
+			if kind = c.kind(); kind == "" {
+				return ch
+			}
 		}
 		c.accept("IF", "NOT", "EXISTS")
 		schema, name, ok := c.name(d)
@@ -244,22 +253,10 @@ func analyse(d sqlsplit.Dialect, text string) change {
 		case c.accept("INDEX"):
 			kind = "index"
 			c.accept("CONCURRENTLY")
-		case c.accept("SEQUENCE"):
-			kind = "sequence"
-		case c.accept("FUNCTION"):
-			kind = "function"
-		case c.accept("PROCEDURE"):
-			kind = "procedure"
-		case c.accept("TYPE"), c.accept("DOMAIN"):
-			kind = "type"
-		case c.accept("TRIGGER"):
-			kind = "trigger"
-		case c.accept("SCHEMA"):
-			kind = "schema"
-		case c.accept("EXTENSION"):
-			kind = "extension"
 		default:
-			return ch
+			if kind = c.kind(); kind == "" {
+				return ch
+			}
 		}
 		c.accept("IF", "EXISTS")
 		for {
