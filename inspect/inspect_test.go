@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"github.com/ferrymigrate/ferry/internal/udiff"
 	"os"
 	"path/filepath"
 	"slices"
@@ -269,6 +270,6 @@ func golden(t *testing.T, name, got string) {
 		t.Fatalf("%v (run go test -update to write it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n%s", path, unifiedDiff(path, "got", lines(string(want)), lines(got)))
+		t.Errorf("%s differs (go test -update rewrites it):\n%s", path, udiff.Unified(path, "got", lines(string(want)), lines(got), 3, nil))
 	}
 }
