@@ -7,7 +7,6 @@ package apply
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -59,10 +58,9 @@ type Step struct {
 	Resume int
 	// Mode is the effective transaction mode, and Note why it differs from
 	// the one asked for.
-	Mode       TxMode
-	Note       string
-	OutOfOrder bool
-	// Existing is the row being resumed, if any.
+	Mode TxMode
+	Note string
+	// Existing is the row being resumed or replaced, if any.
 	Existing *revision.Row
 }
 
@@ -126,39 +124,56 @@ func plan(ctx context.Context, q revision.Querier, st *compat.LegacyState, p *co
 	}
 
 	byVersion := map[uint64]revision.Row{}
-	var last uint64
+	var last, lastComplete, baselineAt uint64
 	var partial *revision.Row
+	notStarted := map[uint64]*revision.Row{} // rows of files that failed before any statement committed
 	for i, r := range rows {
 		n, err := strconv.ParseUint(r.Version, 10, 64)
 		if err != nil {
 			return nil, &Refusal{Reason: fmt.Sprintf("%s has version %q, which is not a golang-migrate version", store, r.Version), Next: "inspect " + store.String()}
 		}
+		unfinished := r.Partial() || r.Error != "" || r.PartialHashes != nil
+		if unfinished && r.Applied == 0 {
+			// Nothing of it committed (a rolled-back file or run): it is
+			// simply pending, in its numeric place.
+			notStarted[n] = &rows[i]
+			continue
+		}
 		byVersion[n] = r
-		if n > last {
-			last = n
+		last = max(last, n)
+		if r.Type&revision.TypeBaseline != 0 {
+			baselineAt = max(baselineAt, n)
 		}
 		// A row whose statements all ran but still holds partial hashes was
 		// left between the last statement and the file's completion (a
 		// crash in --tx-mode none): it is finished like a partial one.
-		if r.Partial() || r.Error != "" || r.PartialHashes != nil {
+		if unfinished {
 			if partial != nil {
 				return nil, &Refusal{Reason: fmt.Sprintf("%s has two unfinished files (%s and %s)", store, partial.Version, r.Version), Next: "inspect " + store.String()}
 			}
 			partial = &rows[i]
+		} else {
+			lastComplete = max(lastComplete, n)
 		}
 	}
+	if len(rows) > 0 && len(byVersion) == 0 {
+		pl.Fresh = !legacyHasVersion
+	}
 	pl.newest = last
-	if err := checkLegacy(st, pl, rows, last, partial, p, u); err != nil {
+	ownDirty := st.Dirty && st.Version >= 0 && (partial != nil && sameVersion(partial.Version, st.Version) || notStarted[uint64(st.Version)] != nil)
+	if err := checkLegacy(st, pl, rows, lastComplete, partial, ownDirty, p, u); err != nil {
 		return nil, err
 	}
 
 	var outOfOrder, ahead []compat.Migration
 	for _, m := range p.Dir.Migrations {
-		r, done := byVersion[m.Version]
+		_, done := byVersion[m.Version]
+		isPartial := partial != nil && sameVersion(partial.Version, int64(m.Version))
 		switch {
-		case done && (partial == nil || r.Version != partial.Version):
+		case done && !isPartial:
 		case done: // the partial file: resumed first
-		case len(rows) > 0 && m.Version < last:
+		case m.Version <= baselineAt: // covered by a baseline row
+		case len(byVersion) > 0 && m.Version < last:
 			outOfOrder = append(outOfOrder, m)
 		default:
 			ahead = append(ahead, m)
@@ -190,11 +205,13 @@ func plan(ctx context.Context, q revision.Querier, st *compat.LegacyState, p *co
 		if err != nil {
 			return nil, err
 		}
-		step.OutOfOrder = slices.ContainsFunc(outOfOrder, func(x compat.Migration) bool { return x.Version == m.Version })
-		if partial != nil && partial.Version == m.VersionText {
+		switch {
+		case partial != nil && sameVersion(partial.Version, int64(m.Version)):
 			if err := resume(&step, partial); err != nil {
 				return nil, err
 			}
+		case notStarted[m.Version] != nil:
+			step.Existing = notStarted[m.Version] // replaced when the file runs
 		}
 		pl.Steps = append(pl.Steps, step)
 	}
@@ -210,23 +227,33 @@ func plan(ctx context.Context, q revision.Querier, st *compat.LegacyState, p *co
 
 // checkLegacy makes sure golang-migrate's row and the revisions tell the
 // same story before anything runs.
-func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, partial *revision.Row, p *convert.Project, u *compat.DatabaseURL) error {
+func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, partial *revision.Row, ownDirty bool, p *convert.Project, u *compat.DatabaseURL) error {
 	if !pl.LegacySync || len(rows) == 0 || !st.TableExists {
-		if st.Dirty && partial == nil && len(rows) > 0 {
+		if st.Dirty && !ownDirty && len(rows) > 0 {
 			return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d but no file is unfinished in the revisions: golang-migrate failed there", st.Table, st.Version), Next: "ferry status --path " + p.DirPath + " --database '" + u.Redacted() + "'"}
 		}
 		return nil
 	}
 	v := st.Version
 	switch {
-	case st.Dirty && partial != nil && sameVersion(partial.Version, v):
-		return nil // ferry's own unfinished file: resumed
+	case ownDirty:
+		return nil // ferry's own unfinished file: resumed or run again
+	case !st.Dirty && partial != nil && v >= 0 && versionOf(partial.Version) <= uint64(v):
+		return &Refusal{Reason: fmt.Sprintf("version %s is unfinished in %s, but golang-migrate has recorded version %d as clean since: it probably ran the fixed file itself, and resuming would run statements again", partial.Version, pl.Revisions, v), Next: "check the schema; if the file is fully applied, record it with ferry convert after deleting its row (DELETE FROM " + pl.Revisions.Table() + " WHERE version = '" + partial.Version + "')"}
+	case !st.Dirty && v < int64(last) && last > 0:
+		return &Refusal{Reason: fmt.Sprintf("golang-migrate is at version %d, below the newest complete revision %d: it stepped down since (migrate down), so the revisions no longer match the schema", v, last), Next: "re-apply with golang-migrate (migrate up) or delete the revision rows above " + strconv.FormatInt(v, 10) + " from " + pl.Revisions.String()}
 	case st.Dirty:
 		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d: a golang-migrate run failed there; ferry does not guess what it left", st.Table, v), Next: "ferry status --path " + p.DirPath + " --database '" + u.Redacted() + "'"}
 	case v >= 0 && uint64(v) > last:
 		return &Refusal{Reason: fmt.Sprintf("golang-migrate has applied up to version %d since the revisions were written (they end at %d)", v, last), Next: "ferry convert --path " + p.DirPath + " --database '" + u.Redacted() + "' to record them"}
 	}
 	return nil
+}
+
+// versionOf parses a revision version (always numeric here).
+func versionOf(written string) uint64 {
+	n, _ := strconv.ParseUint(written, 10, 64)
+	return n
 }
 
 // sameVersion compares a revision version with golang-migrate's number.
@@ -290,8 +317,11 @@ func resume(s *Step, r *revision.Row) error {
 	if r.Applied > len(s.Statements) {
 		return &Refusal{Reason: fmt.Sprintf("%s: %d statements are recorded as applied, but the file now has only %d", s.File, r.Applied, len(s.Statements)), Next: "restore the file as it was when it ran"}
 	}
+	if len(r.PartialHashes) < r.Applied {
+		return &Refusal{Reason: fmt.Sprintf("%s: %d statements are recorded as applied but only %d of their hashes, so ferry cannot check that they are unchanged", s.File, r.Applied, len(r.PartialHashes)), Next: "inspect the row of version " + r.Version}
+	}
 	for i := 0; i < r.Applied; i++ {
-		if i < len(r.PartialHashes) && r.PartialHashes[i] != s.Hashes[i] {
+		if r.PartialHashes[i] != s.Hashes[i] {
 			return &Refusal{Reason: fmt.Sprintf("statement %d of %s changed since it was applied (line %d)", i+1, s.File, s.Statements[i].Line), Next: "restore statements 1 to " + strconv.Itoa(r.Applied) + " as they were; fix only the statements after them"}
 		}
 	}

@@ -33,6 +33,8 @@ type Options struct {
 	OperatorVersion string
 	Reporter        Reporter
 	Now             func() time.Time
+
+	lockSeed string // the database and revisions table, for ferry's own lock
 }
 
 // EventKind names a progress event.
@@ -126,6 +128,13 @@ func Apply(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.Databa
 	if err != nil {
 		return nil, err
 	}
+	o.lockSeed = u.Database + "/" + o.RevisionsSchema
+	if u.Dialect == compat.Postgres {
+		var current string
+		if err := conn.QueryRowContext(ctx, `SELECT current_database()`).Scan(&current); err == nil {
+			o.lockSeed = current + "/" + o.RevisionsSchema
+		}
+	}
 	release, err := lockSession(ctx, conn, u.Dialect, st.Lock.Keys, o)
 	if err != nil {
 		return nil, err
@@ -179,7 +188,7 @@ func readLegacy(ctx context.Context, conn *sql.Conn, u *compat.DatabaseURL) (*co
 	return st, nil
 }
 
-// ferryLockSalt keeps ferry's own lock key apart from golang-migrate's.
+// ferryLockKey keeps ferry's own lock key apart from golang-migrate's.
 const ferryLockKey = "ferry"
 
 // lockSession takes golang-migrate's lock keys (and ferry's own) for the
@@ -205,7 +214,7 @@ func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []c
 			all = append(all, k.Key)
 		}
 	}
-	all = append(all, ferryKey(d, keys))
+	all = append(all, ferryKey(d, o.lockSeed))
 	deadline := time.Now().Add(o.LockTimeout)
 	reported := false
 	for _, k := range all {
@@ -245,13 +254,10 @@ func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []c
 }
 
 // ferryKey is ferry's own lock, taken besides golang-migrate's, so that two
-// ferry runs exclude each other even without a legacy table.
-func ferryKey(d compat.Dialect, keys []compat.LockKey) string {
-	seed := ferryLockKey
-	if len(keys) > 0 {
-		seed += ":" + keys[0].Key
-	}
-	n, _ := strconv.ParseUint(compat.MySQLLockName(seed, "revisions"), 10, 64)
+// ferry runs exclude each other whatever URL form or lock strategy they
+// use: it is derived from the database and the revisions table.
+func ferryKey(d compat.Dialect, seed string) string {
+	n, _ := strconv.ParseUint(compat.MySQLLockName(ferryLockKey+":"+seed, "revisions"), 10, 64)
 	if d == compat.MySQL {
 		return "ferry-" + strconv.FormatUint(n, 10)
 	}
@@ -402,6 +408,12 @@ func (r *runner) none(ctx context.Context, s *Step) error {
 				return r.pl.Revisions.Progress(ctx, tx, s.Version, i+1, partial(s, i+1))
 			})
 		}
+		if err != nil && ownTx {
+			if !errors.As(err, new(*execError)) {
+				_, _ = r.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+				return err
+			}
+		}
 		var ee *execError
 		if errors.As(err, &ee) && ownTx {
 			// End the file's own transaction, if one is open, and count what
@@ -453,12 +465,12 @@ func (r *runner) all(ctx context.Context, res *Result) error {
 			_ = tx.Rollback()
 			return err
 		}
-		r.o.Reporter.Report(Event{Kind: FileDone, Version: s.Version, File: s.File, Total: len(s.Statements), Duration: r.o.Now().Sub(started)})
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	for _, s := range r.pl.Steps {
+	for _, s := range r.pl.Steps { // reported once they are committed
+		r.o.Reporter.Report(Event{Kind: FileDone, Version: s.Version, File: s.File, Total: len(s.Statements)})
 		res.Applied = append(res.Applied, s.Version)
 	}
 	return nil
