@@ -27,9 +27,9 @@ const killStatements = 30
 // into table side.
 func slowInsert(dialect string, n int) string {
 	if dialect == testdb.Postgres {
-		return fmt.Sprintf("INSERT INTO side (n) SELECT %d FROM pg_sleep(0.05);", n)
+		return fmt.Sprintf("INSERT INTO side (n) SELECT %d FROM pg_sleep(0.1);", n)
 	}
-	return fmt.Sprintf("INSERT INTO side (n, slept) SELECT %d, SLEEP(0.05);", n)
+	return fmt.Sprintf("INSERT INTO side (n, slept) SELECT %d, SLEEP(0.1);", n)
 }
 
 // sideFiles is the kill test's project: file 1 creates the side-effect

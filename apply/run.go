@@ -351,7 +351,7 @@ func (r *runner) statements(ctx context.Context, tx *sql.Tx, s *Step, from int) 
 }
 
 // finish records a completed file: the revision row and the legacy row.
-func (r *runner) finish(ctx context.Context, q revision.Querier, s *Step, started time.Time) error {
+func (r *runner) finish(ctx context.Context, q revision.Execer, s *Step, started time.Time) error {
 	row := r.row(s, started)
 	row.Applied, row.PartialHashes = len(s.Statements), nil
 	row.ExecutionTime = r.o.Now().Sub(started)
@@ -369,11 +369,11 @@ func (r *runner) finish(ctx context.Context, q revision.Querier, s *Step, starte
 func (r *runner) none(ctx context.Context, s *Step) error {
 	started := r.o.Now()
 	r.o.Reporter.Report(Event{Kind: FileStarted, Version: s.Version, File: s.File, Total: len(s.Statements)})
-	if err := r.inTx(ctx, func(tx *sql.Tx) error {
-		if err := r.pl.Revisions.Upsert(ctx, tx, r.row(s, started)); err != nil {
+	if err := r.atomic(ctx, func(q revision.Execer) error {
+		if err := r.pl.Revisions.Upsert(ctx, q, r.row(s, started)); err != nil {
 			return err
 		}
-		return r.legacy(ctx, tx, s, len(s.Statements) > s.Resume)
+		return r.legacy(ctx, q, s, len(s.Statements) > s.Resume)
 	}); err != nil {
 		return err
 	}
@@ -392,13 +392,26 @@ func (r *runner) none(ctx context.Context, s *Step) error {
 			} else {
 				err = r.pl.Revisions.Progress(ctx, r.conn, s.Version, i+1, partial(s, i+1))
 			}
-		case r.d == compat.Postgres && st.Kind.Has(sqlsplit.KindNoTx):
-			// PostgreSQL refuses it inside a transaction: it commits on its
-			// own, and its progress is recorded right after.
+		case r.d == compat.Postgres && st.Kind.Has(sqlsplit.KindNoTx), r.d == compat.MySQL && implicitCommit(st.Text):
+			// PostgreSQL refuses it inside a transaction, or MySQL commits
+			// it on its own (DDL): it runs alone, and its progress is
+			// recorded right after.
 			if _, xerr := r.conn.ExecContext(ctx, st.Text); xerr != nil {
 				err = &execError{xerr}
 			} else {
-				err = r.inTx(ctx, func(tx *sql.Tx) error { return r.pl.Revisions.Progress(ctx, tx, s.Version, i+1, partial(s, i+1)) })
+				err = r.pl.Revisions.Progress(ctx, r.conn, s.Version, i+1, partial(s, i+1))
+			}
+		case r.d == compat.MySQL:
+			// The statement and its progress commit together, in one round
+			// trip; the migration's text is sent without parameters.
+			text := strings.TrimSpace(st.Text)
+			if !strings.HasSuffix(text, ";") {
+				text += ";"
+			}
+			query := "START TRANSACTION;\n" + text + "\n" + r.pl.Revisions.ProgressSQL(s.Version, i+1, partial(s, i+1)) + ";\nCOMMIT"
+			if _, xerr := r.conn.ExecContext(ctx, query); xerr != nil {
+				_, _ = r.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+				err = &execError{xerr}
 			}
 		default:
 			err = r.inTx(ctx, func(tx *sql.Tx) error {
@@ -434,7 +447,7 @@ func (r *runner) none(ctx context.Context, s *Step) error {
 		}
 		r.o.Reporter.Report(Event{Kind: StatementDone, Version: s.Version, File: s.File, Statement: i + 1, Total: len(s.Statements), Line: st.Line})
 	}
-	if err := r.inTx(ctx, func(tx *sql.Tx) error { return r.finish(ctx, tx, s, started) }); err != nil {
+	if err := r.atomic(ctx, func(q revision.Execer) error { return r.finish(ctx, q, s, started) }); err != nil {
 		return err
 	}
 	r.o.Reporter.Report(Event{Kind: FileDone, Version: s.Version, File: s.File, Total: len(s.Statements), Duration: r.o.Now().Sub(started)})
@@ -474,6 +487,48 @@ func (r *runner) all(ctx context.Context, res *Result) error {
 		res.Applied = append(res.Applied, s.Version)
 	}
 	return nil
+}
+
+// atomic runs bookkeeping writes all or nothing: in a transaction; on
+// MySQL as one multi-statement round trip inside START TRANSACTION ...
+// COMMIT (parameters are interpolated client-side, see dbconn).
+func (r *runner) atomic(ctx context.Context, fn func(revision.Execer) error) error {
+	if r.d != compat.MySQL {
+		return r.inTx(ctx, func(tx *sql.Tx) error { return fn(tx) })
+	}
+	b := &batch{}
+	if err := fn(b); err != nil {
+		return err
+	}
+	query := "START TRANSACTION;\n" + strings.Join(b.queries, ";\n") + ";\nCOMMIT"
+	if _, err := r.conn.ExecContext(ctx, query, b.args...); err != nil {
+		_, _ = r.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return err
+	}
+	return nil
+}
+
+// batch collects bookkeeping statements for atomic.
+type batch struct {
+	queries []string
+	args    []any
+}
+
+func (b *batch) ExecContext(_ context.Context, query string, args ...any) (sql.Result, error) {
+	b.queries = append(b.queries, query)
+	b.args = append(b.args, args...)
+	return driver.RowsAffected(0), nil
+}
+
+// implicitCommit reports a MySQL statement that commits on its own (DDL),
+// so a transaction around it would buy nothing.
+func implicitCommit(text string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	switch strings.ToUpper(strings.TrimSpace(first)) {
+	case "CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE":
+		return true
+	}
+	return false
 }
 
 func (r *runner) inTx(ctx context.Context, fn func(*sql.Tx) error) error {

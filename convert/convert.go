@@ -334,6 +334,8 @@ func reconcile(want, existing []revision.Row, legacy int64, earlier map[string]s
 			present++
 		case h.Hash == earlier[w.Version] && revision.Same(h, withHash(w, h.Hash)):
 			present++
+		case executedByFerry(h, w, earlier[w.Version]):
+			present++ // ferry apply ran it: the same history, with execution details
 		default:
 			bad = append(bad, Disagreement{Version: w.Version, Problem: describe(h, w)})
 		}
@@ -356,6 +358,13 @@ func reconcile(want, existing []revision.Row, legacy int64, earlier map[string]s
 		return nil, 0, &Refusal{Reason: fmt.Sprintf("%d existing revision row(s) disagree with golang-migrate's history; nothing was written", len(bad)), Disagreements: bad}
 	}
 	return todo, present, nil
+}
+
+// executedByFerry reports a complete row that ferry apply wrote for the
+// planned file: executed (type 2 or 6), every statement applied, no error.
+func executedByFerry(h, w revision.Row, earlierHash string) bool {
+	return h.Type&revision.TypeExecute != 0 && h.Applied == h.Total && h.Total == w.Total && h.Error == "" &&
+		h.PartialHashes == nil && h.Description == w.Description && (h.Hash == w.Hash || h.Hash == earlierHash)
 }
 
 func withHash(r revision.Row, hash string) revision.Row {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -54,5 +55,18 @@ func TestExpectedObjects(t *testing.T) {
 				t.Errorf("objects:\n got %q\nwant %q", got, c.want)
 			}
 		})
+	}
+}
+
+func TestReconcileAcceptsRowsFerryExecuted(t *testing.T) {
+	want := []revision.Row{{Version: "1", Description: "a", Type: revision.TypeResolved, Applied: 2, Total: 2, Hash: "h"}}
+	executed := []revision.Row{{Version: "1", Description: "a", Type: revision.TypeExecute, Applied: 2, Total: 2, Hash: "h"}}
+	todo, present, err := reconcile(want, executed, 1, nil)
+	if err != nil || len(todo) != 0 || present != 1 {
+		t.Fatalf("todo %v present %d err %v", todo, present, err)
+	}
+	partial := []revision.Row{{Version: "1", Description: "a", Type: revision.TypeExecute, Applied: 1, Total: 2, Hash: "h", PartialHashes: []string{"h1:x"}}}
+	if _, _, err := reconcile(want, partial, 1, nil); err == nil {
+		t.Fatal("a partial row was accepted as converted history")
 	}
 }

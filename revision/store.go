@@ -19,6 +19,11 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// Execer is what writes need: *sql.DB, *sql.Conn, *sql.Tx, or a batch.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 // Store is the revisions table of one database.
 type Store struct {
 	Dialect compat.Dialect
@@ -274,7 +279,7 @@ const batchRows = 1000
 
 // Insert writes rows with multi-row INSERTs of up to 1000 rows each. It
 // fails on an existing version: callers decide what to do with agreeing rows.
-func (s *Store) Insert(ctx context.Context, q Querier, rows []Row) error {
+func (s *Store) Insert(ctx context.Context, q Execer, rows []Row) error {
 	for start := 0; start < len(rows); start += batchRows {
 		batch := rows[start:min(len(rows), start+batchRows)]
 		var b strings.Builder
@@ -329,7 +334,7 @@ func (s *Store) timeValue(t time.Time) any {
 }
 
 // Upsert writes one row, replacing the row of the same version.
-func (s *Store) Upsert(ctx context.Context, q Querier, r Row) error {
+func (s *Store) Upsert(ctx context.Context, q Execer, r Row) error {
 	var conflict string
 	switch s.Dialect {
 	case compat.MySQL:
@@ -360,11 +365,26 @@ func (s *Store) Upsert(ctx context.Context, q Querier, r Row) error {
 
 // Progress records that the first applied statements of a file ran:
 // applied and partial_hashes advance in one statement.
-func (s *Store) Progress(ctx context.Context, q Querier, version string, applied int, partial []string) error {
+func (s *Store) Progress(ctx context.Context, q Execer, version string, applied int, partial []string) error {
 	r := Row{PartialHashes: partial}
 	query := `UPDATE ` + s.Table() + ` SET applied = ` + s.placeholder(1) + `, partial_hashes = ` + s.placeholder(2) + ` WHERE version = ` + s.placeholder(3)
 	if _, err := q.ExecContext(ctx, query, applied, r.partialJSON(), version); err != nil {
 		return fmt.Errorf("record progress of version %s in %s: %w", version, s, err)
 	}
 	return nil
+}
+
+// ProgressSQL renders Progress as one literal MySQL statement, for
+// batching it with a migration statement in a single round trip without
+// parameters (the driver's parameter interpolation would also rewrite "?"
+// inside the migration's own text).
+func (s *Store) ProgressSQL(version string, applied int, partial []string) string {
+	r := Row{PartialHashes: partial}
+	return `UPDATE ` + s.Table() + ` SET applied = ` + strconv.Itoa(applied) + `, partial_hashes = ` + mysqlString(r.partialJSON()) + ` WHERE version = ` + mysqlString(version)
+}
+
+// mysqlString quotes a string literal for MySQL: backslashes and quotes
+// escaped, NUL and newlines too.
+func mysqlString(v string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\x00", `\0`, "\n", `\n`, "\r", `\r`, "\x1a", `\Z`).Replace(v) + "'"
 }

@@ -73,6 +73,10 @@ func open(u *compat.DatabaseURL, mode Mode) (*sql.DB, error) {
 		return sql.Open("pgx", u.DriverDSN())
 	case compat.MySQL:
 		cfg := u.MySQLConfig()
+		// Interpolate parameters client-side: no prepare round trip per
+		// bookkeeping statement, and several statements in one round trip
+		// (the URL enables multi-statements, as golang-migrate does).
+		cfg.InterpolateParams = true
 		if name := u.Options["tls"]; name != "" {
 			tc, err := mysqlTLS(u.Options)
 			if err != nil {

@@ -1,0 +1,457 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/golang-migrate/migrate/v4"
+	gmdb "github.com/golang-migrate/migrate/v4/database"
+	gmmysql "github.com/golang-migrate/migrate/v4/database/mysql"
+	gmpgx "github.com/golang-migrate/migrate/v4/database/pgx/v5"
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/ferrymigrate/ferry/apply"
+	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/convert"
+)
+
+// The -trace run gives both tools a database/sql handle whose driver calls
+// are timed and sorted by what they do, so that the wall time of a run is
+// attributed to bookkeeping, transaction control, locks and the migration
+// statements themselves. golang-migrate gets it through its drivers'
+// WithInstance, ferry through apply.Apply's *sql.DB.
+
+// tracer adds up the time and the calls per category.
+type tracer struct {
+	mu    sync.Mutex
+	time  map[string]time.Duration
+	calls map[string]int
+}
+
+func newTracer() *tracer {
+	return &tracer{time: map[string]time.Duration{}, calls: map[string]int{}}
+}
+
+func (t *tracer) add(cat string, d time.Duration, call bool) {
+	t.mu.Lock()
+	t.time[cat] += d
+	if call {
+		t.calls[cat]++
+	}
+	t.mu.Unlock()
+}
+
+// classify names what a query does.
+func classify(query string) string {
+	q := strings.ToUpper(strings.TrimSpace(query))
+	switch {
+	case strings.Contains(q, "PG_ADVISORY") || strings.Contains(q, "PG_TRY_ADVISORY") || strings.Contains(q, "GET_LOCK") || strings.Contains(q, "RELEASE_LOCK"):
+		return "locks"
+	case strings.HasPrefix(q, "SET TRANSACTION"):
+		return "begin"
+	case strings.Contains(q, "ATLAS_SCHEMA_REVISIONS") && strings.HasPrefix(q, "INSERT"):
+		return "revisions: write row"
+	case strings.Contains(q, "ATLAS_SCHEMA_REVISIONS") && strings.HasPrefix(q, "UPDATE"):
+		return "revisions: progress"
+	case strings.Contains(q, "SCHEMA_MIGRATIONS") && (strings.HasPrefix(q, "DELETE") || strings.HasPrefix(q, "TRUNCATE") || strings.HasPrefix(q, "INSERT")):
+		return "schema_migrations write"
+	case strings.HasPrefix(q, "SELECT") || strings.HasPrefix(q, "SHOW") || strings.HasPrefix(q, "WITH"):
+		return "reads (state, catalog)"
+	case strings.HasPrefix(q, "CREATE") && (strings.Contains(q, "SCHEMA_MIGRATIONS") || strings.Contains(q, "ATLAS_SCHEMA_REVISIONS")):
+		return "bookkeeping tables"
+	}
+	return "migration statements"
+}
+
+type tConnector struct {
+	inner driver.Connector
+	t     *tracer
+}
+
+func (c *tConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	start := time.Now()
+	conn, err := c.inner.Connect(ctx)
+	c.t.add("connect", time.Since(start), true)
+	if err != nil {
+		return nil, err
+	}
+	return &tConn{inner: conn, t: c.t}, nil
+}
+
+func (c *tConnector) Driver() driver.Driver { return c.inner.Driver() }
+
+type tConn struct {
+	inner driver.Conn
+	t     *tracer
+}
+
+func (c *tConn) Prepare(query string) (driver.Stmt, error) {
+	return c.PrepareContext(context.Background(), query)
+}
+
+func (c *tConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	start := time.Now()
+	var s driver.Stmt
+	var err error
+	if p, ok := c.inner.(driver.ConnPrepareContext); ok {
+		s, err = p.PrepareContext(ctx, query)
+	} else {
+		s, err = c.inner.Prepare(query)
+	}
+	cat := classify(query)
+	c.t.add(cat, time.Since(start), false)
+	c.t.add("(prepare round trips, included above)", time.Since(start), true)
+	if err != nil {
+		return nil, err
+	}
+	return &tStmt{inner: s, t: c.t, cat: cat}, nil
+}
+
+func (c *tConn) Close() error { return c.inner.Close() }
+
+func (c *tConn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
+
+func (c *tConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	start := time.Now()
+	var tx driver.Tx
+	var err error
+	if b, ok := c.inner.(driver.ConnBeginTx); ok {
+		tx, err = b.BeginTx(ctx, opts)
+	} else {
+		//lint:ignore SA1019 the fallback database/sql itself uses for drivers without BeginTx
+		tx, err = c.inner.Begin()
+	}
+	c.t.add("begin", time.Since(start), true)
+	if err != nil {
+		return nil, err
+	}
+	return &tTx{inner: tx, t: c.t}, nil
+}
+
+func (c *tConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	e, ok := c.inner.(driver.ExecerContext)
+	if !ok {
+		return nil, driver.ErrSkip
+	}
+	start := time.Now()
+	r, err := e.ExecContext(ctx, query, args)
+	if errors.Is(err, driver.ErrSkip) {
+		return r, err // database/sql prepares instead: timed there
+	}
+	c.t.add(classify(query), time.Since(start), true)
+	return r, err
+}
+
+func (c *tConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	q, ok := c.inner.(driver.QueryerContext)
+	if !ok {
+		return nil, driver.ErrSkip
+	}
+	start := time.Now()
+	r, err := q.QueryContext(ctx, query, args)
+	if errors.Is(err, driver.ErrSkip) {
+		return r, err
+	}
+	cat := classify(query)
+	c.t.add(cat, time.Since(start), true)
+	if err != nil {
+		return nil, err
+	}
+	return &tRows{inner: r, t: c.t, cat: cat}, nil
+}
+
+func (c *tConn) Ping(ctx context.Context) error {
+	if p, ok := c.inner.(driver.Pinger); ok {
+		start := time.Now()
+		err := p.Ping(ctx)
+		c.t.add("reads (state, catalog)", time.Since(start), true)
+		return err
+	}
+	return nil
+}
+
+func (c *tConn) ResetSession(ctx context.Context) error {
+	if r, ok := c.inner.(driver.SessionResetter); ok {
+		return r.ResetSession(ctx)
+	}
+	return nil
+}
+
+func (c *tConn) IsValid() bool {
+	if v, ok := c.inner.(driver.Validator); ok {
+		return v.IsValid()
+	}
+	return true
+}
+
+func (c *tConn) CheckNamedValue(nv *driver.NamedValue) error {
+	if n, ok := c.inner.(driver.NamedValueChecker); ok {
+		return n.CheckNamedValue(nv)
+	}
+	return driver.ErrSkip
+}
+
+type tStmt struct {
+	inner driver.Stmt
+	t     *tracer
+	cat   string
+}
+
+func (s *tStmt) Close() error {
+	start := time.Now()
+	err := s.inner.Close()
+	s.t.add(s.cat, time.Since(start), false)
+	return err
+}
+
+func (s *tStmt) NumInput() int { return s.inner.NumInput() }
+
+func (s *tStmt) Exec(args []driver.Value) (driver.Result, error) {
+	return nil, errors.New("bench: Stmt.Exec without context is not traced")
+}
+
+func (s *tStmt) Query(args []driver.Value) (driver.Rows, error) {
+	return nil, errors.New("bench: Stmt.Query without context is not traced")
+}
+
+func (s *tStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	e, ok := s.inner.(driver.StmtExecContext)
+	if !ok {
+		return nil, errors.New("bench: statement without ExecContext")
+	}
+	start := time.Now()
+	r, err := e.ExecContext(ctx, args)
+	s.t.add(s.cat, time.Since(start), true)
+	return r, err
+}
+
+func (s *tStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	q, ok := s.inner.(driver.StmtQueryContext)
+	if !ok {
+		return nil, errors.New("bench: statement without QueryContext")
+	}
+	start := time.Now()
+	r, err := q.QueryContext(ctx, args)
+	s.t.add(s.cat, time.Since(start), true)
+	if err != nil {
+		return nil, err
+	}
+	return &tRows{inner: r, t: s.t, cat: s.cat}, nil
+}
+
+func (s *tStmt) CheckNamedValue(nv *driver.NamedValue) error {
+	if n, ok := s.inner.(driver.NamedValueChecker); ok {
+		return n.CheckNamedValue(nv)
+	}
+	return driver.ErrSkip
+}
+
+type tRows struct {
+	inner driver.Rows
+	t     *tracer
+	cat   string
+}
+
+func (r *tRows) Columns() []string { return r.inner.Columns() }
+
+func (r *tRows) Close() error {
+	start := time.Now()
+	err := r.inner.Close()
+	r.t.add(r.cat, time.Since(start), false)
+	return err
+}
+
+func (r *tRows) Next(dest []driver.Value) error {
+	start := time.Now()
+	err := r.inner.Next(dest)
+	r.t.add(r.cat, time.Since(start), false)
+	return err
+}
+
+type tTx struct {
+	inner driver.Tx
+	t     *tracer
+}
+
+func (x *tTx) Commit() error {
+	start := time.Now()
+	err := x.inner.Commit()
+	x.t.add("commit", time.Since(start), true)
+	return err
+}
+
+func (x *tTx) Rollback() error {
+	start := time.Now()
+	err := x.inner.Rollback()
+	x.t.add("rollback", time.Since(start), true)
+	return err
+}
+
+// tracedDB opens a traced handle on u with the driver and settings ferry's
+// dbconn.Open uses (pgx/v5 stdlib; go-sql-driver with multiStatements).
+func tracedDB(u *compat.DatabaseURL, t *tracer) (*sql.DB, error) {
+	var inner driver.Connector
+	var err error
+	switch u.Dialect {
+	case compat.Postgres:
+		dc, ok := stdlib.GetDefaultDriver().(driver.DriverContext)
+		if !ok {
+			return nil, errors.New("pgx stdlib driver without OpenConnector")
+		}
+		inner, err = dc.OpenConnector(u.DriverDSN())
+	case compat.MySQL:
+		inner, err = mysql.NewConnector(u.MySQLConfig())
+	default:
+		return nil, fmt.Errorf("no tracing for %s", u.Dialect)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(&tConnector{inner: inner, t: t}), nil
+}
+
+// traceRuns runs each tool once more with a traced handle (untimed against
+// each other) and prints where the wall time of each run went.
+func traceRuns(ctx context.Context, c *config, srv *server, reg *registry, dir string, w io.Writer) error {
+	fmt.Fprintf(w, "  where the time goes (one traced run per tool; time inside driver calls, per file):\n")
+	type result struct {
+		tool  string
+		t     *tracer
+		total time.Duration
+	}
+	var results []result
+	for _, tool := range []string{"golang-migrate", "ferry"} {
+		name, err := reg.create(ctx, srv)
+		if err != nil {
+			return err
+		}
+		t := newTracer()
+		total, err := tracedRun(ctx, c, srv, name, dir, tool == "ferry", t)
+		if err == nil {
+			err = verify(ctx, srv, name, c, tool == "ferry")
+		}
+		if derr := reg.drop(srv, name); err == nil {
+			err = derr
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", tool, err)
+		}
+		results = append(results, result{tool, t, total})
+	}
+	cats := map[string]bool{}
+	for _, r := range results {
+		for k := range r.t.time {
+			cats[k] = true
+		}
+	}
+	order := make([]string, 0, len(cats))
+	for k := range cats {
+		order = append(order, k)
+	}
+	slices.SortFunc(order, func(a, b string) int {
+		ta := results[0].t.time[a] + results[1].t.time[a]
+		tb := results[0].t.time[b] + results[1].t.time[b]
+		return int(tb - ta)
+	})
+	n := float64(c.files)
+	fmt.Fprintf(w, "    %-40s %26s   %26s\n", "", "golang-migrate", "ferry")
+	fmt.Fprintf(w, "    %-40s %10s %9s %5s   %10s %9s %5s\n", "category", "calls/file", "us/file", "%", "calls/file", "us/file", "%")
+	for _, k := range order {
+		fmt.Fprintf(w, "    %-40s", k)
+		for _, r := range results {
+			d := r.t.time[k]
+			fmt.Fprintf(w, " %10.2f %9.0f %5.1f  ", float64(r.t.calls[k])/n, float64(d.Microseconds())/n, 100*float64(d)/float64(r.total))
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "    %-40s", "outside driver calls (Go code, waits)")
+	for _, r := range results {
+		var in time.Duration
+		for k, d := range r.t.time {
+			if !strings.HasPrefix(k, "(") {
+				in += d
+			}
+		}
+		out := r.total - in
+		fmt.Fprintf(w, " %10s %9.0f %5.1f  ", "", float64(out.Microseconds())/n, 100*float64(out)/float64(r.total))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "    %-40s", "wall time of the run")
+	for _, r := range results {
+		fmt.Fprintf(w, " %10s %9.0f %5s  ", ms(r.total), float64(r.total.Microseconds())/n, "")
+	}
+	fmt.Fprintln(w)
+	return nil
+}
+
+func tracedRun(ctx context.Context, c *config, srv *server, name, dir string, ferry bool, t *tracer) (time.Duration, error) {
+	raw, err := srv.urlFor(name, "")
+	if err != nil {
+		return 0, err
+	}
+	u, err := compat.ParseDatabaseURL(raw)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	if ferry {
+		p, err := convert.LoadProject(os.DirFS(dir), dir)
+		if err != nil {
+			return 0, err
+		}
+		db, err := tracedDB(u, t)
+		if err != nil {
+			return 0, err
+		}
+		defer db.Close()
+		if err := db.PingContext(ctx); err != nil {
+			return 0, err
+		}
+		if _, err := apply.Apply(ctx, db, p, u, apply.Options{TxMode: c.txMode, LockTimeout: time.Minute, OperatorVersion: "ferry bench"}); err != nil {
+			return 0, err
+		}
+		return time.Since(start), db.Close()
+	}
+	src, err := iofs.New(os.DirFS(dir), ".")
+	if err != nil {
+		return 0, err
+	}
+	db, err := tracedDB(u, t)
+	if err != nil {
+		return 0, err
+	}
+	var drv gmdb.Driver
+	var drvName string
+	if srv.engine == "postgres" {
+		drv, err = gmpgx.WithInstance(db, &gmpgx.Config{DatabaseName: u.URLPath})
+		drvName = "pgx5"
+	} else {
+		drv, err = gmmysql.WithInstance(db, &gmmysql.Config{DatabaseName: u.Database})
+		drvName = "mysql"
+	}
+	if err != nil {
+		db.Close()
+		return 0, err
+	}
+	m, err := migrate.NewWithInstance("iofs", src, drvName, drv)
+	if err != nil {
+		return 0, err
+	}
+	upErr := m.Up()
+	srcErr, dbErr := m.Close()
+	d := time.Since(start)
+	return d, errors.Join(upErr, srcErr, dbErr)
+}
