@@ -499,7 +499,13 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 			}
 		}
 	}
-	tx, err := conn.BeginTx(ctx, nil)
+	// READ COMMITTED, so that the re-check below sees what committed while
+	// ferry waited for the lock, whatever the database's default isolation.
+	txOpts := &sql.TxOptions{}
+	if d != compat.SQLite {
+		txOpts.Isolation = sql.LevelReadCommitted
+	}
+	tx, err := conn.BeginTx(ctx, txOpts)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}

@@ -179,6 +179,37 @@ func (s *Store) CreateStatements() []string {
 	return []string{"CREATE TABLE `atlas_schema_revisions` (`version` text NOT NULL, `description` text NOT NULL, `type` integer NOT NULL DEFAULT (2), `applied` integer NOT NULL DEFAULT (0), `total` integer NOT NULL DEFAULT (0), `executed_at` datetime NOT NULL, `execution_time` integer NOT NULL, `error` text NULL, `error_stmt` text NULL, `hash` text NOT NULL, `partial_hashes` json NULL, `operator_version` text NOT NULL, PRIMARY KEY (`version`))"}
 }
 
+// createSchema creates the schema (PostgreSQL) or database (MySQL) of the
+// table when it is missing. It checks first: CREATE SCHEMA IF NOT EXISTS
+// needs the CREATE privilege on the database even when the schema exists,
+// which application roles usually lack.
+func (s *Store) createSchema(ctx context.Context, q Querier) error {
+	var n int
+	var err error
+	switch s.Dialect {
+	case compat.Postgres:
+		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_catalog.pg_namespace WHERE nspname = $1`, s.Schema).Scan(&n)
+	case compat.MySQL:
+		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?`, s.Schema).Scan(&n)
+	default:
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("look up schema %s: %w", s.Schema, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	stmt := `CREATE SCHEMA IF NOT EXISTS ` + quotePG(s.Schema)
+	if s.Dialect == compat.MySQL {
+		stmt = "CREATE DATABASE IF NOT EXISTS " + quoteMySQL(s.Schema)
+	}
+	if _, err := q.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("create schema %s for %s: %w", s.Schema, s, err)
+	}
+	return nil
+}
+
 // Create creates the table (and schema) if it does not exist. On MySQL the
 // CREATE commits implicitly: call it before opening a transaction.
 func (s *Store) Create(ctx context.Context, q Querier) error {
@@ -186,7 +217,13 @@ func (s *Store) Create(ctx context.Context, q Querier) error {
 	if err != nil || exists {
 		return err
 	}
+	if err := s.createSchema(ctx, q); err != nil {
+		return err
+	}
 	for _, stmt := range s.CreateStatements() {
+		if strings.HasPrefix(stmt, "CREATE SCHEMA") {
+			continue // done by createSchema
+		}
 		if _, err := q.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create %s: %w", s, err)
 		}
