@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
+	"golang.org/x/sys/unix"
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
@@ -34,7 +36,8 @@ type Options struct {
 	Reporter        Reporter
 	Now             func() time.Time
 
-	lockSeed string // the database and revisions table, for ferry's own lock
+	lockSeed   string // the database and revisions table, for ferry's own lock
+	sqlitePath string // the SQLite file, for its lock file
 }
 
 // EventKind names a progress event.
@@ -129,6 +132,9 @@ func Apply(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.Databa
 		return nil, err
 	}
 	o.lockSeed = u.Database + "/" + o.RevisionsSchema
+	if u.Dialect == compat.SQLite {
+		o.sqlitePath = u.Database
+	}
 	if u.Dialect == compat.Postgres {
 		var current string
 		if err := conn.QueryRowContext(ctx, `SELECT current_database()`).Scan(&current); err == nil {
@@ -195,7 +201,7 @@ const ferryLockKey = "ferry"
 // session of conn, waiting up to the lock timeout, and returns the release.
 func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []compat.LockKey, o Options) (func(), error) {
 	if d == compat.SQLite {
-		return func() {}, nil
+		return lockFile(ctx, o)
 	}
 	var taken []string
 	release := func() {
@@ -251,6 +257,46 @@ func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []c
 		}
 	}
 	return release, nil
+}
+
+// lockFile excludes other ferry runs on a SQLite database, which has no
+// lock another process can see (golang-migrate's SQLite lock lives inside
+// its own process): an exclusive flock on DATABASE.ferry-lock, held for the
+// run and released by the kernel if ferry dies.
+func lockFile(ctx context.Context, o Options) (func(), error) {
+	if o.sqlitePath == "" || o.sqlitePath == ":memory:" {
+		return func() {}, nil
+	}
+	f, err := os.OpenFile(o.sqlitePath+".ferry-lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open the lock file of %s: %w", o.sqlitePath, err)
+	}
+	deadline := time.Now().Add(o.LockTimeout)
+	reported := false
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			return func() { _ = unix.Flock(int(f.Fd()), unix.LOCK_UN); _ = f.Close() }, nil
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s.ferry-lock: %w", o.sqlitePath, err)
+		}
+		if !reported {
+			o.Reporter.Report(Event{Kind: WaitingForLock, Note: "another ferry run is applying to this SQLite database; waiting"})
+			reported = true
+		}
+		if time.Now().After(deadline) {
+			f.Close()
+			return nil, fmt.Errorf("timed out after %s waiting for another ferry run on %s (lock file %s.ferry-lock)", o.LockTimeout, o.sqlitePath, o.sqlitePath)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // ferryKey is ferry's own lock, taken besides golang-migrate's, so that two
