@@ -78,8 +78,9 @@ func TestKillAtEveryStatement(t *testing.T) {
 			for k := 0; k <= killStatements; k++ {
 				t.Run(fmt.Sprintf("k%02d", k), func(t *testing.T) {
 					// A kill lands late when the poller is descheduled for
-					// longer than a statement; such a kill still tests a
-					// boundary, and boundary k is tried again (3 times at most).
+					// longer than a statement (a loaded 2-core machine); such a
+					// kill still tests a boundary, and boundary k is tried
+					// again (5 times at most). Every attempt is checked in full.
 					for attempt := 1; ; attempt++ {
 						o := killAt(t, bin, dir, dialect, k)
 						outcomes[o.outcome]++
@@ -89,8 +90,8 @@ func TestKillAtEveryStatement(t *testing.T) {
 						if o.rows == k || t.Failed() {
 							return
 						}
-						if attempt == 3 {
-							t.Errorf("3 kills aimed after statement %d landed elsewhere", k)
+						if attempt == 5 {
+							t.Errorf("5 kills aimed after statement %d landed elsewhere", k)
 							return
 						}
 						retries++
