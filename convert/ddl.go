@@ -128,6 +128,23 @@ func (c *cursor) skipUntil(words ...string) string {
 	return ""
 }
 
+// relationKind reads the relation kinds that DROP and ALTER share, or
+// returns "".
+func (c *cursor) relationKind() string {
+	switch {
+	case c.accept("TABLE"):
+		return "table"
+	case c.accept("MATERIALIZED", "VIEW"):
+		return "materialized view"
+	case c.accept("VIEW"):
+		return "view"
+	case c.accept("INDEX"):
+		c.accept("CONCURRENTLY")
+		return "index"
+	}
+	return ""
+}
+
 // kind reads the object kinds that CREATE and DROP share, or returns "".
 func (c *cursor) kind() string {
 	switch {
@@ -242,18 +259,8 @@ func analyse(d sqlsplit.Dialect, text string) change {
 		}
 		ch.create = o
 	case c.accept("DROP"):
-		kind := ""
-		switch {
-		case c.accept("TABLE"):
-			kind = "table"
-		case c.accept("MATERIALIZED", "VIEW"):
-			kind = "materialized view"
-		case c.accept("VIEW"):
-			kind = "view"
-		case c.accept("INDEX"):
-			kind = "index"
-			c.accept("CONCURRENTLY")
-		default:
+		kind := c.relationKind()
+		if kind == "" {
 			if kind = c.kind(); kind == "" {
 				return ch
 			}
@@ -286,19 +293,11 @@ func analyse(d sqlsplit.Dialect, text string) change {
 			c.i++
 		}
 	case c.accept("ALTER"):
-		kind := ""
-		switch {
-		case c.accept("TABLE"):
-			kind = "table"
-		case c.accept("MATERIALIZED", "VIEW"):
-			kind = "materialized view"
-		case c.accept("VIEW"):
-			kind = "view"
-		case c.accept("INDEX"):
-			kind = "index"
-		case c.accept("SEQUENCE"):
+		kind := c.relationKind()
+		if kind == "" && c.accept("SEQUENCE") {
 			kind = "sequence"
-		default:
+		}
+		if kind == "" {
 			return ch
 		}
 		c.accept("IF", "EXISTS")
