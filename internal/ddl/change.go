@@ -1,0 +1,863 @@
+package ddl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ferrymigrate/ferry/sqlsplit"
+)
+
+// Kind is a kind of schema object.
+type Kind string
+
+// Kinds of objects a statement can touch.
+const (
+	Table            Kind = "table"
+	Column           Kind = "column"
+	Constraint       Kind = "constraint"
+	Index            Kind = "index"
+	Trigger          Kind = "trigger"
+	View             Kind = "view"
+	MaterializedView Kind = "materialized view"
+	Sequence         Kind = "sequence"
+	Function         Kind = "function"
+	Procedure        Kind = "procedure"
+	Type             Kind = "type"
+	Schema           Kind = "schema"
+	Extension        Kind = "extension"
+)
+
+// child reports whether objects of the kind belong to a table and vanish
+// with it.
+func (k Kind) child() bool {
+	return k == Column || k == Constraint || k == Index || k == Trigger
+}
+
+// Ref names one object. Names are as the dialect stores them: unquoted
+// PostgreSQL names folded to lower case; MySQL and SQLite names as written
+// (compare them with Key, which folds case where the dialect does).
+type Ref struct {
+	Kind   Kind   `json:"kind"`
+	Schema string `json:"schema,omitempty"` // as written; empty is the default schema
+	Table  string `json:"table,omitempty"`  // the table of a column, constraint, index or trigger
+	Name   string `json:"name"`
+}
+
+func (r Ref) String() string {
+	name := r.Name
+	if r.Kind.child() && r.Table != "" {
+		if r.Kind == Column {
+			name = r.Table + "." + r.Name
+		} else {
+			name = r.Name + " on " + r.Table
+		}
+	}
+	if r.Schema != "" && !r.Kind.child() {
+		name = r.Schema + "." + name
+	}
+	return string(r.Kind) + " " + name
+}
+
+// Key returns the reference normalised for comparison in dialect d: MySQL
+// and SQLite fold case, procedures share functions' namespace, and a
+// PostgreSQL index is known by its name alone (its table is not part of
+// its identity).
+func (r Ref) Key(d sqlsplit.Dialect) Ref {
+	if d != sqlsplit.Postgres {
+		r.Schema, r.Table, r.Name = strings.ToLower(r.Schema), strings.ToLower(r.Table), strings.ToLower(r.Name)
+	}
+	if d == sqlsplit.SQLite {
+		r.Schema = ""
+	}
+	if r.Kind == Procedure && d == sqlsplit.Postgres {
+		r.Kind = Function
+	}
+	if r.Kind == Index && d != sqlsplit.MySQL || r.Kind == Trigger && d != sqlsplit.Postgres {
+		r.Table = "" // unique per schema
+	}
+	return r
+}
+
+// Fact is an object existing or not.
+type Fact struct {
+	Ref    Ref  `json:"object"`
+	Exists bool `json:"exists"`
+}
+
+func (f Fact) String() string {
+	if f.Exists {
+		return f.Ref.String() + " exists"
+	}
+	return f.Ref.String() + " does not exist"
+}
+
+// Change is what one statement does.
+type Change struct {
+	// Understood is true when Effects lists every object the statement
+	// creates, drops or renames. A statement that is not understood may
+	// still have Requires.
+	Understood bool
+	// Effects hold after the statement succeeded, in order.
+	Effects []Fact
+	// Requires must hold before the statement for it to succeed.
+	Requires []Fact
+	// Inverse undoes the statement; Invertible is false when ferry cannot
+	// write one (DROP, DML, OR REPLACE, changes of a column's definition).
+	Inverse    []string
+	Invertible bool
+	// Destroys: running the statement deletes data. InverseDestroys:
+	// running the inverse does (undoing CREATE TABLE drops the table).
+	Destroys        bool
+	InverseDestroys bool
+	// DML changes rows only; TxControl is BEGIN, COMMIT and the like.
+	DML       bool
+	TxControl bool
+	// Mentions are the object names the statement mentions, for matching
+	// an error message.
+	Mentions []string
+}
+
+// analyser reads one statement.
+type analyser struct {
+	d  sqlsplit.Dialect
+	c  *Cursor
+	ch Change
+}
+
+func (a *analyser) pg() bool { return a.d == sqlsplit.Postgres }
+
+func (a *analyser) effect(exists bool, r Ref) {
+	a.ch.Effects = append(a.ch.Effects, Fact{Ref: r, Exists: exists})
+}
+
+func (a *analyser) require(exists bool, r Ref) {
+	a.ch.Requires = append(a.ch.Requires, Fact{Ref: r, Exists: exists})
+}
+
+func (a *analyser) inverse(sql string, destroys bool) {
+	a.ch.Inverse = append(a.ch.Inverse, sql)
+	a.ch.InverseDestroys = a.ch.InverseDestroys || destroys
+}
+
+// Analyse reads what the statement text (one statement, as split by
+// sqlsplit for dialect d) does.
+func Analyse(d sqlsplit.Dialect, text string) Change {
+	a := &analyser{d: d, c: NewCursor(text, 0, d == sqlsplit.MySQL)}
+	for _, t := range a.c.T {
+		if t.Quoted || t.Upper != "" && !keyword[t.Upper] {
+			a.ch.Mentions = append(a.ch.Mentions, t.Text)
+		}
+	}
+	a.ch.Invertible = true
+	c := a.c
+	switch {
+	case c.Accept("BEGIN"), c.Accept("START", "TRANSACTION"), c.Accept("COMMIT"), c.Accept("END"), c.Accept("ROLLBACK"), c.Accept("SAVEPOINT"), c.Accept("RELEASE"):
+		a.ch.TxControl, a.ch.Understood = true, true
+	case c.Accept("CREATE"):
+		a.create()
+	case c.Accept("DROP"):
+		a.drop()
+	case c.Accept("ALTER"):
+		a.alter()
+	case c.Accept("RENAME", "TABLE"):
+		a.renameTables()
+	case c.Accept("INSERT"), c.Accept("REPLACE"):
+		c.Accept("IGNORE")
+		c.Accept("INTO")
+		a.dml(true)
+	case c.Accept("UPDATE"):
+		c.Accept("ONLY")
+		a.dml(false)
+	case c.Accept("DELETE", "FROM"):
+		c.Accept("ONLY")
+		a.dml(false)
+	case c.Accept("TRUNCATE"):
+		c.Accept("TABLE")
+		a.dml(false)
+		a.ch.Destroys = true
+	default:
+		a.ch.Invertible = false
+	}
+	if !a.ch.Invertible {
+		a.ch.Inverse, a.ch.InverseDestroys = nil, false
+	}
+	return a.ch
+}
+
+// keyword lists words that never name an object, so that error matching
+// does not hit them.
+var keyword = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`ADD ALTER AND AS ASC BEGIN BIGINT BOOLEAN BY CASCADE CHECK COLUMN COMMIT CONSTRAINT CREATE
+		DEFAULT DELETE DESC DROP EXISTS FOREIGN FROM FUNCTION IF IN INDEX INSERT INT INTEGER INTO KEY NOT NULL ON OR
+		PRIMARY REFERENCES RENAME REPLACE RETURNS SELECT SET TABLE TEXT TO TRIGGER TYPE UNIQUE UPDATE VALUES VARCHAR VIEW
+		WHERE WITH SERIAL BIGSERIAL TIMESTAMP TIMESTAMPTZ NOW CURRENT_TIMESTAMP TRUE FALSE ENGINE CHARSET UTF8MB4 INNODB`) {
+		keyword[w] = true
+	}
+}
+
+// name reads [schema.]name.
+func (a *analyser) name() (schema, name string, ok bool) { return a.c.Name(a.pg()) }
+
+// ident quotes a name for generated SQL.
+func (a *analyser) ident(s string) string {
+	if a.d == sqlsplit.MySQL {
+		return "`" + strings.ReplaceAll(s, "`", "``") + "`"
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// qualified quotes [schema.]name.
+func (a *analyser) qualified(schema, name string) string {
+	if schema != "" {
+		return a.ident(schema) + "." + a.ident(name)
+	}
+	return a.ident(name)
+}
+
+func (a *analyser) create() {
+	c := a.c
+	replace := c.Accept("OR", "REPLACE")
+	for c.Accept("DEFINER") { // MySQL: DEFINER = user[@host]
+		c.SkipUntil("PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "VIEW")
+		c.I--
+	}
+	if c.Accept("GLOBAL") || c.Accept("LOCAL") || c.Accept("TEMP") || c.Accept("TEMPORARY") {
+		a.ch.Understood = true // temporary objects do not outlive the session
+		return
+	}
+	c.Accept("UNLOGGED")
+	var kind Kind
+	switch {
+	case c.Accept("TABLE"):
+		kind = Table
+	case c.Accept("MATERIALIZED", "VIEW"):
+		kind = MaterializedView
+	case c.Accept("RECURSIVE", "VIEW"), c.Accept("VIEW"):
+		kind = View
+	case c.Accept("ALGORITHM"), c.Accept("SQL"):
+		if c.SkipUntil("VIEW") != "VIEW" {
+			a.ch.Invertible = false
+			return
+		}
+		kind = View
+	case c.Accept("INDEX"), c.Accept("UNIQUE", "INDEX"), c.Accept("FULLTEXT", "INDEX"), c.Accept("SPATIAL", "INDEX"):
+		kind = Index
+	case c.Accept("SEQUENCE"):
+		kind = Sequence
+	case c.Accept("FUNCTION"):
+		kind = Function
+	case c.Accept("PROCEDURE"):
+		kind = Procedure
+	case c.Accept("TYPE"), c.Accept("DOMAIN"):
+		kind = Type
+	case c.Accept("TRIGGER"):
+		kind = Trigger
+	case c.Accept("SCHEMA"), c.Accept("DATABASE"):
+		kind = Schema
+	case c.Accept("EXTENSION"):
+		kind = Extension
+	default:
+		a.ch.Invertible = false
+		return
+	}
+	if kind == Index {
+		c.Accept("CONCURRENTLY")
+	}
+	ifNotExists := c.Accept("IF", "NOT", "EXISTS")
+	schema, name, ok := a.name()
+	if !ok || kind == Index && strings.EqualFold(name, "ON") && !c.T[c.I-1].Quoted {
+		a.ch.Invertible = false // an unnamed index: its name is the server's choice
+		return
+	}
+	r := Ref{Kind: kind, Schema: schema, Name: name}
+	a.ch.Understood = true
+	if !ifNotExists && !replace {
+		a.require(false, r)
+	}
+	switch kind {
+	case Table:
+		a.effect(true, r)
+		a.tableBody(r)
+		a.inverse("DROP TABLE "+a.qualified(schema, name), true)
+	case Index, Trigger:
+		if c.SkipUntil("ON") != "ON" {
+			a.ch.Understood, a.ch.Invertible = false, false
+			return
+		}
+		c.Accept("ONLY")
+		ts, tn, ok := a.name()
+		if !ok {
+			a.ch.Understood, a.ch.Invertible = false, false
+			return
+		}
+		r.Table = tn
+		if r.Schema == "" {
+			r.Schema = ts // a PostgreSQL index lives in its table's schema
+		}
+		a.ch.Requires = nil
+		a.require(true, Ref{Kind: Table, Schema: ts, Name: tn})
+		if !ifNotExists && !replace {
+			a.require(false, r)
+		}
+		a.effect(true, r)
+		switch {
+		case kind == Index && a.d == sqlsplit.MySQL:
+			a.inverse("DROP INDEX "+a.ident(name)+" ON "+a.qualified(ts, tn), false)
+		case kind == Index:
+			a.inverse("DROP INDEX "+a.qualified(r.Schema, name), false)
+		case a.pg():
+			a.inverse("DROP TRIGGER "+a.ident(name)+" ON "+a.qualified(ts, tn), false)
+		default:
+			a.inverse("DROP TRIGGER "+a.qualified(schema, name), false)
+		}
+	default:
+		a.effect(true, r)
+		if replace || ifNotExists {
+			a.ch.Invertible = false // it may have replaced, or kept, an older one
+			return
+		}
+		word := strings.ToUpper(string(kind))
+		if kind == Schema && a.d == sqlsplit.MySQL {
+			word = "DATABASE"
+		}
+		if kind == Type && a.c.T[a.startOfKind()].Upper == "DOMAIN" {
+			word = "DOMAIN"
+		}
+		a.inverse("DROP "+word+" "+a.qualified(schema, name), kind == MaterializedView)
+	}
+}
+
+// startOfKind finds the token that named the object kind of a CREATE.
+func (a *analyser) startOfKind() int {
+	for i, t := range a.c.T {
+		if t.Upper == "TYPE" || t.Upper == "DOMAIN" {
+			return i
+		}
+	}
+	return 0
+}
+
+// tableBody reads the columns and named constraints of CREATE TABLE, and
+// the tables its foreign keys reference.
+func (a *analyser) tableBody(table Ref) {
+	c := a.c
+	if !c.AcceptPunct('(') {
+		return // CREATE TABLE ... AS / LIKE: the columns are the server's
+	}
+	for _, item := range a.items() {
+		ic := &Cursor{T: item}
+		a.references(ic, table)
+		ic.I = 0
+		switch {
+		case ic.Accept("CONSTRAINT"):
+			if _, n, ok := ic.Name(a.pg()); ok {
+				a.effect(true, a.constraintRef(table, n, ic))
+			}
+		case ic.Accept("PRIMARY"), ic.Accept("UNIQUE"), ic.Accept("FOREIGN"), ic.Accept("CHECK"), ic.Accept("KEY"),
+			ic.Accept("INDEX"), ic.Accept("FULLTEXT"), ic.Accept("SPATIAL"), ic.Accept("EXCLUDE"), ic.Accept("LIKE"), ic.Accept("PERIOD"):
+		default:
+			if col, ok := ic.Part(a.pg()); ok {
+				a.effect(true, Ref{Kind: Column, Schema: table.Schema, Table: table.Name, Name: col})
+			}
+		}
+	}
+}
+
+// constraintRef names a constraint; on MySQL a UNIQUE constraint is an
+// index.
+func (a *analyser) constraintRef(table Ref, name string, c *Cursor) Ref {
+	kind := Constraint
+	if a.d == sqlsplit.MySQL && (c.Peek().Upper == "UNIQUE" || c.Peek().Upper == "PRIMARY") {
+		kind = Index
+	}
+	return Ref{Kind: kind, Schema: table.Schema, Table: table.Name, Name: name}
+}
+
+// references requires the tables that REFERENCES clauses name (other than
+// the table itself).
+func (a *analyser) references(c *Cursor, self Ref) {
+	for c.SkipUntil("REFERENCES") == "REFERENCES" {
+		s, n, ok := c.Name(a.pg())
+		if !ok {
+			continue
+		}
+		r := Ref{Kind: Table, Schema: s, Name: n}
+		if r.Key(a.d) != (Ref{Kind: Table, Schema: self.Schema, Name: self.Name}).Key(a.d) {
+			a.require(true, r)
+		}
+	}
+}
+
+// items splits the parenthesised list the cursor is in (after its "(")
+// at top-level commas and leaves the cursor after the closing ")".
+func (a *analyser) items() [][]Token {
+	c := a.c
+	var out [][]Token
+	start, depth := c.I, 0
+	for c.I < len(c.T) {
+		t := c.T[c.I]
+		if !t.Quoted && !t.String && t.Upper == "" {
+			switch t.Punct {
+			case '(':
+				depth++
+			case ')':
+				if depth == 0 {
+					out = append(out, c.T[start:c.I])
+					c.I++
+					return out
+				}
+				depth--
+			case ',':
+				if depth == 0 {
+					out = append(out, c.T[start:c.I])
+					start = c.I + 1
+				}
+			}
+		}
+		c.I++
+	}
+	return append(out, c.T[start:c.I])
+}
+
+// actions splits the rest of the statement at top-level commas.
+func (a *analyser) actions() [][]Token {
+	c := a.c
+	var out [][]Token
+	start, depth := c.I, 0
+	for ; c.I < len(c.T); c.I++ {
+		t := c.T[c.I]
+		if t.Quoted || t.String || t.Upper != "" {
+			continue
+		}
+		switch t.Punct {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, c.T[start:c.I])
+				start = c.I + 1
+			}
+		}
+	}
+	return append(out, c.T[start:])
+}
+
+func (a *analyser) drop() {
+	c := a.c
+	a.ch.Invertible = false
+	var kind Kind
+	switch {
+	case c.Accept("TABLE"):
+		kind = Table
+	case c.Accept("MATERIALIZED", "VIEW"):
+		kind = MaterializedView
+	case c.Accept("VIEW"):
+		kind = View
+	case c.Accept("INDEX"):
+		c.Accept("CONCURRENTLY")
+		kind = Index
+	case c.Accept("SEQUENCE"):
+		kind = Sequence
+	case c.Accept("FUNCTION"):
+		kind = Function
+	case c.Accept("PROCEDURE"):
+		kind = Procedure
+	case c.Accept("TYPE"), c.Accept("DOMAIN"):
+		kind = Type
+	case c.Accept("TRIGGER"):
+		kind = Trigger
+	case c.Accept("SCHEMA"), c.Accept("DATABASE"):
+		kind = Schema
+	case c.Accept("EXTENSION"):
+		kind = Extension
+	default:
+		return
+	}
+	ifExists := c.Accept("IF", "EXISTS")
+	a.ch.Understood = true
+	a.ch.Destroys = kind == Table || kind == Schema || kind == MaterializedView
+	var refs []Ref
+	for {
+		s, n, ok := a.name()
+		if !ok {
+			break
+		}
+		refs = append(refs, Ref{Kind: kind, Schema: s, Name: n})
+		c.SkipParens() // a function's signature
+		if !c.AcceptPunct(',') {
+			break
+		}
+	}
+	if len(refs) == 0 {
+		a.ch.Understood = false
+		return
+	}
+	if (kind == Trigger && a.pg() || kind == Index && a.d == sqlsplit.MySQL) && c.Accept("ON") {
+		if _, tn, ok := a.name(); ok {
+			for i := range refs {
+				refs[i].Table = tn
+			}
+		}
+	}
+	for _, r := range refs {
+		if !ifExists {
+			a.require(true, r)
+		}
+		a.effect(false, r)
+	}
+}
+
+func (a *analyser) alter() {
+	c := a.c
+	a.ch.Understood = true
+	var kind Kind
+	switch {
+	case c.Accept("TABLE"):
+		kind = Table
+	case c.Accept("MATERIALIZED", "VIEW"):
+		kind = MaterializedView
+	case c.Accept("VIEW"):
+		kind = View
+	case c.Accept("INDEX"):
+		kind = Index
+	case c.Accept("SEQUENCE"):
+		kind = Sequence
+	default:
+		a.ch.Understood, a.ch.Invertible = false, false
+		return
+	}
+	ifExists := c.Accept("IF", "EXISTS")
+	c.Accept("ONLY")
+	schema, name, ok := a.name()
+	if !ok {
+		a.ch.Understood, a.ch.Invertible = false, false
+		return
+	}
+	obj := Ref{Kind: kind, Schema: schema, Name: name}
+	if !ifExists {
+		a.require(true, obj)
+	}
+	if kind != Table {
+		if c.Accept("RENAME", "TO") {
+			if _, nn, ok := a.name(); ok {
+				a.rename(obj, nn)
+				return
+			}
+		}
+		a.ch.Understood, a.ch.Invertible = false, false
+		return
+	}
+	var inverses []string
+	for _, action := range a.actions() {
+		inv, ok := a.tableAction(obj, &Cursor{T: action})
+		if !ok {
+			a.ch.Invertible = false
+		}
+		inverses = append(inverses, inv...)
+	}
+	// The actions are undone in reverse order, in one statement each.
+	for i := len(inverses) - 1; i >= 0; i-- {
+		a.ch.Inverse = append(a.ch.Inverse, inverses[i])
+	}
+}
+
+// rename records obj renamed to newName and its inverse.
+func (a *analyser) rename(obj Ref, newName string) {
+	to := obj
+	to.Name = newName
+	a.require(false, to)
+	a.effect(false, obj)
+	a.effect(true, to)
+	word := strings.ToUpper(string(obj.Kind))
+	switch {
+	case obj.Kind == Table && a.d == sqlsplit.MySQL:
+		a.ch.Inverse = append(a.ch.Inverse, "RENAME TABLE "+a.qualified(to.Schema, newName)+" TO "+a.qualified(obj.Schema, obj.Name))
+	default:
+		a.ch.Inverse = append(a.ch.Inverse, "ALTER "+word+" "+a.qualified(to.Schema, newName)+" RENAME TO "+a.ident(obj.Name))
+	}
+}
+
+// tableAction reads one action of ALTER TABLE and returns its inverse
+// statements; ok is false when it has none.
+func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool) {
+	alter := "ALTER TABLE " + a.qualified(table.Schema, table.Name) + " "
+	col := func(n string) Ref { return Ref{Kind: Column, Schema: table.Schema, Table: table.Name, Name: n} }
+	switch {
+	case c.Accept("ADD"):
+		switch c.Peek().Upper {
+		case "CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "INDEX", "KEY", "FULLTEXT", "SPATIAL", "EXCLUDE":
+			return a.addConstraint(table, c, alter)
+		}
+		c.Accept("COLUMN")
+		ifNotExists := c.Accept("IF", "NOT", "EXISTS")
+		n, ok := c.Part(a.pg())
+		if !ok {
+			a.ch.Understood = false
+			return nil, false
+		}
+		if !ifNotExists {
+			a.require(false, col(n))
+		}
+		a.references(c, table)
+		a.effect(true, col(n))
+		a.ch.InverseDestroys = true
+		return []string{alter + "DROP COLUMN " + a.ident(n)}, !ifNotExists
+	case c.Accept("DROP"):
+		switch {
+		case c.Accept("CONSTRAINT"), c.Accept("FOREIGN", "KEY"), c.Accept("CHECK"):
+			ifExists := c.Accept("IF", "EXISTS")
+			n, ok := c.Part(a.pg())
+			if !ok {
+				a.ch.Understood = false
+				return nil, false
+			}
+			r := Ref{Kind: Constraint, Schema: table.Schema, Table: table.Name, Name: n}
+			if !ifExists {
+				a.require(true, r)
+			}
+			a.effect(false, r)
+			return nil, false
+		case c.Accept("INDEX"), c.Accept("KEY"):
+			ifExists := c.Accept("IF", "EXISTS")
+			n, ok := c.Part(a.pg())
+			if !ok {
+				a.ch.Understood = false
+				return nil, false
+			}
+			r := Ref{Kind: Index, Schema: table.Schema, Table: table.Name, Name: n}
+			if !ifExists {
+				a.require(true, r)
+			}
+			a.effect(false, r)
+			return nil, false
+		case c.Accept("PRIMARY", "KEY"):
+			return nil, false
+		}
+		c.Accept("COLUMN")
+		ifExists := c.Accept("IF", "EXISTS")
+		n, ok := c.Part(a.pg())
+		if !ok {
+			a.ch.Understood = false
+			return nil, false
+		}
+		if !ifExists {
+			a.require(true, col(n))
+		}
+		a.effect(false, col(n))
+		a.ch.Destroys = true
+		return nil, false
+	case c.Accept("RENAME"):
+		switch {
+		case c.Accept("COLUMN"), c.Peek().Upper != "TO" && c.Peek().Upper != "AS" && c.I+1 < len(c.T) && c.T[c.I+1].Upper == "TO":
+			from, ok1 := c.Part(a.pg())
+			ok2 := c.Accept("TO")
+			to, ok3 := c.Part(a.pg())
+			if !ok1 || !ok2 || !ok3 {
+				a.ch.Understood = false
+				return nil, false
+			}
+			a.require(true, col(from))
+			a.require(false, col(to))
+			a.effect(false, col(from))
+			a.effect(true, col(to))
+			return []string{alter + "RENAME COLUMN " + a.ident(to) + " TO " + a.ident(from)}, true
+		case c.Accept("CONSTRAINT"), c.Accept("INDEX"), c.Accept("KEY"):
+			kind := Constraint
+			word := "CONSTRAINT"
+			if c.T[c.I-1].Upper != "CONSTRAINT" {
+				kind, word = Index, "INDEX"
+			}
+			from, ok1 := c.Part(a.pg())
+			ok2 := c.Accept("TO")
+			to, ok3 := c.Part(a.pg())
+			if !ok1 || !ok2 || !ok3 {
+				a.ch.Understood = false
+				return nil, false
+			}
+			r := Ref{Kind: kind, Schema: table.Schema, Table: table.Name, Name: from}
+			nr := r
+			nr.Name = to
+			a.require(true, r)
+			a.effect(false, r)
+			a.effect(true, nr)
+			return []string{alter + "RENAME " + word + " " + a.ident(to) + " TO " + a.ident(from)}, true
+		default: // RENAME TO / RENAME AS / MySQL RENAME new
+			c.Accept("TO")
+			c.Accept("AS")
+			ns, nn, ok := c.Name(a.pg())
+			if !ok {
+				a.ch.Understood = false
+				return nil, false
+			}
+			to := Ref{Kind: Table, Schema: ns, Name: nn}
+			if to.Schema == "" {
+				to.Schema = table.Schema
+			}
+			a.require(false, to)
+			a.effect(false, table)
+			a.effect(true, to)
+			if a.d == sqlsplit.MySQL {
+				return []string{"RENAME TABLE " + a.qualified(to.Schema, nn) + " TO " + a.qualified(table.Schema, table.Name)}, true
+			}
+			return []string{"ALTER TABLE " + a.qualified(to.Schema, nn) + " RENAME TO " + a.ident(table.Name)}, true
+		}
+	case c.Accept("CHANGE"): // MySQL: CHANGE [COLUMN] old new definition
+		c.Accept("COLUMN")
+		from, ok1 := c.Part(false)
+		to, ok2 := c.Part(false)
+		if !ok1 || !ok2 {
+			a.ch.Understood = false
+			return nil, false
+		}
+		a.require(true, col(from))
+		if !strings.EqualFold(from, to) {
+			a.require(false, col(to))
+			a.effect(false, col(from))
+			a.effect(true, col(to))
+		}
+		return nil, false
+	case c.Accept("ALTER"), c.Accept("MODIFY"):
+		c.Accept("COLUMN")
+		if n, ok := c.Part(a.pg()); ok {
+			a.require(true, col(n))
+		}
+		return nil, false // a definition changed: nothing to probe by existence, no inverse
+	}
+	a.ch.Understood = false // OWNER TO, SET, ENABLE TRIGGER, ... : no object created or dropped, but unknown
+	return nil, false
+}
+
+// addConstraint reads ADD [CONSTRAINT name] PRIMARY KEY / UNIQUE / FOREIGN
+// KEY / CHECK / INDEX.
+func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, bool) {
+	name := ""
+	if c.Accept("CONSTRAINT") {
+		if c.Peek().Upper != "PRIMARY" && c.Peek().Upper != "UNIQUE" && c.Peek().Upper != "FOREIGN" && c.Peek().Upper != "CHECK" {
+			n, ok := c.Part(a.pg())
+			if !ok {
+				a.ch.Understood = false
+				return nil, false
+			}
+			name = n
+		}
+	}
+	kind := c.Peek().Upper
+	isIndex := kind == "INDEX" || kind == "KEY" || kind == "FULLTEXT" || kind == "SPATIAL"
+	if isIndex {
+		c.I++
+		c.Accept("INDEX")
+		c.Accept("KEY")
+		if n, ok := c.Part(a.pg()); ok && c.Peek().Punct != 0 {
+			name = n
+		}
+	}
+	if kind == "UNIQUE" && a.d == sqlsplit.MySQL {
+		c.I++
+		c.Accept("INDEX")
+		c.Accept("KEY")
+		if name == "" {
+			if n, ok := c.Part(false); ok {
+				name = n
+			}
+		}
+		isIndex = true
+	}
+	a.references(c, table)
+	if name == "" || kind == "PRIMARY" && a.d == sqlsplit.MySQL {
+		return nil, false // the server names it
+	}
+	r := Ref{Kind: Constraint, Schema: table.Schema, Table: table.Name, Name: name}
+	if isIndex {
+		r.Kind = Index
+	}
+	a.require(false, r)
+	a.effect(true, r)
+	switch {
+	case a.d != sqlsplit.MySQL:
+		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, true
+	case isIndex:
+		return []string{alter + "DROP INDEX " + a.ident(name)}, true
+	case kind == "FOREIGN":
+		return []string{alter + "DROP FOREIGN KEY " + a.ident(name)}, true
+	default:
+		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, true
+	}
+}
+
+func (a *analyser) renameTables() {
+	c := a.c
+	a.ch.Understood = true
+	var inverses []string
+	for {
+		s, n, ok := a.name()
+		if !ok || !c.Accept("TO") {
+			break
+		}
+		ns, nn, ok := a.name()
+		if !ok {
+			break
+		}
+		from, to := Ref{Kind: Table, Schema: s, Name: n}, Ref{Kind: Table, Schema: ns, Name: nn}
+		a.require(true, from)
+		a.require(false, to)
+		a.effect(false, from)
+		a.effect(true, to)
+		inverses = append(inverses, a.qualified(ns, nn)+" TO "+a.qualified(s, n))
+		if !c.AcceptPunct(',') {
+			break
+		}
+	}
+	if len(inverses) == 0 {
+		a.ch.Understood, a.ch.Invertible = false, false
+		return
+	}
+	for i, j := 0, len(inverses)-1; i < j; i, j = i+1, j-1 {
+		inverses[i], inverses[j] = inverses[j], inverses[i]
+	}
+	a.ch.Inverse = []string{"RENAME TABLE " + strings.Join(inverses, ", ")}
+}
+
+// dml reads the table of INSERT, UPDATE, DELETE or TRUNCATE: it must
+// exist, and with an INSERT column list, so must the columns.
+func (a *analyser) dml(insert bool) {
+	c := a.c
+	a.ch.DML, a.ch.Understood, a.ch.Invertible = true, true, false
+	s, n, ok := a.name()
+	if !ok {
+		a.ch.Understood = false
+		return
+	}
+	t := Ref{Kind: Table, Schema: s, Name: n}
+	a.require(true, t)
+	if insert && c.AcceptPunct('(') {
+		for _, item := range a.items() {
+			if len(item) == 1 && (item[0].Quoted || item[0].Upper != "") {
+				name := item[0].Text
+				if a.pg() && !item[0].Quoted {
+					name = strings.ToLower(name)
+				}
+				a.require(true, Ref{Kind: Column, Schema: s, Table: n, Name: name})
+			}
+		}
+	}
+}
+
+// Describe renders a change for a person: what it creates and drops.
+func Describe(ch Change) string {
+	var parts []string
+	for _, e := range ch.Effects {
+		if e.Ref.Kind == Column && len(ch.Effects) > 1 && ch.Effects[0].Ref.Kind == Table {
+			continue
+		}
+		verb := "creates"
+		if !e.Exists {
+			verb = "drops"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s", verb, e.Ref))
+	}
+	return strings.Join(parts, ", ")
+}
