@@ -3,9 +3,6 @@ package baseline
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,10 +13,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
+	"github.com/ferrymigrate/ferry/internal/scratch"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -56,9 +52,9 @@ type Options struct {
 	// Dialect of the files; it may be left empty when Dev is set.
 	Dialect sqlsplit.Dialect
 	// Dev, when set, selects Dump: a server on which a scratch database is
-	// created (PostgreSQL, MySQL: ferry_baseline_<random>, always dropped
-	// again) or, for SQLite, an in-memory database. Nil selects
-	// Concatenation.
+	// created (PostgreSQL, MySQL: ferry_scratch_<random>, always dropped
+	// again; see internal/scratch) or, for SQLite, an in-memory database.
+	// Nil selects Concatenation.
 	Dev *compat.DatabaseURL
 	// Replace also plans replacing the files up to V in the folder (see
 	// Replace).
@@ -379,7 +375,7 @@ func dump(ctx context.Context, b *Baseline, o Options, files []source) ([]byte, 
 	switch b.Dialect {
 	case sqlsplit.SQLite:
 		b.Tool = "sqlite_master"
-		return dumpSQLite(ctx, files)
+		return onScratch(ctx, b, o.Dev, files, dumpSQLite)
 	case sqlsplit.Postgres:
 		return dumpPostgres(ctx, b, o.Dev, look, files)
 	case sqlsplit.MySQL:
@@ -388,56 +384,40 @@ func dump(ctx context.Context, b *Baseline, o Options, files []source) ([]byte, 
 	return nil, fmt.Errorf("unknown dialect %q", b.Dialect)
 }
 
-func scratchName() string {
-	var r [8]byte
-	_, _ = rand.Read(r[:]) // never fails
-	return "ferry_baseline_" + hex.EncodeToString(r[:])
-}
-
-// replay runs the statements of the files in order on one connection, as
-// golang-migrate runs them on one session.
-func replay(ctx context.Context, conn *sql.Conn, files []source) error {
+// onScratch creates a scratch database on dev, replays the files on it in
+// order, as golang-migrate runs them on one session, and returns what
+// dumpSchema makes of it. The scratch database is always dropped again, also
+// when ctx is cancelled.
+func onScratch(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, files []source, dumpSchema func(context.Context, *scratch.DB) ([]byte, error)) (body []byte, err error) {
+	s, err := scratch.New(ctx, dev)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if closeErr := s.Close(ctx); closeErr != nil && err == nil {
+			err = closeErr
+		}
+	}()
+	if dev.Dialect != compat.SQLite {
+		b.Scratch = s.Name
+	}
 	for _, f := range files {
-		for _, st := range f.stmts {
-			if _, err := conn.ExecContext(ctx, st.Text); err != nil {
-				return &ReplayError{File: f.name, Statement: st.Index, Total: len(f.stmts), Line: st.Line, Err: err}
+		if err := s.Exec(ctx, f.name, f.stmts); err != nil {
+			var re *scratch.ReplayError
+			if errors.As(err, &re) {
+				return nil, &ReplayError{File: re.File, Statement: re.Statement, Total: len(f.stmts), Line: re.Line, Err: re.Err}
 			}
+			return nil, err
 		}
 	}
-	return nil
+	return dumpSchema(ctx, s)
 }
 
-// dropScratch drops a scratch database even when ctx is done.
-func dropScratch(ctx context.Context, admin *sql.DB, stmts ...string) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
-	var err error
-	for _, s := range stmts {
-		if _, err = admin.ExecContext(ctx, s); err == nil {
-			return nil
-		}
-	}
-	return err
-}
-
-func dumpSQLite(ctx context.Context, files []source) ([]byte, error) {
-	db, err := sql.Open("sqlite", ":memory:")
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx) // one connection: one in-memory database
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	if err := replay(ctx, conn, files); err != nil {
-		return nil, err
-	}
+func dumpSQLite(ctx context.Context, s *scratch.DB) ([]byte, error) {
 	// Tables first, then indexes, views (in creation order, so views on
 	// views work) and triggers (which may be on views). Internal tables and
 	// the shadow tables of virtual tables are made by SQLite itself.
-	rows, err := conn.QueryContext(ctx, `SELECT sql FROM sqlite_master
+	rows, err := s.QueryContext(ctx, `SELECT sql FROM sqlite_master
 WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
   AND name NOT IN (SELECT name FROM pragma_table_list WHERE type = 'shadow')
 ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid`)
@@ -448,11 +428,11 @@ ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 EL
 	var out bytes.Buffer
 	out.WriteString("\n")
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+		var text string
+		if err := rows.Scan(&text); err != nil {
 			return nil, fmt.Errorf("read sqlite_master: %w", err)
 		}
-		out.WriteString(s + ";\n")
+		out.WriteString(text + ";\n")
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read sqlite_master: %w", err)
@@ -460,59 +440,24 @@ ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 EL
 	return out.Bytes(), nil
 }
 
-func dumpPostgres(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, look func(string) (string, error), files []source) (body []byte, err error) {
+func dumpPostgres(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, look func(string) (string, error), files []source) ([]byte, error) {
 	tool, err := look("pg_dump")
 	if err != nil {
 		return nil, &ToolError{Tools: []string{"pg_dump"}, Package: "postgresql-client"}
 	}
-	admin, err := dbconn.Open(ctx, dev, dbconn.ReadWrite)
-	if err != nil {
-		return nil, err
-	}
-	defer admin.Close()
-	name := scratchName()
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE "`+name+`"`); err != nil {
-		return nil, fmt.Errorf("create scratch database %s on %s (the --from-dev user needs CREATEDB): %w", name, dev.Redacted(), err)
-	}
-	b.Scratch = name
-	defer func() {
-		if dropErr := dropScratch(ctx, admin, `DROP DATABASE IF EXISTS "`+name+`" WITH (FORCE)`, `DROP DATABASE IF EXISTS "`+name+`"`); dropErr != nil && err == nil {
-			err = fmt.Errorf("drop scratch database %s on %s: %w", name, dev.Redacted(), dropErr)
+	return onScratch(ctx, b, dev, files, func(ctx context.Context, s *scratch.DB) ([]byte, error) {
+		u, err := url.Parse(s.URL.DriverDSN())
+		if err != nil {
+			return nil, fmt.Errorf("the URL of scratch database %s cannot be parsed: %s", s.URL.Redacted(), s.URL.Redact(err.Error()))
 		}
-	}()
-	u, err := url.Parse(dev.DriverDSN())
-	if err != nil {
-		return nil, fmt.Errorf("dev database URL %s: %w", dev.Redacted(), err)
-	}
-	u.Path, u.RawPath = "/"+name, ""
-	q := u.Query()
-	q.Del("dbname")
-	u.RawQuery = q.Encode()
-	if err := replayOn(ctx, "pgx", u.String(), files); err != nil {
-		return nil, err
-	}
-	conninfo, env := pgDumpConn(u)
-	b.Tool = "pg_dump --schema-only --no-owner --no-privileges"
-	out, err := runTool(ctx, tool, []string{"--schema-only", "--no-owner", "--no-privileges", "--dbname=" + conninfo}, env)
-	if err != nil {
-		return nil, err
-	}
-	return postgresBody(out)
-}
-
-// replayOn opens dsn, replays the files on one connection and closes it.
-func replayOn(ctx context.Context, driver, dsn string, files []source) error {
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("connect to the scratch database: %w", err)
-	}
-	defer conn.Close()
-	return replay(ctx, conn, files)
+		conninfo, env := pgDumpConn(u)
+		b.Tool = "pg_dump --schema-only --no-owner --no-privileges"
+		out, err := runTool(ctx, tool, []string{"--schema-only", "--no-owner", "--no-privileges", "--dbname=" + conninfo}, env)
+		if err != nil {
+			return nil, err
+		}
+		return postgresBody(out)
+	})
 }
 
 // libpqParams are the connection parameters pg_dump understands; pgx takes
@@ -610,73 +555,45 @@ func postgresBody(dump []byte) ([]byte, error) {
 	return out, nil
 }
 
-func dumpMySQL(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, look func(string) (string, error), files []source) (body []byte, err error) {
-	admin, err := dbconn.Open(ctx, dev, dbconn.ReadWrite)
-	if err != nil {
-		return nil, err
-	}
-	defer admin.Close()
-	var version string
-	if err := admin.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
-		return nil, fmt.Errorf("server version of %s: %w", dev.Redacted(), err)
-	}
+func dumpMySQL(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, look func(string) (string, error), files []source) ([]byte, error) {
 	tools := []string{"mysqldump", "mariadb-dump"}
-	if strings.Contains(strings.ToLower(version), "mariadb") {
-		tools = []string{"mariadb-dump", "mysqldump"}
-	}
-	tool := ""
+	found := map[string]string{}
 	for _, t := range tools {
 		if p, err := look(t); err == nil {
-			tool = p
-			break
+			found[t] = p
 		}
 	}
-	if tool == "" {
+	if len(found) == 0 {
 		return nil, &ToolError{Tools: tools, Package: "mariadb-client (or mysql-client)"}
 	}
-	ver, err := exec.CommandContext(ctx, tool, "--version").Output()
-	if err != nil {
-		return nil, &DumpError{Tool: filepath.Base(tool), Err: err}
-	}
-	mariaClient := bytes.Contains(bytes.ToLower(ver), []byte("mariadb"))
-
-	name := scratchName()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE `"+name+"`"); err != nil {
-		return nil, fmt.Errorf("create scratch database %s on %s: %w", name, dev.Redacted(), err)
-	}
-	b.Scratch = name
-	defer func() {
-		if dropErr := dropScratch(ctx, admin, "DROP DATABASE IF EXISTS `"+name+"`"); dropErr != nil && err == nil {
-			err = fmt.Errorf("drop scratch database %s on %s: %w", name, dev.Redacted(), dropErr)
+	return onScratch(ctx, b, dev, files, func(ctx context.Context, s *scratch.DB) ([]byte, error) {
+		var version string
+		if err := s.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
+			return nil, fmt.Errorf("server version of %s: %w", dev.Redacted(), err)
 		}
-	}()
-	conn, err := admin.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := conn.ExecContext(ctx, "USE `"+name+"`"); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	// The session keeps the scratch database as its default; admin only
-	// drops it afterwards, which MySQL allows from that session too.
-	err = replay(ctx, conn, files)
-	conn.Close()
-	if err != nil {
-		return nil, err
-	}
-	flags := []string{"--no-data", "--skip-comments", "--skip-add-drop-table", "--skip-lock-tables", "--no-tablespaces", "--routines", "--events", "--triggers"}
-	if !mariaClient {
-		flags = append(flags, "--column-statistics=0", "--set-gtid-purged=OFF")
-	}
-	b.Tool = filepath.Base(tool) + " " + strings.Join(flags, " ")
-	args, env := mysqlDumpConn(dev, mariaClient)
-	args = append(append(args, flags...), name)
-	out, err := runTool(ctx, tool, args, env)
-	if err != nil {
-		return nil, err
-	}
-	return mysqlBody(out)
+		// Each server's own client first.
+		tool := found["mysqldump"]
+		if p := found["mariadb-dump"]; p != "" && (tool == "" || strings.Contains(strings.ToLower(version), "mariadb")) {
+			tool = p
+		}
+		ver, err := exec.CommandContext(ctx, tool, "--version").Output()
+		if err != nil {
+			return nil, &DumpError{Tool: filepath.Base(tool), Err: err}
+		}
+		mariaClient := bytes.Contains(bytes.ToLower(ver), []byte("mariadb"))
+		flags := []string{"--no-data", "--skip-comments", "--skip-add-drop-table", "--skip-lock-tables", "--no-tablespaces", "--routines", "--events", "--triggers"}
+		if !mariaClient {
+			flags = append(flags, "--column-statistics=0", "--set-gtid-purged=OFF")
+		}
+		b.Tool = filepath.Base(tool) + " " + strings.Join(flags, " ")
+		args, env := mysqlDumpConn(s.URL, mariaClient)
+		args = append(append(args, flags...), s.Name)
+		out, err := runTool(ctx, tool, args, env)
+		if err != nil {
+			return nil, err
+		}
+		return mysqlBody(out)
+	})
 }
 
 // mysqlDumpConn returns the connection arguments of mariadb-dump or
