@@ -38,9 +38,10 @@ type Options struct {
 
 // Report is the result of Run. Its JSON form is ferry drift --json.
 type Report struct {
-	Path     string `json:"path"`
-	Database string `json:"database"` // redacted URL
-	Dev      string `json:"dev"`      // redacted URL
+	Path     string         `json:"path"`
+	Database string         `json:"database"` // redacted URL
+	Dev      string         `json:"dev"`      // redacted URL
+	Dialect  compat.Dialect `json:"dialect"`
 	// Version is the version the database records; nil when it records
 	// none, and the files are then compared as the empty schema.
 	Version *uint64 `json:"version"`
@@ -143,7 +144,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if problem := dir.Problem(); problem != "" {
 		return nil, &FolderError{Path: o.DirPath, Problem: problem}
 	}
-	r := &Report{Path: o.DirPath, Database: o.Database.Redacted(), Dev: o.Dev.Redacted()}
+	r := &Report{Path: o.DirPath, Database: o.Database.Redacted(), Dev: o.Dev.Redacted(), Dialect: o.Database.Dialect}
 
 	live, err := dbconn.Open(ctx, o.Database, dbconn.ReadOnly)
 	if err != nil {
