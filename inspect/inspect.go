@@ -92,6 +92,25 @@ func Inspect(ctx context.Context, db Beginner, d compat.Dialect, o Options) (*Sc
 		return nil, fmt.Errorf("inspect: begin read-only transaction: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	return inspectIn(ctx, tx, d, o, inspect)
+}
+
+// InspectTx describes the schema as the transaction tx sees it, including
+// its own uncommitted changes (to verify DDL before committing it). It
+// neither commits nor rolls back tx.
+func InspectTx(ctx context.Context, tx *sql.Tx, d compat.Dialect, o Options) (*Schema, error) {
+	switch d {
+	case compat.Postgres:
+		return inspectIn(ctx, tx, d, o, inspectPostgres)
+	case compat.MySQL:
+		return inspectIn(ctx, tx, d, o, inspectMySQL)
+	case compat.SQLite:
+		return inspectIn(ctx, tx, d, o, inspectSQLite)
+	}
+	return nil, fmt.Errorf("inspect: unknown dialect %q", d)
+}
+
+func inspectIn(ctx context.Context, tx *sql.Tx, d compat.Dialect, o Options, inspect func(context.Context, *sql.Tx, *inspector) error) (*Schema, error) {
 	in := &inspector{dialect: d, schemas: slices.Clone(o.Schemas), exclude: append(DefaultExcluded(), o.Exclude...)}
 	if err := inspect(ctx, tx, in); err != nil {
 		return nil, fmt.Errorf("inspect: %w", err)

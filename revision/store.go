@@ -425,3 +425,12 @@ func (s *Store) ProgressSQL(version string, applied int, partial []string) strin
 func mysqlString(v string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\x00", `\0`, "\n", `\n`, "\r", `\r`, "\x1a", `\Z`).Replace(v) + "'"
 }
+
+// Delete removes the row of a version, if there is one (a version whose
+// run was undone).
+func (s *Store) Delete(ctx context.Context, q Execer, version string) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM `+s.Table()+` WHERE version = `+s.placeholder(1), version); err != nil {
+		return fmt.Errorf("delete version %s from %s: %w", version, s, err)
+	}
+	return nil
+}

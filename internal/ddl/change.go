@@ -27,9 +27,9 @@ const (
 	Extension        Kind = "extension"
 )
 
-// child reports whether objects of the kind belong to a table and vanish
+// Child reports whether objects of the kind belong to a table and vanish
 // with it.
-func (k Kind) child() bool {
+func (k Kind) Child() bool {
 	return k == Column || k == Constraint || k == Index || k == Trigger
 }
 
@@ -45,14 +45,14 @@ type Ref struct {
 
 func (r Ref) String() string {
 	name := r.Name
-	if r.Kind.child() && r.Table != "" {
+	if r.Kind.Child() && r.Table != "" {
 		if r.Kind == Column {
 			name = r.Table + "." + r.Name
 		} else {
 			name = r.Name + " on " + r.Table
 		}
 	}
-	if r.Schema != "" && !r.Kind.child() {
+	if r.Schema != "" && !r.Kind.Child() {
 		name = r.Schema + "." + name
 	}
 	return string(r.Kind) + " " + name

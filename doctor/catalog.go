@@ -1,0 +1,188 @@
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ferrymigrate/ferry/inspect"
+	"github.com/ferrymigrate/ferry/internal/ddl"
+	"github.com/ferrymigrate/ferry/revision"
+	"github.com/ferrymigrate/ferry/sqlsplit"
+)
+
+// catalog is the live schema as a set of objects, for probes.
+type catalog struct {
+	d sqlsplit.Dialect
+	// current is the schema unqualified names resolve to (PostgreSQL
+	// current_schema(), MySQL DATABASE()); objects elsewhere cannot be
+	// probed, except schemas themselves.
+	current string
+	has     map[ddl.Ref]bool
+	schemas map[string]bool
+}
+
+// newCatalog indexes a description of the current schema and the list of
+// schemas.
+func newCatalog(d sqlsplit.Dialect, s *inspect.Schema, schemas []string) *catalog {
+	c := &catalog{d: d, has: map[ddl.Ref]bool{}, schemas: map[string]bool{}}
+	if len(s.Schemas) == 1 {
+		c.current = s.Schemas[0]
+	}
+	for _, n := range schemas {
+		c.schemas[c.fold(n)] = true
+	}
+	add := func(r ddl.Ref) { c.has[r.Key(d)] = true }
+	for _, o := range s.Objects {
+		name := unquote(o.Name)
+		var kind ddl.Kind
+		switch o.Kind {
+		case inspect.KindTable, inspect.KindForeignTable:
+			kind = ddl.Table
+		case inspect.KindView:
+			kind = ddl.View
+		case inspect.KindMaterializedView:
+			kind = ddl.MaterializedView
+		case inspect.KindSequence:
+			kind = ddl.Sequence
+		case inspect.KindFunction, inspect.KindAggregate:
+			kind = ddl.Function
+		case inspect.KindProcedure:
+			kind = ddl.Procedure
+		case inspect.KindEnum, inspect.KindDomain, inspect.KindType:
+			kind = ddl.Type
+		case inspect.KindExtension:
+			kind = ddl.Extension
+		default:
+			continue
+		}
+		if kind == ddl.Function || kind == ddl.Procedure {
+			if i := strings.IndexByte(name, '('); i >= 0 {
+				name = name[:i]
+			}
+		}
+		add(ddl.Ref{Kind: kind, Name: name})
+		if kind != ddl.Table {
+			continue
+		}
+		for _, l := range o.Lines {
+			word, rest, ok := strings.Cut(l, " ")
+			if !ok {
+				continue
+			}
+			var ck ddl.Kind
+			switch word {
+			case "column":
+				ck = ddl.Column
+			case "constraint":
+				ck = ddl.Constraint
+			case "index":
+				ck = ddl.Index
+			case "trigger":
+				ck = ddl.Trigger
+			default:
+				continue
+			}
+			add(ddl.Ref{Kind: ck, Table: name, Name: unquote(firstName(rest))})
+		}
+	}
+	return c
+}
+
+func (c *catalog) fold(s string) string {
+	if c.d == sqlsplit.Postgres {
+		return s
+	}
+	return strings.ToLower(s)
+}
+
+// observable reports whether a probe can tell if r exists: it must be in
+// the described schema, and of a kind the description shows.
+func (c *catalog) observable(r ddl.Ref) bool {
+	if r.Kind == ddl.Schema {
+		return c.d != sqlsplit.SQLite
+	}
+	if r.Kind == ddl.Extension && c.d != sqlsplit.Postgres {
+		return false
+	}
+	if r.Kind == ddl.Constraint && c.d == sqlsplit.SQLite {
+		return false // SQLite keeps no constraint names
+	}
+	if r.Kind == ddl.Column && r.Table == "" {
+		return false
+	}
+	return c.d == sqlsplit.SQLite || r.Schema == "" || c.fold(r.Schema) == c.fold(c.current)
+}
+
+// exists reports whether the live schema has r (observable refs only).
+func (c *catalog) exists(r ddl.Ref) bool {
+	if r.Kind == ddl.Schema {
+		return c.schemas[c.fold(r.Name)]
+	}
+	return c.has[c.key(r)]
+}
+
+// key normalises r for lookup: the current schema is the default one.
+func (c *catalog) key(r ddl.Ref) ddl.Ref {
+	r.Schema = ""
+	return r.Key(c.d)
+}
+
+// unquote removes inspect's quoting from a name.
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '`') && s[len(s)-1] == s[0] {
+		q := string(s[0])
+		return strings.ReplaceAll(s[1:len(s)-1], q+q, q)
+	}
+	return s
+}
+
+// firstName returns the leading (possibly quoted) name of s.
+func firstName(s string) string {
+	if s == "" {
+		return s
+	}
+	if q := s[0]; q == '"' || q == '`' {
+		for i := 1; i < len(s); i++ {
+			if s[i] == q {
+				if i+1 < len(s) && s[i+1] == q {
+					i++
+					continue
+				}
+				return s[:i+1]
+			}
+		}
+		return s
+	}
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// schemaNames lists the schemas (PostgreSQL) or databases (MySQL).
+func schemaNames(ctx context.Context, q revision.Querier, d sqlsplit.Dialect) ([]string, error) {
+	var query string
+	switch d {
+	case sqlsplit.Postgres:
+		query = `SELECT nspname FROM pg_catalog.pg_namespace`
+	case sqlsplit.MySQL:
+		query = `SELECT schema_name FROM information_schema.schemata`
+	default:
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("list schemas: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("list schemas: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

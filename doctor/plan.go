@@ -1,0 +1,234 @@
+package doctor
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ferrymigrate/ferry/internal/ddl"
+	"github.com/ferrymigrate/ferry/sqlsplit"
+)
+
+// PlanKind names a recovery plan.
+type PlanKind string
+
+const (
+	// Forward runs the statements that did not run (after the file is
+	// fixed) and marks the target version clean.
+	Forward PlanKind = "forward"
+	// Back undoes the statements that ran and marks the version before
+	// the run clean.
+	Back PlanKind = "back"
+	// Mark records that everything ran: the target version, clean.
+	Mark PlanKind = "mark"
+)
+
+// PlanKinds lists the plans in the order they are shown.
+func PlanKinds() []PlanKind { return []PlanKind{Forward, Back, Mark} }
+
+// Plan is one way out of the dirty state.
+type Plan struct {
+	Kind      PlanKind `json:"plan"`
+	Available bool     `json:"available"`
+	// Why says why the plan is not available.
+	Why         string `json:"why,omitempty"`
+	Recommended bool   `json:"recommended,omitempty"`
+	Summary     string `json:"summary,omitempty"`
+	Steps       []Step `json:"steps,omitempty"`
+	// SetVersion is the version golang-migrate's row gets, clean; -1
+	// empties the table (no version), as golang-migrate does below the
+	// first version.
+	SetVersion int64 `json:"set_version"`
+	// Destroys is true when a step drops a table, a column or data.
+	Destroys bool   `json:"destroys_data,omitempty"`
+	Command  string `json:"command,omitempty"`
+
+	target survivor // the state the schema is in afterwards
+}
+
+// Step is one statement a plan runs.
+type Step struct {
+	SQL string `json:"sql"`
+	// File and Statement name the statement of a migration file the step
+	// runs, or the one whose effect it undoes (Inverse).
+	File      string `json:"file"`
+	Statement int    `json:"statement"`
+	Inverse   bool   `json:"inverse,omitempty"`
+	Destroys  bool   `json:"destroys_data,omitempty"`
+
+	kind sqlsplit.Kind
+}
+
+// Plan returns the plan of the given kind, or nil.
+func (dg *Diagnosis) Plan(k PlanKind) *Plan {
+	for _, p := range dg.Plans {
+		if p.Kind == k {
+			return p
+		}
+	}
+	return nil
+}
+
+// plans builds the plans for the verdict.
+func (dg *Diagnosis) plans() []*Plan {
+	if dg.Verdict.Clean {
+		return nil
+	}
+	var c *Candidate
+	for _, cand := range dg.Candidates {
+		if cand.File == dg.Verdict.File {
+			c = cand
+		}
+	}
+	if c == nil {
+		return nil
+	}
+	if dg.Verdict.Certainty == Unknown && len(dg.Verdict.Alternatives) == 0 {
+		var out []*Plan
+		for _, k := range PlanKinds() {
+			out = append(out, &Plan{Kind: k, Why: "the evidence does not show which statements ran: see the verdict"})
+		}
+		return out
+	}
+	return dg.plansFor(c, dg.Verdict.Applied)
+}
+
+// plansFor builds the plans for candidate c with k statements applied.
+func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
+	n := c.Total()
+	fwd := &Plan{Kind: Forward, SetVersion: dg.Version, target: survivor{c, n}}
+	back := &Plan{Kind: Back, target: survivor{c, 0}}
+	mark := &Plan{Kind: Mark, SetVersion: dg.Version, target: survivor{c, n}}
+	// Where golang-migrate's row goes when the run is undone.
+	if c.Case == Up {
+		back.SetVersion = -1
+		if prev, ok := dg.dir.Before(c.Version); ok {
+			back.SetVersion = int64(prev.Version)
+		}
+	} else {
+		back.SetVersion = int64(c.Version)
+	}
+	what := "up"
+	if c.Case == Down {
+		what = "down"
+	}
+	if k == n {
+		mark.Available, mark.Recommended = true, true
+		mark.Summary = fmt.Sprintf("all %d statements of %s ran: mark version %s clean", n, c.File, versionText(dg.Version))
+		fwd.Why = "nothing is left to run: use --mark"
+		// Back: the down file of an up, or the up file of a down.
+		undo := dg.dir.Migrations
+		var other []sqlsplit.Statement
+		var otherName string
+		for _, m := range undo {
+			if m.Version != c.Version {
+				continue
+			}
+			f := m.Down
+			if c.Case == Down {
+				f = m.Up
+			}
+			if f == nil {
+				break
+			}
+			body, err := dg.dir.ReadFile(*f)
+			if err != nil {
+				break
+			}
+			if stmts, err := sqlsplit.Split(dg.dialect, body); err == nil {
+				other, otherName = stmts, f.Name
+			}
+		}
+		if otherName == "" {
+			back.Why = fmt.Sprintf("version %d has no file to undo it with", c.Version)
+		} else {
+			back.Available = true
+			for _, st := range other {
+				if st.Kind.Has(sqlsplit.KindTxControl) {
+					continue
+				}
+				ch := analyseStep(dg.dialect, st.Text)
+				back.Steps = append(back.Steps, Step{SQL: st.Text, File: otherName, Statement: st.Index, Destroys: ch, kind: st.Kind})
+			}
+			back.Summary = fmt.Sprintf("run %s (%d statements), then mark version %s clean", otherName, len(back.Steps), versionText(back.SetVersion))
+		}
+	} else {
+		mark.Why = fmt.Sprintf("statements %d to %d of %s did not run", k+1, n, c.File)
+		fwd.Available = true
+		for _, st := range c.stmts[k:] {
+			if st.Kind.Has(sqlsplit.KindTxControl) {
+				continue
+			}
+			fwd.Steps = append(fwd.Steps, Step{SQL: st.Text, File: c.File, Statement: st.Index, Destroys: c.changes[st.Index-1].Destroys, kind: st.Kind})
+		}
+		fwd.Summary = fmt.Sprintf("run statements %d to %d of %s (fix statement %d first: it failed), then mark version %s clean", k+1, n, c.File, k+1, versionText(dg.Version))
+		back.Available = true
+		for i := k - 1; i >= 0; i-- {
+			ch := c.changes[i]
+			if ch.TxControl {
+				continue
+			}
+			if !ch.Invertible {
+				back.Available, back.Steps = false, nil
+				back.Why = fmt.Sprintf("statement %d of %s (line %d) cannot be undone by ferry (%s): finish the %s with --forward, or undo it by hand", i+1, c.File, c.stmts[i].Line, notInvertible(ch.DML, ch.Destroys), what)
+				break
+			}
+			for _, inv := range ch.Inverse {
+				back.Steps = append(back.Steps, Step{SQL: inv, File: c.File, Statement: i + 1, Inverse: true, Destroys: ch.InverseDestroys})
+			}
+		}
+		if back.Available {
+			back.Summary = fmt.Sprintf("undo statements %d to 1 of %s (%d generated statements), then mark version %s clean", k, c.File, len(back.Steps), versionText(back.SetVersion))
+			if k == 0 {
+				back.Summary = fmt.Sprintf("nothing of %s ran: mark version %s clean (then fix the file and run golang-migrate again)", c.File, versionText(back.SetVersion))
+				back.Recommended = true
+			}
+		}
+		fwd.Recommended = !back.Recommended
+	}
+	plans := []*Plan{fwd, back, mark}
+	for _, p := range plans {
+		for _, s := range p.Steps {
+			p.Destroys = p.Destroys || s.Destroys
+		}
+		if p.Available {
+			p.Command = dg.command(p.Kind)
+		}
+	}
+	return plans
+}
+
+func notInvertible(dml, destroys bool) string {
+	switch {
+	case dml:
+		return "it changes rows"
+	case destroys:
+		return "it dropped something"
+	default:
+		return "no inverse is known for it"
+	}
+}
+
+// analyseStep reports whether a statement of a file destroys data.
+func analyseStep(d sqlsplit.Dialect, text string) bool {
+	return ddl.Analyse(d, text).Destroys
+}
+
+// command is the ferry recover command for a plan.
+func (dg *Diagnosis) command(k PlanKind) string {
+	parts := []string{"ferry recover --" + string(k), "--path " + shellQuote(dg.opts.Path), "--database " + shellQuote(dg.Database)}
+	if dg.opts.DevURL != nil {
+		parts = append(parts, "--dev-url "+shellQuote(dg.opts.DevURL.Redacted()))
+	}
+	parts = append(parts, "--expect "+dg.Fingerprint)
+	return strings.Join(parts, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:@=,+", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
