@@ -156,6 +156,9 @@ func (s *DB) close(ctx context.Context) error {
 	if _, err := s.admin.ExecContext(ctx, s.drop); err != nil {
 		return fmt.Errorf("drop scratch database %s on %s (drop it by hand: %s): %w", s.Name, s.dev.Redacted(), s.drop, err)
 	}
+	if closeErr != nil {
+		return fmt.Errorf("close scratch database %s on %s (dropped): %w", s.Name, s.dev.Redacted(), closeErr)
+	}
 	return nil
 }
 

@@ -31,8 +31,9 @@ database records, and print the difference as a unified diff ("-" only in the fi
 "+" only in the database).
 
 The up files up to the recorded version run on a scratch database that ferry creates on the
---dev-url server and always drops (SQLite: in memory); both schemas are described as ferry
-inspect describes them, without golang-migrate's and ferry's bookkeeping tables. The version is
+--dev-url server and always drops (SQLite: in memory). Both schemas are described the same
+way (tables with their columns, constraints, indexes and triggers, views, sequences, routines,
+types, extensions), without golang-migrate's and ferry's bookkeeping tables. The version is
 golang-migrate's row, or, without its table, the newest complete revision; a dirty database is
 refused. drift reads the live database only. Exit code 0: no drift; 1: drift or an error.`,
 		Example: `  ferry drift --path db/migrations --database "$DATABASE_URL" --dev-url 'postgres://dev@localhost/postgres?sslmode=disable'
