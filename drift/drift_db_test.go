@@ -36,19 +36,24 @@ var devServers = map[string]func() string{
 	testdb.SQLite:   func() string { return "sqlite://:memory:" },
 }
 
-func mustParse(t *testing.T, raw string) *compat.DatabaseURL {
+// options names the folder dir, the database dbURL and the dev server devURL.
+func options(t *testing.T, dir, dbURL, devURL string) drift.Options {
 	t.Helper()
-	u, err := compat.ParseDatabaseURL(raw)
+	o := drift.Options{Dir: os.DirFS(dir), DirPath: dir}
+	var err error
+	if o.Database, err = compat.ParseDatabaseURL(dbURL); err == nil {
+		o.Dev, err = compat.ParseDatabaseURL(devURL)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	return u
+	return o
 }
 
 // run compares the database at dbURL with the folder dir.
 func run(t *testing.T, dir, dbURL, dialect string) (*drift.Report, error) {
 	t.Helper()
-	r, err := drift.Run(context.Background(), drift.Options{Dir: os.DirFS(dir), DirPath: dir, Database: mustParse(t, dbURL), Dev: mustParse(t, devServers[dialect]())})
+	r, err := drift.Run(context.Background(), options(t, dir, dbURL, devServers[dialect]()))
 	if r != nil {
 		t.Logf("diff:\n%s", r.Diff)
 		assertDropped(t, dialect, r.Scratch)
@@ -195,7 +200,10 @@ func TestVersionSources(t *testing.T) {
 			db := testdb.New(t, dialect)
 			testdb.Steps(t, dir, db.URL, 2)
 			db.Exec(t, "DROP TABLE schema_migrations")
-			u := mustParse(t, db.URL)
+			u, err := compat.ParseDatabaseURL(db.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
 			store, err := revision.Locate(ctx, db.SQL, u, "")
 			if err != nil {
 				t.Fatal(err)
@@ -300,7 +308,7 @@ func TestRefusals(t *testing.T) {
 	})
 	t.Run("dev server of another engine", func(t *testing.T) {
 		db := testdb.NewSQLite(t)
-		_, err := drift.Run(context.Background(), drift.Options{Dir: os.DirFS(t.TempDir()), DirPath: "x", Database: mustParse(t, db.URL), Dev: mustParse(t, testdb.PostgresServerURL())})
+		_, err := drift.Run(context.Background(), options(t, t.TempDir(), db.URL, testdb.PostgresServerURL()))
 		if err == nil || !strings.Contains(err.Error(), "same engine") {
 			t.Fatalf("got %v", err)
 		}
