@@ -724,14 +724,22 @@ func (dg *Diagnosis) decide() {
 // merge treats the end of the up of V and the end of the down of the next
 // version as one state: both leave the schema at V.
 func (dg *Diagnosis) merge(all []survivor) []survivor {
-	if len(all) == 2 && all[0].c.Case == Up && all[1].c.Case == Down && all[0].k == all[0].c.Total() && all[1].k == all[1].c.Total() {
-		note := fmt.Sprintf("a finished down of %s would leave the same schema as a finished up of %s: either way the schema is at version %d", all[1].c.File, all[0].c.File, dg.Version)
-		if !slices.Contains(dg.Notes, note) {
-			dg.Notes = append(dg.Notes, note)
-		}
-		return all[:1]
+	upDone := slices.ContainsFunc(all, func(s survivor) bool { return s.c.Case == Up && s.k == s.c.Total() })
+	if !upDone {
+		return all
 	}
-	return all
+	var out []survivor
+	for _, s := range all {
+		if s.c.Case == Down && s.k == s.c.Total() {
+			note := fmt.Sprintf("a finished down of %s would leave the same schema as a finished up of the version before: either way the schema is at version %d", s.c.File, dg.Version)
+			if !slices.Contains(dg.Notes, note) {
+				dg.Notes = append(dg.Notes, note)
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 func summary(c *Candidate, k int, version int64) string {
@@ -842,7 +850,7 @@ func (dg *Diagnosis) fingerprint() {
 	h.Write([]byte(dg.live.String()))
 	dg.dbPrint = hex.EncodeToString(h.Sum(nil))
 	v := dg.Verdict
-	if v.Case == "" {
+	if v.Case == "" || v.Certainty == Unknown {
 		dg.Fingerprint = "db:" + dg.dbPrint[:16]
 		return
 	}

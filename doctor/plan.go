@@ -82,10 +82,14 @@ func (dg *Diagnosis) plans() []*Plan {
 	if c == nil {
 		return nil
 	}
-	if dg.Verdict.Certainty == Unknown && len(dg.Verdict.Alternatives) == 0 {
+	if dg.Verdict.Certainty == Unknown {
+		why := "the evidence does not show which statements ran: see the verdict"
+		if len(dg.Verdict.Alternatives) > 1 {
+			why = "the evidence agrees with several states: check which statements ran (their data, say), then name the state with --accept-unproven --assume CASE:K"
+		}
 		var out []*Plan
 		for _, k := range PlanKinds() {
-			out = append(out, &Plan{Kind: k, Why: "the evidence does not show which statements ran: see the verdict"})
+			out = append(out, &Plan{Kind: k, Why: why})
 		}
 		return out
 	}

@@ -1,0 +1,217 @@
+package doctor_test
+
+import (
+	"context"
+
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/internal/testdb"
+)
+
+// snapshot is everything recover could write: the schema, golang-migrate's
+// row and the audit table.
+type snapshot struct {
+	schema string
+	row    string
+	audit  int
+}
+
+func snap(t *testing.T, dir string, db *testdb.DB) snapshot {
+	t.Helper()
+	v, dirty, nilV := testdb.Version(t, dir, db.URL)
+	s := snapshot{schema: describe(t, db), row: strings.Join([]string{strconvU(v), boolText(dirty), boolText(nilV)}, " ")}
+	if err := db.SQL.QueryRow("SELECT COUNT(*) FROM ferry_recoveries").Scan(&s.audit); err != nil {
+		s.audit = -1 // no table
+	}
+	return s
+}
+
+func strconvU(v uint) string { return itoa(int(v)) }
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+var yes = func(*doctor.Diagnosis, *doctor.Plan) bool { return true }
+
+// middle is the "fails in the middle" scenario.
+func middle() scenario {
+	for _, s := range scenarios() {
+		if s.name == "fails in the middle" {
+			return s
+		}
+	}
+	panic("no scenario")
+}
+
+func TestRecoverRefusesWhenTheDatabaseChanged(t *testing.T) {
+	for _, dialect := range testdb.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			s := middle()
+			dir, db, u, errText := build(t, s, dialect)
+			dg := diagnose(t, dir, db, u, nil, errText)
+			if dg.Verdict.Certainty != doctor.Proven {
+				t.Fatalf("verdict %s: %s", dg.Verdict.Certainty, dg.Verdict.Summary)
+			}
+			token := dg.Fingerprint
+			// Someone changes the schema after the diagnosis.
+			db.Exec(t, "CREATE TABLE hotfix (id integer)")
+			before := snap(t, dir, db)
+			fix(t, s, dialect, dir)
+			for _, kind := range []doctor.PlanKind{doctor.Forward, doctor.Back} {
+				_, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+				if !errors.Is(err, doctor.ErrChanged) {
+					t.Fatalf("--%s after a change: %v, want ErrChanged", kind, err)
+				}
+				if after := snap(t, dir, db); after != before {
+					t.Fatalf("--%s wrote after refusing: %+v -> %+v", kind, before, after)
+				}
+			}
+			// So does golang-migrate's row changing.
+			setRow(t, db, 1, true)
+			before = snap(t, dir, db)
+			if _, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}}); err == nil {
+				t.Fatal("recover after the row changed succeeded")
+			}
+			if after := snap(t, dir, db); after != before {
+				t.Fatalf("wrote after refusing: %+v -> %+v", before, after)
+			}
+		})
+	}
+}
+
+func TestRecoverRefusesUnprovenEvidence(t *testing.T) {
+	// A MariaDB file whose middle statement changes rows only: the catalog
+	// cannot tell whether it ran before the next one failed.
+	files := with(base(testdb.MySQL), "2_orders.up.sql", "CREATE TABLE orders (id integer PRIMARY KEY);\n"+
+		"INSERT INTO settings (k, v) VALUES ('orders', 'on');\n"+
+		"INSERT INTO nosuch (id) VALUES (1);\n")
+	db := testdb.New(t, testdb.MySQL)
+	dir := testdb.WriteDir(t, files)
+	testdb.UpExpectError(t, dir, db.URL)
+	// The error is not given, and the failing statement is fixed: the
+	// evidence cannot separate 1 from 2 applied statements.
+	fixed := "CREATE TABLE orders (id integer PRIMARY KEY);\nINSERT INTO settings (k, v) VALUES ('orders', 'on');\nINSERT INTO orders (id) VALUES (1);\n"
+	if err := os.WriteFile(dir+"/2_orders.up.sql", []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u, err := compat.ParseDatabaseURL(db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg := diagnose(t, dir, db, u, devURL(t, testdb.MySQL), "")
+	var alts []int
+	for _, a := range dg.Verdict.Alternatives {
+		alts = append(alts, a.Applied)
+	}
+	if dg.Verdict.Certainty != doctor.Unknown || !slices.Contains(alts, 1) || !slices.Contains(alts, 2) {
+		t.Fatalf("verdict %s %+v, want unknown between 1 and 2 applied", dg.Verdict.Certainty, dg.Verdict.Alternatives)
+	}
+	for _, p := range dg.Plans {
+		if p.Available {
+			t.Errorf("plan %s available on an unknown verdict", p.Kind)
+		}
+	}
+	before := snap(t, dir, db)
+	for _, o := range []doctor.RecoverOptions{
+		{Plan: doctor.Forward, Confirm: yes},
+		{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes},
+		{Plan: doctor.Forward, AcceptUnproven: true, Confirm: yes}, // several states: must say which
+		{Plan: doctor.Forward, AcceptUnproven: true, Assume: &doctor.Alternative{Case: doctor.Up, Applied: 2}},
+	} {
+		o.Diagnose = doctor.Options{Path: dir}
+		_, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), o)
+		var refusal *doctor.Refusal
+		if !errors.As(err, &refusal) {
+			t.Fatalf("%+v: %v, want a refusal", o, err)
+		}
+		t.Logf("refused: %v", err)
+		if after := snap(t, dir, db); after != before {
+			t.Fatalf("wrote after refusing: %+v -> %+v", before, after)
+		}
+	}
+	// With the explicit flag, the state named and confirmation, it runs:
+	// the user checked that the INSERT into settings ran.
+	res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, AcceptUnproven: true,
+		Assume: &doctor.Alternative{Case: doctor.Up, Applied: 2}, Confirm: yes, Operator: "oncall@host", Diagnose: doctor.Options{Path: dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Executed != 1 || res.Audit == nil || res.Audit.Certainty != doctor.Unknown || res.Audit.Operator != "oncall@host" {
+		t.Fatalf("result %+v audit %+v", res, res.Audit)
+	}
+	testdb.Up(t, dir, db.URL)
+	var n int
+	if err := db.SQL.QueryRow("SELECT COUNT(*) FROM settings WHERE k = 'orders'").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("settings rows %d (%v), want 1: the applied INSERT must not run again", n, err)
+	}
+	var plan, stmts string
+	if err := db.SQL.QueryRow("SELECT plan, statements FROM ferry_recoveries").Scan(&plan, &stmts); err != nil || plan != "forward" || !strings.Contains(stmts, "INSERT INTO orders") {
+		t.Fatalf("audit row %q %q (%v)", plan, stmts, err)
+	}
+}
+
+func TestRecoverOnACleanDatabaseDoesNothing(t *testing.T) {
+	s := middle()
+	for _, dialect := range testdb.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			dir, db, u, errText := build(t, s, dialect)
+			dg := diagnose(t, dir, db, u, nil, errText)
+			fix(t, s, dialect, dir)
+			res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+			if err != nil || res.NothingToDo {
+				t.Fatalf("first recover: %v %+v", err, res)
+			}
+			before := snap(t, dir, db)
+			if before.audit != 1 {
+				t.Fatalf("audit rows %d, want 1", before.audit)
+			}
+			// Again, with the old fingerprint: the row is clean now.
+			res, err = doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+			if err != nil || !res.NothingToDo {
+				t.Fatalf("second recover: %v %+v", err, res)
+			}
+			if after := snap(t, dir, db); after != before {
+				t.Fatalf("second recover wrote: %+v -> %+v", before, after)
+			}
+		})
+	}
+}
+
+func TestRecoverWithoutConfirmationWritesNothing(t *testing.T) {
+	s := middle()
+	dir, db, u, errText := build(t, s, testdb.MySQL)
+	dg := diagnose(t, dir, db, u, nil, errText)
+	back := dg.Plan(doctor.Back)
+	if back == nil || !back.Available || !back.Destroys {
+		t.Fatalf("back plan %+v: want available and destroying (it drops the table orders)", back)
+	}
+	before := snap(t, dir, db)
+	_, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Diagnose: doctor.Options{Path: dir}})
+	var refusal *doctor.Refusal
+	if !errors.As(err, &refusal) || !strings.Contains(refusal.Next, "--yes") {
+		t.Fatalf("%v, want a refusal asking for --yes", err)
+	}
+	if after := snap(t, dir, db); after != before {
+		t.Fatalf("wrote without confirmation: %+v -> %+v", before, after)
+	}
+	// The dry run shows the SQL and writes nothing either.
+	res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, DryRun: true, Diagnose: doctor.Options{Path: dir}})
+	if err != nil || res.Plan == nil || len(res.Plan.Steps) != 2 {
+		t.Fatalf("dry run: %v %+v", err, res)
+	}
+	if after := snap(t, dir, db); after != before {
+		t.Fatalf("dry run wrote: %+v -> %+v", before, after)
+	}
+}
