@@ -661,15 +661,18 @@ func (dg *Diagnosis) decide() {
 			likely = append(likely, survivor{c, k})
 		}
 	}
-	for _, c := range dg.Candidates {
-		var ks []int
-		for _, s := range strict {
-			if s.c == c {
-				ks = append(ks, s.k)
+	statuses := func(set []survivor) {
+		for _, c := range dg.Candidates {
+			var ks []int
+			for _, s := range set {
+				if s.c == c {
+					ks = append(ks, s.k)
+				}
 			}
+			c.Statements = dg.statuses(c, ks)
 		}
-		c.Statements = dg.statuses(c, ks)
 	}
+	statuses(strict)
 	strict, likely = dg.merge(strict), dg.merge(likely)
 	var pick *survivor
 	cert := Unknown
@@ -678,6 +681,7 @@ func (dg *Diagnosis) decide() {
 		pick, cert = &strict[0], Proven
 	case len(likely) == 1:
 		pick, cert = &likely[0], Consistent
+		statuses(likely)
 	}
 	if pick != nil && (len(dg.Drift) > 0 || dg.Replay != nil && dg.Replay.Nearest != nil) {
 		cert = Consistent

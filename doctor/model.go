@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/ferrymigrate/ferry/internal/ddl"
@@ -33,10 +34,14 @@ type sim struct {
 	parent map[ddl.Ref]ddl.Ref // child object -> its table
 	epoch  map[ddl.Ref]value   // table -> what happened to all its children: absent (created or dropped), unknowable (renamed)
 	base   map[ddl.Ref]value   // the state assumed before the first statement
+	// renamed maps a table to the one it was renamed from.
+	renamed map[ddl.Ref]rename
+	// hist is what the earlier files leave, for objects base does not set.
+	hist *sim
 }
 
 func newSim(cat *catalog) *sim {
-	return &sim{cat: cat, vals: map[ddl.Ref]value{}, parent: map[ddl.Ref]ddl.Ref{}, epoch: map[ddl.Ref]value{}, base: map[ddl.Ref]value{}}
+	return &sim{cat: cat, vals: map[ddl.Ref]value{}, parent: map[ddl.Ref]ddl.Ref{}, epoch: map[ddl.Ref]value{}, base: map[ddl.Ref]value{}, renamed: map[ddl.Ref]rename{}}
 }
 
 // norm is the key of a reference: the current schema is the default one.
@@ -60,27 +65,44 @@ func (s *sim) get(r ddl.Ref) value {
 		return v
 	}
 	if p, ok := s.parent[k]; ok {
+		if r, ok := s.renamed[p]; ok && s.epoch[p] == unknowable {
+			old := r
+			child := k
+			child.Table = old.from.Name
+			return old.state.get(child)
+		}
 		if e, ok := s.epoch[p]; ok {
 			return e
 		}
 	}
-	return s.base[k]
+	if v, ok := s.base[k]; ok {
+		return v
+	}
+	if s.hist != nil {
+		if v := s.hist.get(k); v == present || v == absent {
+			return v
+		}
+	}
+	return before
 }
 
-// apply records the effects of one statement.
+// apply records the effects of one statement. A table dropped and another
+// created right after it by the same statement is a rename: the children
+// move along.
 func (s *sim) apply(ch ddl.Change) {
+	renamedTo := map[ddl.Ref]bool{}
+	for i := 0; i+1 < len(ch.Effects); i++ {
+		from, to := ch.Effects[i], ch.Effects[i+1]
+		if from.Ref.Kind == ddl.Table && to.Ref.Kind == ddl.Table && !from.Exists && to.Exists {
+			s.moveChildren(s.norm(from.Ref), s.norm(to.Ref))
+			renamedTo[s.norm(to.Ref)] = true
+		}
+	}
 	for _, e := range ch.Effects {
 		k := s.norm(e.Ref)
-		if e.Ref.Kind == ddl.Table {
+		if e.Ref.Kind == ddl.Table && !renamedTo[k] {
+			delete(s.renamed, k)
 			s.resetChildren(k, absent)
-			if !e.Exists {
-				// A renamed table's children move; others vanish with it.
-				for _, other := range ch.Effects {
-					if other.Exists && other.Ref.Kind == ddl.Table {
-						s.moveChildren(k, s.norm(other.Ref))
-					}
-				}
-			}
 		}
 		s.vals[k] = boolValue(e.Exists)
 	}
@@ -97,20 +119,30 @@ func (s *sim) resetChildren(table ddl.Ref, v value) {
 	s.epoch[table] = v
 }
 
-// moveChildren marks the children of a renamed table unknowable under the
-// new name (their state before the file is not carried over).
+// moveChildren carries the children of a renamed table over to its new
+// name: from now on a child of to is what the same child of from was at
+// the rename, unless set again.
 func (s *sim) moveChildren(from, to ddl.Ref) {
+	frozen := s.clone()
+	s.renamed[to] = rename{from: from, state: frozen}
 	for k, p := range s.parent {
-		if p == from {
-			if v, ok := s.vals[k]; ok && v != before {
-				nk := k
-				nk.Table = to.Name
-				s.vals[nk] = v
-				s.parent[nk] = to
-			}
+		if p == to {
+			delete(s.vals, k)
 		}
 	}
 	s.epoch[to] = unknowable
+}
+
+// rename is a table renamed by a statement, and the state before it.
+type rename struct {
+	from  ddl.Ref
+	state *sim
+}
+
+// clone copies the state (not the catalog).
+func (s *sim) clone() *sim {
+	c := &sim{cat: s.cat, vals: maps.Clone(s.vals), parent: maps.Clone(s.parent), epoch: maps.Clone(s.epoch), base: maps.Clone(s.base), renamed: maps.Clone(s.renamed), hist: s.hist}
+	return c
 }
 
 // prefixCheck is the outcome of testing one applied prefix against the live
@@ -139,16 +171,10 @@ func evaluate(cat *catalog, c *Candidate, k int, assume bool) prefixCheck {
 			changed[s.norm(f.Ref)] = f.Ref
 		}
 	}
+	s.hist = c.hist
 	for key, ref := range changed {
-		v := before
-		if c.hist != nil {
-			v = c.hist.get(ref)
-		}
-		if (v == before || v == unknowable) && assume && ref.Kind != ddl.Schema && ref.Kind != ddl.Extension {
-			v = absent
-		}
-		if v == present || v == absent {
-			s.base[key] = v
+		if v := s.get(ref); v != present && v != absent && assume && ref.Kind != ddl.Schema && ref.Kind != ddl.Extension {
+			s.base[key] = absent
 		}
 	}
 	pc := prefixCheck{ok: true, facts: map[ddl.Ref]bool{}}

@@ -169,6 +169,10 @@ func (dg *Diagnosis) adopt(token string) error {
 			return &Refusal{Reason: fmt.Sprintf("the diagnosis %s said %d of %d statements of %s ran, but the evidence now contradicts it (%s); nothing was written", token, k, c.Total(), c.File, strings.Join(c.RuledOut[k], "; ")), Next: "ferry doctor --path " + shellQuote(dg.opts.Path) + " --database " + shellQuote(dg.Database)}
 		}
 		if dg.Verdict.File != c.File || dg.Verdict.Applied != k || dg.Verdict.Certainty != cert {
+			// The adopted verdict is the one token names: the plans'
+			// commands and the audit entry carry it, not the fingerprint
+			// of today's (weaker) verdict.
+			dg.Fingerprint = token
 			dg.Verdict = Verdict{Case: c.Case, Version: c.Version, File: c.File, Applied: k, Total: c.Total(), Certainty: cert,
 				Summary: summary(c, k, dg.Version) + fmt.Sprintf(" (as diagnosed under %s; the database and statements 1 to %d are unchanged since)", token, k)}
 			dg.Plans = dg.plansFor(c, k)

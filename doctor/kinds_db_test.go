@@ -1,0 +1,170 @@
+package doctor_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/internal/testdb"
+)
+
+// kindFiles are, per dialect, a first version and a list of statements that
+// each create, alter, rename or drop one kind of object. Every statement
+// changes the catalog in a way a probe can see, so the doctor must prove
+// the applied prefix exactly, without a dev database, wherever the run
+// stops.
+type kindFiles struct {
+	first string
+	stmts []string
+	// urlOptions make golang-migrate run the file statement by statement
+	// (PostgreSQL and SQLite otherwise roll the whole file back).
+	urlOptions []string
+}
+
+func kinds(dialect string) kindFiles {
+	switch dialect {
+	case testdb.Postgres:
+		return kindFiles{
+			first: "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL);\nCREATE INDEX users_email ON users (email);\n" +
+				"CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n",
+			stmts: []string{
+				"CREATE SCHEMA billing",
+				"CREATE EXTENSION citext",
+				"CREATE TYPE mood AS ENUM ('happy', 'sad')",
+				"CREATE DOMAIN posint AS integer CHECK (VALUE > 0)",
+				"CREATE SEQUENCE invoice_seq",
+				"CREATE TABLE invoices (id integer PRIMARY KEY, amount integer)",
+				"ALTER TABLE invoices ADD COLUMN note text",
+				"ALTER TABLE invoices ADD CONSTRAINT amount_positive CHECK (amount > 0)",
+				"CREATE INDEX invoices_amount ON invoices (amount)",
+				"CREATE VIEW big_invoices AS SELECT id FROM invoices WHERE amount > 100",
+				"CREATE MATERIALIZED VIEW invoice_count AS SELECT count(*) AS n FROM invoices",
+				"CREATE FUNCTION add_one(integer) RETURNS integer LANGUAGE sql AS 'SELECT $1 + 1'",
+				"CREATE PROCEDURE clear_invoices() LANGUAGE sql AS 'DELETE FROM invoices'",
+				"CREATE TRIGGER invoices_touch BEFORE INSERT ON invoices FOR EACH ROW EXECUTE FUNCTION touch()",
+				"ALTER TABLE invoices RENAME COLUMN note TO memo",
+				"ALTER TABLE invoices RENAME CONSTRAINT amount_positive TO amount_above_zero",
+				"ALTER TABLE users RENAME TO customers",
+				"ALTER TABLE customers DROP COLUMN email",
+				"DROP INDEX invoices_amount",
+				"ALTER SEQUENCE invoice_seq RENAME TO invoice_numbers",
+				"DROP VIEW big_invoices",
+				"DROP TYPE mood",
+			},
+			urlOptions: []string{"x-multi-statement", "true"},
+		}
+	case testdb.MySQL:
+		return kindFiles{
+			first: "CREATE TABLE users (id integer PRIMARY KEY, email varchar(100) NOT NULL);\nCREATE INDEX users_email ON users (email);\n",
+			stmts: []string{
+				"CREATE SEQUENCE invoice_seq",
+				"CREATE TABLE invoices (id integer PRIMARY KEY, amount integer, user_id integer)",
+				"ALTER TABLE invoices ADD COLUMN note text",
+				"ALTER TABLE invoices ADD CONSTRAINT amount_positive CHECK (amount > 0)",
+				"ALTER TABLE invoices ADD CONSTRAINT invoices_user FOREIGN KEY (user_id) REFERENCES users (id)",
+				"CREATE INDEX invoices_amount ON invoices (amount)",
+				"ALTER TABLE invoices ADD UNIQUE KEY invoices_note (note(20))",
+				"CREATE VIEW big_invoices AS SELECT id FROM invoices WHERE amount > 100",
+				"CREATE FUNCTION add_one(x integer) RETURNS integer DETERMINISTIC RETURN x + 1",
+				"CREATE PROCEDURE clear_invoices() DELETE FROM invoices",
+				"CREATE TRIGGER invoices_touch BEFORE INSERT ON invoices FOR EACH ROW SET NEW.amount = NEW.amount",
+				"ALTER TABLE invoices RENAME COLUMN note TO memo",
+				"RENAME TABLE users TO customers",
+				"ALTER TABLE customers DROP COLUMN email",
+				"DROP INDEX invoices_amount ON invoices",
+				"ALTER TABLE invoices DROP FOREIGN KEY invoices_user",
+				"DROP VIEW big_invoices",
+				"DROP TRIGGER invoices_touch",
+			},
+		}
+	default:
+		return kindFiles{
+			first: "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL);\nCREATE INDEX users_email ON users (email);\n",
+			stmts: []string{
+				"CREATE TABLE invoices (id integer PRIMARY KEY, amount integer)",
+				"ALTER TABLE invoices ADD COLUMN note text",
+				"CREATE INDEX invoices_amount ON invoices (amount)",
+				"CREATE VIEW big_invoices AS SELECT id FROM invoices WHERE amount > 100",
+				"CREATE TRIGGER invoices_touch AFTER INSERT ON invoices BEGIN UPDATE invoices SET amount = 0 WHERE amount IS NULL; END",
+				"ALTER TABLE invoices RENAME COLUMN note TO memo",
+				"ALTER TABLE users RENAME TO customers",
+				"DROP INDEX users_email",
+				"ALTER TABLE customers DROP COLUMN email",
+				"DROP INDEX invoices_amount",
+				"DROP VIEW big_invoices",
+				"DROP TRIGGER invoices_touch",
+			},
+			urlOptions: []string{"x-no-tx-wrap", "true"},
+		}
+	}
+}
+
+// TestProbesPinEveryKind stops the run before each statement in turn (a
+// failing INSERT put there) and wants the exact prefix, proven from the
+// catalog alone, with evidence for every statement that ran.
+func TestProbesPinEveryKind(t *testing.T) {
+	for _, dialect := range testdb.Dialects() {
+		kf := kinds(dialect)
+		for stop := 0; stop <= len(kf.stmts); stop++ {
+			t.Run(dialect+"/stop "+itoa(stop), func(t *testing.T) {
+				t.Parallel()
+				stmts := append(append(append([]string{}, kf.stmts[:stop]...), "INSERT INTO nosuch (id) VALUES (1)"), kf.stmts[stop:]...)
+				db := testdb.New(t, dialect)
+				if dialect == testdb.MySQL {
+					t.Cleanup(func() { db.Exec(t, "DROP SEQUENCE IF EXISTS nothing_here") })
+				}
+				dir := testdb.WriteDir(t, map[string]string{"1_users.up.sql": kf.first, "2_kinds.up.sql": strings.Join(stmts, ";\n") + ";\n"})
+				testdb.Steps(t, dir, db.URL, 1)
+				url := db.URL
+				if len(kf.urlOptions) > 0 {
+					url = db.URLWith(kf.urlOptions...)
+				}
+				errText := testdb.UpExpectError(t, dir, url).Error()
+				if !strings.Contains(errText, "nosuch") {
+					t.Fatalf("the run failed before the INSERT: %s", errText)
+				}
+				u, err := compat.ParseDatabaseURL(url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, withError := range []bool{false, true} {
+					o := doctor.Options{Path: dir}
+					if withError {
+						o.Error = errText
+					}
+					dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					v := dg.Verdict
+					// Proven, or consistent when it rests on the objects the
+					// file creates not existing before it. Without the error,
+					// a new schema or extension may have existed before
+					// (unknown then, but the truth among the alternatives);
+					// the error names the failing statement and settles it.
+					if v.Certainty == doctor.Unknown && !withError {
+						found := false
+						for _, a := range v.Alternatives {
+							found = found || a.Case == doctor.Up && a.Applied == stop
+						}
+						if !found {
+							t.Fatalf("unknown without k=%d among the alternatives %+v\n%s", stop, v.Alternatives, dump(dg))
+						}
+						continue
+					}
+					if v.Certainty == doctor.Unknown || v.Case != doctor.Up || v.Applied != stop {
+						t.Fatalf("error given %v: %s %s k=%d, want up k=%d\n%s", withError, v.Certainty, v.Case, v.Applied, stop, dump(dg))
+					}
+					for _, st := range dg.Candidates[0].Statements[:stop] {
+						if st.Status != doctor.Applied || len(st.Evidence) == 0 {
+							t.Errorf("statement %d %q: %s with evidence %q", st.Index, st.Text, st.Status, st.Evidence)
+						}
+					}
+				}
+			})
+		}
+	}
+}
