@@ -121,8 +121,9 @@ func (p *Project) statements(d sqlsplit.Dialect, f *compat.File) ([]sqlsplit.Sta
 	return stmts, nil
 }
 
-// objects returns the objects the up files up to version v leave behind.
-func (p *Project) objects(d sqlsplit.Dialect, v int64) ([]Object, error) {
+// objects returns the objects the up files up to version v leave behind;
+// of the file of a dirty version only its applied statements count.
+func (p *Project) objects(d sqlsplit.Dialect, v int64, dirty *DirtyPrefix) ([]Object, error) {
 	var files []fileStatements
 	for _, m := range p.Dir.Migrations {
 		if m.Version > uint64(v) {
@@ -134,6 +135,9 @@ func (p *Project) objects(d sqlsplit.Dialect, v int64) ([]Object, error) {
 		stmts, err := p.statements(d, m.Up)
 		if err != nil {
 			return nil, err
+		}
+		if dirty != nil && m.Version == dirty.Version && dirty.Applied >= 0 && dirty.Applied <= len(stmts) {
+			stmts = stmts[:dirty.Applied]
 		}
 		files = append(files, fileStatements{name: m.Up.Name, stmts: stmts})
 	}
@@ -154,6 +158,10 @@ type Options struct {
 	// Strict refuses when an object the files create is missing from the
 	// live schema (otherwise that is a finding).
 	Strict bool
+	// Dirty accepts golang-migrate's row dirty at Dirty.Version and plans
+	// a partial row for that version (see DirtyPrefix). Without it a dirty
+	// row is refused; with it, any other row is refused.
+	Dirty *DirtyPrefix
 }
 
 // Plan is what Write will do to one database.
@@ -162,9 +170,13 @@ type Plan struct {
 	// Revisions is the revisions table; Create is true when it must be created.
 	Revisions string `json:"revisions_table"`
 	Create    bool   `json:"create_table"`
-	// LegacyTable and LegacyVersion are golang-migrate's row.
+	// LegacyTable, LegacyVersion and LegacyDirty are golang-migrate's row.
 	LegacyTable   string `json:"legacy_table"`
 	LegacyVersion int64  `json:"legacy_version"`
+	LegacyDirty   bool   `json:"legacy_dirty,omitempty"`
+	// Partial is the partial row planned for a dirty version
+	// (Options.Dirty), also when it is already present; nil otherwise.
+	Partial *PartialImport `json:"partial,omitempty"`
 	// Rows to insert, in numeric version order; Present counts the rows
 	// already there that agree.
 	Rows    []revision.Row `json:"-"`
@@ -183,8 +195,11 @@ func (p *Plan) NoOp() bool { return len(p.Rows) == 0 && !p.Create }
 
 // Prepare plans the conversion of the database db (opened on u). It reads
 // only. It refuses (*Refusal) when golang-migrate has no version, when the
-// row is dirty or more than one, when the folder has no file for the current
-// version, and when existing revision rows disagree with the history.
+// row is more than one, when the folder has no file for the current
+// version, and when existing revision rows disagree with the history. A
+// dirty row is refused unless o.Dirty names its version; then the versions
+// below it are planned as complete rows and the dirty one as a partial row.
+// o.Dirty on a clean row is refused too: the diagnosis no longer applies.
 func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, o Options) (*Plan, error) {
 	d, err := sqlsplit.ParseDialect(string(u.Dialect))
 	if err != nil {
@@ -194,10 +209,10 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 	if err != nil {
 		return nil, fmt.Errorf("read golang-migrate's state: %w", err)
 	}
-	if err := p.checkLegacy(st); err != nil {
+	if err := p.checkLegacy(st, u, o); err != nil {
 		return nil, err
 	}
-	objs, err := p.objects(d, st.Version)
+	objs, err := p.objects(d, st.Version, o.Dirty)
 	if err != nil {
 		return nil, err
 	}
@@ -220,11 +235,12 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 	if err != nil {
 		return nil, err
 	}
-	want, err := p.rows(d, st.Version, o)
+	want, partial, err := p.rows(d, st.Version, o)
 	if err != nil {
 		return nil, err
 	}
-	plan := &Plan{Database: u.Redacted(), Revisions: store.String(), Create: !exists, LegacyTable: st.Table.String(), LegacyVersion: st.Version, Evidence: ev, Findings: ev.findings(), url: u, store: store, keys: st.Lock.Keys}
+	plan := &Plan{Database: u.Redacted(), Revisions: store.String(), Create: !exists, LegacyTable: st.Table.String(), LegacyVersion: st.Version, LegacyDirty: st.Dirty,
+		Partial: partial, Evidence: ev, Findings: ev.findings(), url: u, store: store, keys: st.Lock.Keys}
 	want = continueBaseline(want, existing)
 	earlier, err := p.earlierLines(existing)
 	if err != nil {
@@ -258,12 +274,14 @@ func describeMissing(objs []Object) string {
 	return strings.Join(parts, ", ")
 }
 
-func (p *Project) checkLegacy(st *compat.LegacyState) error {
-	switch {
-	case st.Rows > 1:
+func (p *Project) checkLegacy(st *compat.LegacyState, u *compat.DatabaseURL, o Options) error {
+	if st.Rows > 1 {
 		return &Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: "delete the stale rows, keeping the one golang-migrate wrote last"}
-	case st.Dirty:
-		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d: a migration failed part-way, and converting would record a guess", st.Table, st.Version), Next: "ferry status --path " + p.DirPath + " (clear the dirty state first)"}
+	}
+	if err := p.checkDirty(st, u, o); err != nil {
+		return err
+	}
+	switch {
 	case !st.TableExists || st.Version == compat.NilVersion:
 		return &Refusal{Reason: fmt.Sprintf("golang-migrate has recorded no version in %s: there is no history to convert", st.Table), Next: "nothing to convert; new databases start with ferry apply"}
 	case st.Version < 0:
@@ -275,23 +293,34 @@ func (p *Project) checkLegacy(st *compat.LegacyState) error {
 	return nil
 }
 
-// rows returns the history up to and including version v.
-func (p *Project) rows(d sqlsplit.Dialect, v int64, o Options) ([]revision.Row, error) {
+// rows returns the history up to and including version v; with o.Dirty,
+// the row of v is partial and described by the PartialImport.
+func (p *Project) rows(d sqlsplit.Dialect, v int64, o Options) ([]revision.Row, *PartialImport, error) {
 	var out []revision.Row
+	var partial *revision.Row
+	var imp *PartialImport
 	for _, m := range p.Dir.Migrations {
 		if m.Version > uint64(v) {
 			break
+		}
+		if o.Dirty != nil && m.Version == o.Dirty.Version {
+			r, pi, err := p.partialRow(d, m, o)
+			if err != nil {
+				return nil, nil, err
+			}
+			partial, imp = &r, pi
+			continue
 		}
 		r := revision.Row{Version: m.VersionText, Description: m.Title, Type: revision.TypeResolved, ExecutedAt: o.Now.UTC(), OperatorVersion: o.OperatorVersion}
 		if m.Up != nil {
 			stmts, err := p.statements(d, m.Up)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			n := len(stmts)
 			h, ok := p.hashes[m.Up.Name] // Sum.Hash searches linearly: quadratic over the history
 			if !ok {
-				return nil, &Refusal{Reason: fmt.Sprintf("%s is not in atlas.sum (it carries atlas:sum ignore)", m.Up.Name), Next: "remove the directive and run ferry hash --path " + p.DirPath}
+				return nil, nil, &Refusal{Reason: fmt.Sprintf("%s is not in atlas.sum (it carries atlas:sum ignore)", m.Up.Name), Next: "remove the directive and run ferry hash --path " + p.DirPath}
 			}
 			r.Applied, r.Total, r.Hash = n, n, h
 		}
@@ -302,7 +331,10 @@ func (p *Project) rows(d sqlsplit.Dialect, v int64, o Options) ([]revision.Row, 
 		last.Type = revision.TypeBaseline
 		out = []revision.Row{last}
 	}
-	return out, nil
+	if partial != nil {
+		out = append(out, *partial)
+	}
+	return out, imp, nil
 }
 
 // reconcile compares the planned rows with the rows already present: rows
@@ -330,7 +362,7 @@ func reconcile(want, existing []revision.Row, legacy int64, earlier map[string]s
 		switch {
 		case !ok:
 			todo = append(todo, w)
-		case revision.Same(h, w):
+		case revision.Same(h, w), samePartial(h, w):
 			present++
 		case h.Hash == earlier[w.Version] && revision.Same(h, withHash(w, h.Hash)):
 			present++
@@ -363,7 +395,7 @@ func reconcile(want, existing []revision.Row, legacy int64, earlier map[string]s
 // executedByFerry reports a complete row that ferry apply wrote for the
 // planned file: executed (type 2 or 6), every statement applied, no error.
 func executedByFerry(h, w revision.Row, earlierHash string) bool {
-	return h.Type&revision.TypeExecute != 0 && h.Applied == h.Total && h.Total == w.Total && h.Error == "" &&
+	return w.PartialHashes == nil && h.Type&revision.TypeExecute != 0 && h.Applied == h.Total && h.Total == w.Total && h.Error == "" &&
 		h.PartialHashes == nil && h.Description == w.Description && (h.Hash == w.Hash || h.Hash == earlierHash)
 }
 
@@ -395,9 +427,11 @@ func continueBaseline(want, existing []revision.Row) []revision.Row {
 		switch {
 		case err != nil || n > b:
 			out = append(out, w)
-		case n == b:
+		case n == b && w.PartialHashes == nil:
 			w.Type = revision.TypeBaseline
 			out = append(out, w)
+		case n == b:
+			out = append(out, w) // a partial row at the baseline: disagrees
 		}
 	}
 	return out
@@ -466,7 +500,9 @@ var ErrChanged = errors.New("the database changed since the plan was made")
 
 // Write carries out a plan in one transaction, holding golang-migrate's lock
 // (waiting up to lockTimeout) and checking, under the lock, that the legacy
-// row and the revisions are still as planned. It never touches
+// row (its version and dirty flag: a dirty import is written only while the
+// row is still dirty at that version) and the revisions are still as
+// planned; otherwise it returns ErrChanged and writes nothing. It never touches
 // schema_migrations and runs no migration SQL. On MySQL the CREATE TABLE
 // commits on its own before the transaction (after the lock is taken); a
 // conversion that dies after it leaves an empty table, never a partial
@@ -523,8 +559,8 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 	if err != nil {
 		return fmt.Errorf("read golang-migrate's state again: %w", err)
 	}
-	if st.Version != p.LegacyVersion || st.Dirty || st.Rows != 1 {
-		return fmt.Errorf("%w: %s is now at version %d (dirty %v), planned at %d; run convert again", ErrChanged, st.Table, st.Version, st.Dirty, p.LegacyVersion)
+	if st.Version != p.LegacyVersion || st.Dirty != p.LegacyDirty || st.Rows != 1 {
+		return fmt.Errorf("%w: %s is now at version %d (dirty %v), planned at %d (dirty %v); run convert again", ErrChanged, st.Table, st.Version, st.Dirty, p.LegacyVersion, p.LegacyDirty)
 	}
 	existing, err := p.store.Read(ctx, tx)
 	if err != nil {

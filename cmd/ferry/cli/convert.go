@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -16,6 +18,7 @@ import (
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/fleet"
 )
@@ -34,6 +37,12 @@ type convertOptions struct {
 	dryRun          bool
 	yes             bool
 	json            bool
+	// --from-dirty and what the diagnosis of a dirty database takes.
+	fromDirty      bool
+	devURL         string
+	errText        string
+	acceptUnproven bool
+	dev            *compat.DatabaseURL
 }
 
 func newConvertCmd(e *env) *cobra.Command {
@@ -51,11 +60,20 @@ match, the database is dirty or has no version, the folder has no file for the c
 version, or existing revision rows disagree. Running it again is a no-op that says so; after
 golang-migrate applied more files, it adds their rows.
 
+--from-dirty converts a database golang-migrate left dirty: ferry doctor diagnoses it (with
+--dev-url and --error as in ferry doctor), and when it proves that the up of the dirty version
+failed after k of its n statements, the versions below are recorded as usual and the dirty one
+as a partial revision (k of n applied). Once the file is fixed (and atlas.sum rehashed), ferry
+apply resumes at statement k+1 and cleans golang-migrate's row. A failed down, or a prefix
+that is not proven, is refused (--accept-unproven accepts one that is consistent with the
+schema without proof); a clean database converts as without the flag.
+
 All rows are written in one transaction while holding golang-migrate's lock. Give --database
 more than once, or --databases-file, to convert many databases concurrently.`,
 		Example: `  ferry convert --path db/migrations --database "$DATABASE_URL" --dry-run
   ferry convert --path db/migrations --database "$STAGING_URL" --database "$PROD_URL"
-  ferry convert --path db/migrations --databases-file tenants.txt --concurrency 8 --json`,
+  ferry convert --path db/migrations --databases-file tenants.txt --concurrency 8 --json
+  ferry convert --path db/migrations --database "$DATABASE_URL" --from-dirty --dev-url 'postgres://dev@localhost/postgres' --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runConvert(cmd, e, &o) },
 	}
@@ -73,6 +91,10 @@ more than once, or --databases-file, to convert many databases concurrently.`,
 	f.BoolVar(&o.dryRun, "dry-run", false, "show the plan; write nothing")
 	f.BoolVar(&o.yes, "yes", false, "do not ask (convert never asks; accepted so scripts can always pass it)")
 	f.BoolVar(&o.json, "json", false, "print JSON")
+	f.BoolVar(&o.fromDirty, "from-dirty", false, "convert a dirty database: ferry doctor proves which statements of the failed file ran, recorded as a partial revision that ferry apply resumes")
+	f.StringVar(&o.devURL, "dev-url", "", "with --from-dirty: server to replay the files on for the diagnosis (same engine as --database; sqlite://:memory: for SQLite)")
+	f.StringVar(&o.errText, "error", "", "with --from-dirty: the error golang-migrate printed when the migration failed")
+	f.BoolVar(&o.acceptUnproven, "accept-unproven", false, "with --from-dirty: accept a prefix the diagnosis finds consistent with the schema but cannot prove (never an unknown one)")
 	return cmd
 }
 
@@ -80,6 +102,7 @@ more than once, or --databases-file, to convert many databases concurrently.`,
 type convertResult struct {
 	Database string                 `json:"database"`
 	OK       bool                   `json:"ok"`
+	Dirty    *dirtyJSON             `json:"diagnosis,omitempty"`
 	Plan     *convert.Plan          `json:"plan,omitempty"`
 	Rows     []rowJSON              `json:"rows,omitempty"`
 	Written  bool                   `json:"written"`
@@ -112,6 +135,9 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := o.dirtyFlags(e, targets); err != nil {
+		return err
+	}
 	if o.writeSum {
 		if err := writeMissingSum(e.ErrOut, dir, o.dryRun); err != nil {
 			return err
@@ -124,7 +150,7 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 	opts := convert.Options{RevisionsSchema: o.revisionsSchema, BaselineOnly: o.baselineOnly, Now: time.Now(), OperatorVersion: "ferry " + Version + " (golang-migrate import)", Strict: o.strict}
 	progress := progressFor(e.ErrOut, len(targets), "converting")
 	results := fleet.Run(ctx, targets, o.concurrency, func(ctx context.Context, u *compat.DatabaseURL) (convertResult, error) {
-		return convertOne(ctx, project, u, opts, o)
+		return convertOne(ctx, project, dir, u, opts, o)
 	}, progress)
 
 	out := make([]convertResult, len(results))
@@ -137,8 +163,12 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 			out[i].OK = false
 			out[i].Error = e.redact(r.Err.Error())
 			var ref *convert.Refusal
-			if errors.As(r.Err, &ref) {
+			var dref *doctor.Refusal
+			switch {
+			case errors.As(r.Err, &ref):
 				out[i].Error, out[i].Next, out[i].Disagree = e.redact(ref.Reason), e.redact(ref.Next), ref.Disagreements
+			case errors.As(r.Err, &dref):
+				out[i].Error, out[i].Next = e.redact(dref.Reason), e.redact(dref.Next)
 			}
 		}
 	}
@@ -160,13 +190,18 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 	return nil
 }
 
-func convertOne(ctx context.Context, project *convert.Project, u *compat.DatabaseURL, opts convert.Options, o *convertOptions) (convertResult, error) {
+func convertOne(ctx context.Context, project *convert.Project, dir string, u *compat.DatabaseURL, opts convert.Options, o *convertOptions) (convertResult, error) {
 	res := convertResult{Database: u.Redacted()}
 	db, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
 	if err != nil {
 		return res, err
 	}
 	defer db.Close()
+	if o.fromDirty {
+		if opts.Dirty, res.Dirty, err = diagnoseDirty(ctx, db, dir, u, o); err != nil {
+			return res, err
+		}
+	}
 	plan, err := project.Prepare(ctx, db, u, opts)
 	if err != nil {
 		return res, err
@@ -183,6 +218,103 @@ func convertOne(ctx context.Context, project *convert.Project, u *compat.Databas
 	}
 	res.OK = true
 	return res, nil
+}
+
+// dirtyFlags checks the flags of --from-dirty and parses --dev-url.
+func (o *convertOptions) dirtyFlags(e *env, targets []*compat.DatabaseURL) error {
+	if !o.fromDirty {
+		switch {
+		case o.devURL != "":
+			return &UsageError{"--dev-url is used only with --from-dirty"}
+		case o.errText != "":
+			return &UsageError{"--error is used only with --from-dirty"}
+		case o.acceptUnproven:
+			return &UsageError{"--accept-unproven is used only with --from-dirty"}
+		}
+		return nil
+	}
+	if o.devURL == "" {
+		return nil
+	}
+	dev, err := compat.ParseDatabaseURL(o.devURL)
+	if err != nil {
+		return err
+	}
+	e.urls = append(e.urls, dev)
+	for _, u := range targets {
+		if u.Dialect != dev.Dialect {
+			return &UsageError{fmt.Sprintf("--dev-url is a %s URL but %s is %s: the files must replay on the same engine", dev.Dialect, u.Redacted(), u.Dialect)}
+		}
+	}
+	o.dev = dev
+	return nil
+}
+
+// dirtyJSON is the diagnosis of a dirty database in the output.
+type dirtyJSON struct {
+	Case        doctor.Case      `json:"case,omitempty"`
+	File        string           `json:"file,omitempty"`
+	Applied     int              `json:"applied"`
+	Total       int              `json:"total"`
+	Certainty   doctor.Certainty `json:"certainty"`
+	Summary     string           `json:"summary"`
+	Fingerprint string           `json:"fingerprint,omitempty"`
+}
+
+// diagnoseDirty runs ferry doctor on a database for --from-dirty. A clean
+// row needs nothing (nil, nil, nil); a failed up whose applied prefix is
+// proven (or consistent, with --accept-unproven) becomes the prefix convert
+// imports; anything else is refused with the next command.
+func diagnoseDirty(ctx context.Context, db *sql.DB, dir string, u *compat.DatabaseURL, o *convertOptions) (*convert.DirtyPrefix, *dirtyJSON, error) {
+	dg, err := doctor.Diagnose(ctx, db, u, os.DirFS(dir), doctor.Options{Path: dir, DevURL: o.dev, Error: o.errText})
+	if err != nil {
+		return nil, nil, err
+	}
+	v := dg.Verdict
+	if v.Clean {
+		return nil, nil, nil
+	}
+	d := &dirtyJSON{Case: v.Case, File: v.File, Applied: v.Applied, Total: v.Total, Certainty: v.Certainty, Summary: v.Summary, Fingerprint: dg.Fingerprint}
+	doctorCmd := "ferry doctor --path " + shellArg(dir) + " --database " + shellArg(u.Redacted())
+	if o.dev != nil {
+		doctorCmd += " --dev-url " + shellArg(o.dev.Redacted())
+	}
+	at := fmt.Sprintf("%s is dirty at version %d", dg.Table, dg.Version)
+	switch {
+	case v.Certainty == doctor.Unknown || v.Case == "":
+		next := doctorCmd + " shows the evidence"
+		switch {
+		case o.dev == nil && o.errText == "":
+			next += "; --dev-url and --error (golang-migrate's message) can prove which statements ran"
+		case o.dev == nil:
+			next += "; --dev-url can prove which statements ran"
+		case o.errText == "":
+			next += "; --error (golang-migrate's message) can point at the statement that failed"
+		}
+		return nil, d, &convert.Refusal{Reason: at + ", and ferry doctor cannot tell which statements ran: " + v.Summary, Next: next}
+	case v.Case == doctor.Down:
+		next := doctorCmd + " shows the ways out"
+		for _, p := range dg.Plans {
+			if p.Recommended && p.Available && p.Command != "" {
+				next = p.Command + " (see " + doctorCmd + ")"
+			}
+		}
+		return nil, d, &convert.Refusal{Reason: at + " by a failed down, not a failed up (" + v.Summary + "): run ferry recover first, then convert", Next: next}
+	case v.Certainty != doctor.Proven && !o.acceptUnproven:
+		next := doctorCmd + " shows the evidence; --dev-url can prove it, or --accept-unproven accepts it as it stands"
+		return nil, d, &convert.Refusal{Reason: at + ": " + v.Summary, Next: next}
+	}
+	return &convert.DirtyPrefix{Version: v.Version, Applied: v.Applied, Total: v.Total, Unproven: v.Certainty != doctor.Proven, Evidence: "fingerprint " + dg.Fingerprint}, d, nil
+}
+
+// shellArg quotes s for a POSIX shell when it needs it.
+func shellArg(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:@=,+", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // targets collects --database, --databases-file and $DATABASE_URL.
@@ -268,16 +400,17 @@ func renderConvert(w io.Writer, results []convertResult, dryRun, single bool) {
 		p := r.Plan
 		switch {
 		case p.NoOp():
-			fmt.Fprintf(w, "ok      %s: already converted (%d revisions in %s agree with golang-migrate's history at %d); nothing written\n", r.Database, p.Present, p.Revisions, p.LegacyVersion)
+			fmt.Fprintf(w, "ok      %s: already converted (%d revisions in %s agree with golang-migrate's history %s); nothing written\n", r.Database, p.Present, p.Revisions, legacyAt(p))
 		case dryRun:
 			create := ""
 			if p.Create {
 				create = "create " + p.Revisions + " and "
 			}
-			fmt.Fprintf(w, "plan    %s: would %swrite %d revision(s) into %s (golang-migrate at %d in %s; %d already present)\n", r.Database, create, len(p.Rows), p.Revisions, p.LegacyVersion, p.LegacyTable, p.Present)
+			fmt.Fprintf(w, "plan    %s: would %swrite %d revision(s) into %s (golang-migrate %s in %s; %d already present)\n", r.Database, create, len(p.Rows), p.Revisions, legacyAt(p), p.LegacyTable, p.Present)
 		default:
-			fmt.Fprintf(w, "ok      %s: wrote %d revision(s) into %s (golang-migrate at %d; %d already present)\n", r.Database, len(p.Rows), p.Revisions, p.LegacyVersion, p.Present)
+			fmt.Fprintf(w, "ok      %s: wrote %d revision(s) into %s (golang-migrate %s; %d already present)\n", r.Database, len(p.Rows), p.Revisions, legacyAt(p), p.Present)
 		}
+		renderPartial(w, r.Dirty, p.Partial)
 		if ev := p.Evidence; ev != nil {
 			fmt.Fprintf(w, "        evidence: %d object(s) the files create checked in the live schema, %d missing\n", ev.Checked, len(ev.Missing))
 			renderFindings(w, p.Findings)
@@ -289,4 +422,51 @@ func renderConvert(w io.Writer, results []convertResult, dryRun, single bool) {
 			}
 		}
 	}
+}
+
+// legacyAt renders golang-migrate's row of a plan.
+func legacyAt(p *convert.Plan) string {
+	if p.LegacyDirty {
+		return fmt.Sprintf("dirty at %d", p.LegacyVersion)
+	}
+	return fmt.Sprintf("at %d", p.LegacyVersion)
+}
+
+// renderPartial shows the proven prefix of a dirty version and where ferry
+// apply resumes.
+func renderPartial(w io.Writer, d *dirtyJSON, p *convert.PartialImport) {
+	if p == nil {
+		return
+	}
+	how := "proven by ferry doctor"
+	if !p.Proven {
+		how = "NOT proven, only consistent with the schema; accepted with --accept-unproven"
+	}
+	if d != nil && d.Fingerprint != "" {
+		how += "; " + d.Fingerprint
+	}
+	ran := fmt.Sprintf("statements 1..%d of %d of %s ran", p.Applied, p.Total, p.File)
+	if p.Applied == 0 {
+		ran = fmt.Sprintf("none of the %d statements of %s ran", p.Total, p.File)
+	}
+	fmt.Fprintf(w, "        dirty:    version %s is partial: %s (%s)\n", p.Version, ran, how)
+	switch {
+	case p.Next == 0:
+		fmt.Fprintf(w, "        resume:   every statement ran; ferry apply records the file complete and cleans golang-migrate's row\n")
+		return
+	case p.Next == p.Total:
+		fmt.Fprintf(w, "        resume:   ferry apply runs statement %d, line %d: %s\n", p.Next, p.NextLine, firstLine(p.NextText))
+	default:
+		fmt.Fprintf(w, "        resume:   ferry apply runs statements %d..%d, from line %d: %s\n", p.Next, p.Total, p.NextLine, firstLine(p.NextText))
+	}
+	fmt.Fprintf(w, "                  (fix the file first if that statement failed, then ferry hash)\n")
+}
+
+// firstLine returns the first line of a statement, shortened.
+func firstLine(text string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	if len(line) > 72 {
+		line = line[:69] + "..."
+	}
+	return line
 }
