@@ -70,3 +70,42 @@ func TestRecoverAdoptedVerdictKeepsItsFingerprint(t *testing.T) {
 		t.Errorf("golang-migrate after --back: version %d dirty %v, want 1 clean", v, dirty)
 	}
 }
+
+// Where the engine rolled the file back, the forward plan does not name
+// statement k+1 as the one that failed: any of them can have; the replay,
+// when there is one, names it.
+func TestForwardPlanNamesTheFailedStatementOnlyWhenKnown(t *testing.T) {
+	db := testdb.NewSQLite(t)
+	dir := testdb.WriteDir(t, map[string]string{
+		"1_users.up.sql": "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL);\n",
+		"2_orders.up.sql": "CREATE TABLE orders (id integer PRIMARY KEY);\n" +
+			"ALTER TABLE users ADD COLUMN email text;\n" +
+			"CREATE TABLE tags (id integer PRIMARY KEY);\n",
+	})
+	testdb.UpExpectError(t, dir, db.URL) // golang-migrate wraps the file in a transaction
+	u, err := compat.ParseDatabaseURL(db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		dev  *compat.DatabaseURL
+		want string
+	}{
+		{"probes", nil, "fix the statement that failed first: the engine rolled back what ran of statements 1 to 3"},
+		{"replay", devURL(t, testdb.SQLite), "fix statement 2 first: it fails on the replay too"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir, DevURL: c.dev})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := dg.Verdict; v.Certainty != doctor.Proven || v.Applied != 0 {
+				t.Fatalf("verdict %s k=%d: %s", v.Certainty, v.Applied, v.Summary)
+			}
+			if p := dg.Plan(doctor.Forward); !strings.Contains(p.Summary, c.want) {
+				t.Errorf("--forward summary %q, want it to say %q", p.Summary, c.want)
+			}
+		})
+	}
+}

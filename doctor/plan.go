@@ -164,7 +164,7 @@ func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
 			}
 			fwd.Steps = append(fwd.Steps, Step{SQL: st.Text, File: c.File, Statement: st.Index, Destroys: c.changes[st.Index-1].Destroys, kind: st.Kind})
 		}
-		fwd.Summary = fmt.Sprintf("run statements %d to %d of %s (fix statement %d first: it failed), then mark version %s clean", k+1, n, c.File, k+1, versionText(dg.Version))
+		fwd.Summary = fmt.Sprintf("run statements %d to %d of %s (%s), then mark version %s clean", k+1, n, c.File, dg.failedHint(c, k), versionText(dg.Version))
 		back.Available = true
 		for i := k - 1; i >= 0; i-- {
 			ch := c.changes[i]
@@ -199,6 +199,20 @@ func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
 		}
 	}
 	return plans
+}
+
+// failedHint says which statement to fix before --forward. Only where the
+// engine keeps every statement before a failure is it statement k+1; where
+// it rolled the rest of the file back, any statement from k+1 on can have
+// failed.
+func (dg *Diagnosis) failedHint(c *Candidate, k int) string {
+	if c.sem == perStatement {
+		return fmt.Sprintf("fix statement %d first: it failed", k+1)
+	}
+	if r := dg.Replay; r != nil && r.Failed != nil && r.Failed.File == c.File && r.Failed.Statement > k {
+		return fmt.Sprintf("fix statement %d first: it fails on the replay too", r.Failed.Statement)
+	}
+	return fmt.Sprintf("fix the statement that failed first: the engine rolled back what ran of statements %d to %d, so golang-migrate's error names it, not the catalog", k+1, c.Total())
 }
 
 func notInvertible(dml, destroys bool) string {
