@@ -360,32 +360,24 @@ func (r *Report) decide(st *compat.LegacyState, dir *compat.Directory) {
 }
 
 func dirtyMessage(st *compat.LegacyState, dir *compat.Directory) string {
+	const next = "run ferry doctor (same --path and --database; add --dev-url URL to replay the files on a scratch database) to see which statements took effect, then the ferry recover command it prints; do not force the row blind"
 	v := st.Version
 	if v == compat.NilVersion {
-		first, firstV := "the first migration", "the first version"
+		first := "the first migration"
 		if len(dir.Migrations) > 0 {
-			first, firstV = downFileOf(dir.Migrations[0]), strconv.FormatUint(dir.Migrations[0].Version, 10)
+			first = downFileOf(dir.Migrations[0])
 		}
-		return fmt.Sprintf("migrate up refuses to run (\"Dirty database version -1. Fix and force version.\"): the down migration of %s failed part-way, so some of its statements may have run. Check which took effect, finish or undo them by hand, then tell golang-migrate with `migrate force -- -1` (all of it ran) or `migrate force %s` (none of it did)", first, firstV)
+		return fmt.Sprintf("migrate up refuses to run (\"Dirty database version -1. Fix and force version.\"): the down migration of %s failed part-way, so some of its statements may have run: %s", first, next)
 	}
 	file := fmt.Sprintf("version %d", v)
-	prev := "-- -1"
 	downCase := ""
 	if m, ok := lookup(dir, v); ok {
 		file = fileOf(m)
-		if b, ok := dir.Before(m.Version); ok {
-			prev = strconv.FormatUint(b.Version, 10)
-		}
-		if after := dir.After(m.Version); len(after) > 0 {
-			next := after[0]
-			downCase = fmt.Sprintf(" Or the down migration of %s failed part-way (the row cannot tell which): then `migrate force %d` if none of it ran, or `migrate force %d` if all of it did.", downFileOf(next), next.Version, v)
+		if after := dir.After(m.Version); len(after) > 0 && after[0].Down != nil {
+			downCase = fmt.Sprintf(", or the down migration of %s did (the row cannot tell which)", downFileOf(after[0]))
 		}
 	}
-	either := "The"
-	if downCase != "" {
-		either = "Either the"
-	}
-	return fmt.Sprintf("migrate up refuses to run (\"Dirty database version %d. Fix and force version.\"). %s up migration of %s failed part-way: check which of its statements took effect, finish or undo them by hand, then tell golang-migrate with `migrate force %d` (all of it is in place) or `migrate force %s` (none of it is).%s", v, either, file, v, prev, downCase)
+	return fmt.Sprintf("migrate up refuses to run (\"Dirty database version %d. Fix and force version.\"). The up migration of %s failed part-way%s: %s", v, file, downCase, next)
 }
 
 func fileOf(m compat.Migration) string {
