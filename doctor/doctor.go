@@ -364,14 +364,15 @@ func (dg *Diagnosis) probe(c *Candidate) {
 		}
 		return
 	}
+	strict := evaluateAll(dg.cat, c, c.Possible, false)
+	likely := evaluateAll(dg.cat, c, c.Possible, true)
 	for _, k := range c.Possible {
-		pc := evaluate(dg.cat, c, k, false)
-		if !pc.ok {
+		if pc := strict[k]; !pc.ok {
 			c.RuledOut[k] = pc.contradictions
 			continue
 		}
 		c.Consistent = append(c.Consistent, k)
-		if likely := evaluate(dg.cat, c, k, true); likely.ok {
+		if likely[k].ok {
 			c.Likely = append(c.Likely, k)
 		}
 	}

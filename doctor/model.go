@@ -3,6 +3,7 @@ package doctor
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ferrymigrate/ferry/internal/ddl"
@@ -38,38 +39,51 @@ type sim struct {
 	renamed map[ddl.Ref]rename
 	// hist is what the earlier files leave, for objects base does not set.
 	hist *sim
+	// keys caches norm; children indexes parent.
+	keys     map[ddl.Ref]ddl.Ref
+	children map[ddl.Ref][]ddl.Ref
 }
 
 func newSim(cat *catalog) *sim {
-	return &sim{cat: cat, vals: map[ddl.Ref]value{}, parent: map[ddl.Ref]ddl.Ref{}, epoch: map[ddl.Ref]value{}, base: map[ddl.Ref]value{}, renamed: map[ddl.Ref]rename{}}
+	return &sim{cat: cat, vals: map[ddl.Ref]value{}, parent: map[ddl.Ref]ddl.Ref{}, epoch: map[ddl.Ref]value{}, base: map[ddl.Ref]value{},
+		renamed: map[ddl.Ref]rename{}, keys: map[ddl.Ref]ddl.Ref{}, children: map[ddl.Ref][]ddl.Ref{}}
 }
 
 // norm is the key of a reference: the current schema is the default one.
+// It also records which table a child object belongs to.
 func (s *sim) norm(r ddl.Ref) ddl.Ref {
+	if k, ok := s.keys[r]; ok {
+		return k
+	}
+	orig := r
 	if r.Schema != "" && s.cat.fold(r.Schema) == s.cat.fold(s.cat.current) {
 		r.Schema = ""
 	}
 	k := r.Key(s.cat.d)
-	if r.Kind == ddl.Index || r.Kind == ddl.Trigger || r.Kind == ddl.Column || r.Kind == ddl.Constraint {
-		if r.Table != "" {
-			s.parent[k] = s.norm(ddl.Ref{Kind: ddl.Table, Schema: r.Schema, Name: r.Table})
+	s.keys[orig] = k
+	if r.Kind.Child() && r.Table != "" {
+		if _, known := s.parent[k]; !known {
+			p := s.norm(ddl.Ref{Kind: ddl.Table, Schema: r.Schema, Name: r.Table})
+			s.parent[k] = p
+			s.children[p] = append(s.children[p], k)
 		}
 	}
 	return k
 }
 
 // get returns what is known of r now.
-func (s *sim) get(r ddl.Ref) value {
-	k := s.norm(r)
+func (s *sim) get(r ddl.Ref) value { return s.getKey(s.norm(r)) }
+
+// getKey returns what is known of the object with key k (from norm).
+func (s *sim) getKey(k ddl.Ref) value {
 	if v, ok := s.vals[k]; ok {
 		return v
 	}
 	if p, ok := s.parent[k]; ok {
 		if r, ok := s.renamed[p]; ok && s.epoch[p] == unknowable {
-			old := r
 			child := k
-			child.Table = old.from.Name
-			return old.state.get(child)
+			child.Table = r.from.Name
+			return r.state.get(child)
 		}
 		if e, ok := s.epoch[p]; ok {
 			return e
@@ -111,10 +125,8 @@ func (s *sim) apply(ch ddl.Change) {
 // resetChildren forgets what is known of a table's children: from now on
 // they are v unless set again.
 func (s *sim) resetChildren(table ddl.Ref, v value) {
-	for k, p := range s.parent {
-		if p == table {
-			delete(s.vals, k)
-		}
+	for _, k := range s.children[table] {
+		delete(s.vals, k)
 	}
 	s.epoch[table] = v
 }
@@ -125,10 +137,8 @@ func (s *sim) resetChildren(table ddl.Ref, v value) {
 func (s *sim) moveChildren(from, to ddl.Ref) {
 	frozen := s.clone()
 	s.renamed[to] = rename{from: from, state: frozen}
-	for k, p := range s.parent {
-		if p == to {
-			delete(s.vals, k)
-		}
+	for _, k := range s.children[to] {
+		delete(s.vals, k)
 	}
 	s.epoch[to] = unknowable
 }
@@ -141,7 +151,11 @@ type rename struct {
 
 // clone copies the state (not the catalog).
 func (s *sim) clone() *sim {
-	c := &sim{cat: s.cat, vals: maps.Clone(s.vals), parent: maps.Clone(s.parent), epoch: maps.Clone(s.epoch), base: maps.Clone(s.base), renamed: maps.Clone(s.renamed), hist: s.hist}
+	c := &sim{cat: s.cat, vals: maps.Clone(s.vals), parent: maps.Clone(s.parent), epoch: maps.Clone(s.epoch), base: maps.Clone(s.base),
+		renamed: maps.Clone(s.renamed), hist: s.hist, keys: maps.Clone(s.keys), children: map[ddl.Ref][]ddl.Ref{}}
+	for p, ks := range s.children {
+		c.children[p] = slices.Clone(ks)
+	}
 	return c
 }
 
@@ -156,79 +170,123 @@ type prefixCheck struct {
 	facts map[ddl.Ref]bool
 }
 
-// evaluate tests whether the first k statements of c (and none after)
-// agree with the live catalog. Before the first statement, the objects the
-// file creates or drops are as the earlier files leave them, where those
-// say (a table's columns, say); otherwise they are whatever the live schema
-// and the statements that ran require (strict), or, with assume, absent:
-// the files before created everything the schema holds (schemas and
-// extensions excepted, which often exist beforehand).
+// maxReasons bounds the contradictions kept per prefix (the first ones
+// are enough to say why it was ruled out).
+const maxReasons = 8
+
+// evaluate tests one prefix; see evaluateAll.
 func evaluate(cat *catalog, c *Candidate, k int, assume bool) prefixCheck {
+	return evaluateAll(cat, c, []int{k}, assume)[k]
+}
+
+// evaluateAll tests, for each k of ks, whether the first k statements of
+// c (and none after) agree with the live catalog, in one pass over the
+// statements. Before the first statement, the objects the file creates or
+// drops are as the earlier files leave them, where those say (a table's
+// columns, say); otherwise they are whatever the live schema and the
+// statements that ran require (strict), or, with assume, absent: the files
+// before created everything the schema holds (schemas and extensions
+// excepted, which often exist beforehand).
+func evaluateAll(cat *catalog, c *Candidate, ks []int, assume bool) map[int]prefixCheck {
 	s := newSim(cat)
-	changed := map[ddl.Ref]ddl.Ref{}
-	for _, ch := range c.changes {
-		for _, f := range ch.Effects {
-			changed[s.norm(f.Ref)] = f.Ref
-		}
-	}
 	s.hist = c.hist
-	for key, ref := range changed {
-		if v := s.get(ref); v != present && v != absent && assume && ref.Kind != ddl.Schema && ref.Kind != ddl.Extension {
-			s.base[key] = absent
-		}
+	// The objects the file names, in the order it names them, observable
+	// ones with their live state.
+	type observed struct {
+		key, ref ddl.Ref
+		live     bool
 	}
-	pc := prefixCheck{ok: true, facts: map[ddl.Ref]bool{}}
-	constraint := map[ddl.Ref]bool{}
-	bind := func(r ddl.Ref, exists bool, why string) {
-		key := s.norm(r)
-		if prev, ok := constraint[key]; ok && prev != exists {
-			pc.ok = false
-			pc.contradictions = append(pc.contradictions, why)
-			return
-		}
-		constraint[key] = exists
-	}
-	for j := 0; j < k && j < len(c.changes); j++ {
-		ch := c.changes[j]
-		for _, f := range ch.Requires {
-			switch v := s.get(f.Ref); v {
-			case before:
-				bind(f.Ref, f.Exists, fmt.Sprintf("statement %d needs %s", j+1, describeFact(f)))
-			case present, absent:
-				if (v == present) != f.Exists {
-					pc.ok = false
-					pc.contradictions = append(pc.contradictions, fmt.Sprintf("statement %d cannot have succeeded: it needs %s, and at that point it %s", j+1, describeFact(f), stateWord(v)))
-				}
-			}
-		}
-		s.apply(ch)
-	}
-	// Compare the predicted state with the live one, object by object, in
-	// the order the file names them.
+	var watch []observed
 	seen := map[ddl.Ref]bool{}
 	for _, ch := range c.changes {
 		for _, group := range [][]ddl.Fact{ch.Requires, ch.Effects} {
 			for _, f := range group {
 				key := s.norm(f.Ref)
-				if seen[key] || !cat.observable(f.Ref) {
+				if seen[key] {
 					continue
 				}
 				seen[key] = true
-				live := cat.exists(f.Ref)
-				switch v := s.get(f.Ref); v {
-				case present, absent:
-					pc.facts[key] = live
-					if (v == present) != live {
-						pc.ok = false
-						pc.contradictions = append(pc.contradictions, fmt.Sprintf("after %d statement(s) %s would %s, but the database %s", k, f.Ref, map[value]string{present: "exist", absent: "not exist"}[v], map[bool]string{true: "has it", false: "has none"}[live]))
-					}
-				case before:
-					bind(f.Ref, live, fmt.Sprintf("the database %s %s", map[bool]string{true: "has", false: "has no"}[live], f.Ref))
+				if cat.observable(f.Ref) {
+					watch = append(watch, observed{key, f.Ref, cat.exists(f.Ref)})
 				}
 			}
 		}
 	}
-	return pc
+	if assume {
+		for _, ch := range c.changes {
+			for _, f := range ch.Effects {
+				key := s.norm(f.Ref)
+				if v := s.getKey(key); v != present && v != absent && f.Ref.Kind != ddl.Schema && f.Ref.Kind != ddl.Extension {
+					s.base[key] = absent
+				}
+			}
+		}
+	}
+	want := map[int]bool{}
+	for _, k := range ks {
+		want[k] = true
+	}
+	out := map[int]prefixCheck{}
+	// Requirements of the statements that ran: contradictions found so far
+	// hold for every longer prefix; constraints bind objects whose state
+	// before the file is open.
+	var reqReasons []string
+	reqOK := true
+	constraint := map[ddl.Ref]bool{}
+	for k := 0; k <= len(c.changes); k++ {
+		if want[k] {
+			pc := prefixCheck{ok: reqOK, contradictions: slices.Clone(reqReasons)}
+			reason := func(msg func() string) {
+				pc.ok = false
+				if len(pc.contradictions) < maxReasons {
+					pc.contradictions = append(pc.contradictions, msg())
+				}
+			}
+			for _, o := range watch {
+				switch v := s.getKey(o.key); v {
+				case present, absent:
+					if (v == present) != o.live {
+						reason(func() string {
+							return fmt.Sprintf("after %d statement(s) %s would %s, but the database %s", k, o.ref, map[value]string{present: "exist", absent: "not exist"}[v], map[bool]string{true: "has it", false: "has none"}[o.live])
+						})
+					}
+				case before:
+					if prev, ok := constraint[o.key]; ok && prev != o.live {
+						reason(func() string {
+							return fmt.Sprintf("the statements that ran need %s, but the database %s", describeFact(ddl.Fact{Ref: o.ref, Exists: prev}), map[bool]string{true: "has it", false: "has none"}[o.live])
+						})
+					}
+				}
+			}
+			out[k] = pc
+		}
+		if k == len(c.changes) {
+			break
+		}
+		ch := c.changes[k]
+		for _, f := range ch.Requires {
+			key := s.norm(f.Ref)
+			switch v := s.getKey(key); v {
+			case before:
+				if prev, ok := constraint[key]; ok && prev != f.Exists {
+					reqOK = false
+					if len(reqReasons) < maxReasons {
+						reqReasons = append(reqReasons, fmt.Sprintf("statement %d needs %s, which an earlier statement contradicts", k+1, describeFact(f)))
+					}
+				}
+				constraint[key] = f.Exists
+			case present, absent:
+				if (v == present) != f.Exists {
+					reqOK = false
+					if len(reqReasons) < maxReasons {
+						reqReasons = append(reqReasons, fmt.Sprintf("statement %d cannot have succeeded: it needs %s, and at that point it %s", k+1, describeFact(f), stateWord(v)))
+					}
+				}
+			}
+		}
+		s.apply(ch)
+	}
+	return out
 }
 
 func describeFact(f ddl.Fact) string {
