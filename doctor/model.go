@@ -165,9 +165,6 @@ type prefixCheck struct {
 	ok bool
 	// contradictions say why the prefix cannot be the truth.
 	contradictions []string
-	// support are live facts the prefix predicts correctly and that some
-	// other prefix predicts differently (filled in by the caller).
-	facts map[ddl.Ref]bool
 }
 
 // maxReasons bounds the contradictions kept per prefix (the first ones
