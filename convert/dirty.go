@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -54,8 +54,8 @@ type PartialImport struct {
 // checkDirty checks the dirty row st against o.Dirty; it returns nil when
 // the row may be imported.
 func (p *Project) checkDirty(st *compat.LegacyState, u *compat.DatabaseURL, o Options) error {
-	doctorCmd := "ferry doctor --path " + shellQuote(p.DirPath) + " --database " + shellQuote(u.Redacted())
-	fromDirty := "ferry convert --from-dirty --path " + shellQuote(p.DirPath) + " --database " + shellQuote(u.Redacted())
+	doctorCmd := "ferry doctor --path " + shellquote.Quote(p.DirPath) + " --database " + shellquote.Quote(u.Redacted())
+	fromDirty := "ferry convert --from-dirty --path " + shellquote.Quote(p.DirPath) + " --database " + shellquote.Quote(u.Redacted())
 	dp := o.Dirty
 	switch {
 	case st.Dirty && dp == nil:
@@ -65,7 +65,7 @@ func (p *Project) checkDirty(st *compat.LegacyState, u *compat.DatabaseURL, o Op
 		return nil
 	case !st.Dirty:
 		return &Refusal{Reason: fmt.Sprintf("%s is no longer dirty (version %s, clean), but the conversion was asked to import a dirty version %d: the database was recovered or forced since it was diagnosed", st.Table, versionText(st.Version), dp.Version),
-			Next: "ferry convert --path " + shellQuote(p.DirPath) + " --database " + shellQuote(u.Redacted()) + " (a clean database needs no diagnosis)"}
+			Next: "ferry convert --path " + shellquote.Quote(p.DirPath) + " --database " + shellquote.Quote(u.Redacted()) + " (a clean database needs no diagnosis)"}
 	case st.Version < 0 || uint64(st.Version) != dp.Version:
 		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %s, but the diagnosis given is for version %d", st.Table, versionText(st.Version), dp.Version),
 			Next: doctorCmd + ", then " + fromDirty}
@@ -91,10 +91,10 @@ func (p *Project) partialRow(d sqlsplit.Dialect, m compat.Migration, o Options) 
 	n := len(stmts)
 	if dp.Total != n {
 		return revision.Row{}, nil, &Refusal{Reason: fmt.Sprintf("%s has %d statements, but the diagnosis counted %d: the file changed since it was diagnosed", m.Up.Name, n, dp.Total),
-			Next: "ferry doctor --path " + shellQuote(p.DirPath) + " again"}
+			Next: "ferry doctor --path " + shellquote.Quote(p.DirPath) + " again"}
 	}
 	if dp.Applied < 0 || dp.Applied > n {
-		return revision.Row{}, nil, &Refusal{Reason: fmt.Sprintf("the diagnosis says %d of the %d statements of %s ran", dp.Applied, n, m.Up.Name), Next: "ferry doctor --path " + shellQuote(p.DirPath) + " again"}
+		return revision.Row{}, nil, &Refusal{Reason: fmt.Sprintf("the diagnosis says %d of the %d statements of %s ran", dp.Applied, n, m.Up.Name), Next: "ferry doctor --path " + shellquote.Quote(p.DirPath) + " again"}
 	}
 	h, ok := p.hashes[m.Up.Name]
 	if !ok {
@@ -155,14 +155,4 @@ func versionText(v int64) string {
 		return "none"
 	}
 	return strconv.FormatInt(v, 10)
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:@=,+", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

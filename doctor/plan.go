@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ferrymigrate/ferry/internal/ddl"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -233,20 +234,10 @@ func analyseStep(d sqlsplit.Dialect, text string) bool {
 
 // command is the ferry recover command for a plan.
 func (dg *Diagnosis) command(k PlanKind) string {
-	parts := []string{"ferry recover --" + string(k), "--path " + shellQuote(dg.opts.Path), "--database " + shellQuote(dg.Database)}
+	parts := []string{"ferry recover --" + string(k), "--path " + shellquote.Quote(dg.opts.Path), "--database " + shellquote.Quote(dg.Database)}
 	if dg.opts.DevURL != nil {
-		parts = append(parts, "--dev-url "+shellQuote(dg.opts.DevURL.Redacted()))
+		parts = append(parts, "--dev-url "+shellquote.Quote(dg.opts.DevURL.Redacted()))
 	}
 	parts = append(parts, "--expect "+dg.Fingerprint)
 	return strings.Join(parts, " ")
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:@=,+", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -166,7 +167,7 @@ func (dg *Diagnosis) adopt(token string) error {
 			ks = dg.Replay.matches(c)
 		}
 		if !slices.Contains(ks, k) {
-			return &Refusal{Reason: fmt.Sprintf("the diagnosis %s said %d of %d statements of %s ran, but the evidence now contradicts it (%s); nothing was written", token, k, c.Total(), c.File, strings.Join(c.RuledOut[k], "; ")), Next: "ferry doctor --path " + shellQuote(dg.opts.Path) + " --database " + shellQuote(dg.Database)}
+			return &Refusal{Reason: fmt.Sprintf("the diagnosis %s said %d of %d statements of %s ran, but the evidence now contradicts it (%s); nothing was written", token, k, c.Total(), c.File, strings.Join(c.RuledOut[k], "; ")), Next: "ferry doctor --path " + shellquote.Quote(dg.opts.Path) + " --database " + shellquote.Quote(dg.Database)}
 		}
 		if dg.Verdict.File != c.File || dg.Verdict.Applied != k || dg.Verdict.Certainty != cert {
 			// The adopted verdict is the one token names: the plans'
@@ -185,7 +186,7 @@ func (dg *Diagnosis) adopt(token string) error {
 // choosePlan picks the plan the options ask for, refusing unproven
 // verdicts unless accepted.
 func choosePlan(dg *Diagnosis, o RecoverOptions) (*Plan, error) {
-	next := "ferry doctor --path " + shellQuote(dg.opts.Path) + " --database " + shellQuote(dg.Database)
+	next := "ferry doctor --path " + shellquote.Quote(dg.opts.Path) + " --database " + shellquote.Quote(dg.Database)
 	if dg.Verdict.Certainty != Proven {
 		if !o.AcceptUnproven {
 			return nil, &Refusal{Reason: fmt.Sprintf("the verdict is %s, not proven (%s); nothing was written. Check the schema by hand; to act anyway pass --accept-unproven", dg.Verdict.Certainty, dg.Verdict.Summary), Next: next + " --dev-url URL"}

@@ -21,6 +21,7 @@ import (
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/fleet"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 )
 
 type convertOptions struct {
@@ -275,9 +276,9 @@ func diagnoseDirty(ctx context.Context, db *sql.DB, dir string, u *compat.Databa
 		return nil, nil, nil
 	}
 	d := &dirtyJSON{Case: v.Case, File: v.File, Applied: v.Applied, Total: v.Total, Certainty: v.Certainty, Summary: v.Summary, Fingerprint: dg.Fingerprint}
-	doctorCmd := "ferry doctor --path " + shellArg(dir) + " --database " + shellArg(u.Redacted())
+	doctorCmd := "ferry doctor --path " + shellquote.Quote(dir) + " --database " + shellquote.Quote(u.Redacted())
 	if o.dev != nil {
-		doctorCmd += " --dev-url " + shellArg(o.dev.Redacted())
+		doctorCmd += " --dev-url " + shellquote.Quote(o.dev.Redacted())
 	}
 	at := fmt.Sprintf("%s is dirty at version %d", dg.Table, dg.Version)
 	switch {
@@ -305,16 +306,6 @@ func diagnoseDirty(ctx context.Context, db *sql.DB, dir string, u *compat.Databa
 		return nil, d, &convert.Refusal{Reason: at + ": " + v.Summary, Next: next}
 	}
 	return &convert.DirtyPrefix{Version: v.Version, Applied: v.Applied, Total: v.Total, Unproven: v.Certainty != doctor.Proven, Evidence: "fingerprint " + dg.Fingerprint}, d, nil
-}
-
-// shellArg quotes s for a POSIX shell when it needs it.
-func shellArg(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:@=,+", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // targets collects --database, --databases-file and $DATABASE_URL.
