@@ -119,7 +119,7 @@ It takes golang-migrate's own flags and URLs: -path / --path DIR, -source file:/
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
-	root.AddCommand(newStatusCmd(e), newHashCmd(e), newStatementsCmd(e), newConvertCmd(e), newApplyCmd(e), newCheckCmd(e), newBaselineCmd(e), newRebaseCmd(e), newDriftCmd(e))
+	root.AddCommand(newStatusCmd(e), newHashCmd(e), newStatementsCmd(e), newConvertCmd(e), newApplyCmd(e), newCheckCmd(e), newBaselineCmd(e), newRebaseCmd(e), newDriftCmd(e), newDoctorCmd(e), newRecoverCmd(e))
 	return root
 }
 
