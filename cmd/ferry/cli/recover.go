@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
@@ -94,6 +96,10 @@ func runRecover(cmd *cobra.Command, e *env, o *recoverOptions) error {
 	mode := dbconn.ReadWrite
 	if o.dryRun {
 		mode = dbconn.ReadOnly
+	}
+	if _, err := os.Stat(u.Database); u.Dialect == compat.SQLite && errors.Is(err, fs.ErrNotExist) {
+		// A mistyped path: opened for writing it would be created empty.
+		return &dbconn.MissingFileError{Path: u.Database}
 	}
 	db, err := dbconn.Open(ctx, u, mode)
 	if err != nil {
