@@ -272,6 +272,14 @@ func (a *analyser) create() {
 		return
 	}
 	r := Ref{Kind: kind, Schema: schema, Name: name}
+	if kind == Table && !a.columnsListed() {
+		// CREATE TABLE ... AS / LIKE / INHERITS / PARTITION OF: the
+		// columns are the server's. Claiming the table alone would say
+		// that it has no columns (a new table has only those listed), so
+		// nothing is claimed.
+		a.ch.Invertible = false
+		return
+	}
 	a.ch.Understood = true
 	if !ifNotExists && !replace {
 		a.require(false, r)
@@ -302,6 +310,10 @@ func (a *analyser) create() {
 			a.require(false, r)
 		}
 		a.effect(true, r)
+		if ifNotExists || replace {
+			a.ch.Invertible = false // it may have kept, or replaced, an older one
+			return
+		}
 		switch {
 		case kind == Index && a.d == sqlsplit.MySQL:
 			a.inverse("DROP INDEX "+a.ident(name)+" ON "+a.qualified(ts, tn), false)
@@ -327,6 +339,34 @@ func (a *analyser) create() {
 		}
 		a.inverse("DROP "+word+" "+a.qualified(schema, name), kind == MaterializedView)
 	}
+}
+
+// columnsListed reports whether the CREATE TABLE at the cursor (after its
+// name) lists every column of the new table: a parenthesised list without
+// LIKE items, and no INHERITS or query after it. The cursor does not move.
+func (a *analyser) columnsListed() bool {
+	c := &Cursor{T: a.c.T, I: a.c.I}
+	if !c.AcceptPunct('(') {
+		return false // AS SELECT, LIKE, PARTITION OF, OF type
+	}
+	depth := 0
+	for i := c.I; i < len(c.T); i++ {
+		t := c.T[i]
+		if t.Quoted || t.String {
+			continue
+		}
+		switch {
+		case t.Punct == '(':
+			depth++
+		case t.Punct == ')':
+			depth--
+		case depth < 0 && (t.Upper == "INHERITS" || t.Upper == "AS" || t.Upper == "SELECT"):
+			return false // inherited columns; MySQL's CREATE TABLE (...) SELECT adds the query's
+		case depth == 0 && t.Upper == "LIKE" && (i == c.I || c.T[i-1].Punct == ','):
+			return false
+		}
+	}
+	return true
 }
 
 // startOfKind finds the token that named the object kind of a CREATE.

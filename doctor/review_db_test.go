@@ -1,0 +1,538 @@
+package doctor_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/internal/testdb"
+)
+
+// Review scenarios: adversarial dirty states made with golang-migrate,
+// each with the truth known from how it was built. The doctor may say
+// "unknown" whenever it likes, but a "proven" verdict must be the truth
+// (with and without a dev database), and a "consistent" one too unless
+// the schema was changed by hand.
+
+type review struct {
+	name    string
+	dialect string
+	// opts are golang-migrate URL options (x-multi-statement, ...).
+	opts  []string
+	files map[string]string
+	// before runs on the fresh database before golang-migrate (objects
+	// made outside the migrations).
+	before []string
+	// steps run cleanly before the failing Up (0: none).
+	steps int
+	// dirty replaces the default failing Up; it returns the error text.
+	dirty func(t *testing.T, dir, url string, db *testdb.DB) string
+	// truth is the case and applied prefix that really happened; noTruth
+	// says that no (case, prefix) of the files describes the state (the
+	// doctor must not be certain).
+	truth   expected
+	noTruth bool
+	// byHand: the schema was changed outside the files, so a consistent
+	// verdict may be wrong; a proven one still may not.
+	byHand bool
+}
+
+// reviewCheck builds r, diagnoses it in every way the CLI can and checks
+// the verdicts against the truth. It returns the diagnoses.
+func reviewCheck(t *testing.T, r review) {
+	t.Helper()
+	db := testdb.New(t, r.dialect)
+	db.Exec(t, r.before...)
+	dir := testdb.WriteDir(t, r.files)
+	url := db.URL
+	if len(r.opts) > 0 {
+		url = db.URLWith(r.opts...)
+	}
+	if r.steps > 0 {
+		testdb.Steps(t, dir, url, r.steps)
+	}
+	var errText string
+	if r.dirty != nil {
+		errText = r.dirty(t, dir, url, db)
+	} else {
+		errText = testdb.UpExpectError(t, dir, url).Error()
+	}
+	t.Logf("golang-migrate: %s", errText)
+	u, err := compat.ParseDatabaseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := describe(t, db)
+	type run struct {
+		label string
+		o     doctor.Options
+	}
+	runs := []run{
+		{"blind", doctor.Options{Path: dir}},
+		{"blind+error", doctor.Options{Path: dir, Error: errText}},
+		{"dev", doctor.Options{Path: dir, DevURL: devURL(t, r.dialect)}},
+		{"dev+error", doctor.Options{Path: dir, DevURL: devURL(t, r.dialect), Error: errText}},
+	}
+	var line []string
+	for _, rn := range runs {
+		dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), rn.o)
+		if err != nil {
+			var ref *doctor.Refusal
+			if errors.As(err, &ref) {
+				line = append(line, rn.label+"=refused")
+				continue
+			}
+			t.Fatalf("%s: Diagnose: %v", rn.label, err)
+		}
+		v := dg.Verdict
+		line = append(line, rn.label+"="+string(v.Certainty)+" "+string(v.Case)+":"+itoa(v.Applied)+"/"+itoa(v.Total))
+		wrong := v.Case != r.truth.c || v.Applied != r.truth.k || r.noTruth
+		switch {
+		case v.Certainty == doctor.Proven && wrong:
+			t.Errorf("%s: proven %s k=%d, truth %s k=%d (noTruth %v): %s\n%s", rn.label, v.Case, v.Applied, r.truth.c, r.truth.k, r.noTruth, v.Summary, dump(dg))
+		case v.Certainty == doctor.Consistent && wrong && !r.byHand:
+			t.Errorf("%s: consistent %s k=%d, truth %s k=%d: %s\n%s", rn.label, v.Case, v.Applied, r.truth.c, r.truth.k, v.Summary, dump(dg))
+		default:
+			t.Logf("%s: %s %s k=%d/%d: %s\n%s", rn.label, v.Certainty, v.Case, v.Applied, v.Total, v.Summary, dump(dg))
+		}
+		// Recover never writes when it refuses: an unproven verdict
+		// without --accept-unproven, or a plan that is not available.
+		if v.Certainty != doctor.Proven && !v.Clean {
+			for _, kind := range doctor.PlanKinds() {
+				_, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true }, Diagnose: rn.o})
+				if err == nil {
+					t.Errorf("%s: recover --%s on a %s verdict did not refuse", rn.label, kind, v.Certainty)
+				}
+			}
+			if got := describe(t, db); got != before {
+				t.Fatalf("%s: a refused recover changed the schema", rn.label)
+			}
+			if _, dirty := legacyRow(t, db, url); !dirty {
+				t.Fatalf("%s: a refused recover cleaned the row", rn.label)
+			}
+		}
+	}
+	truth := string(r.truth.c) + ":" + itoa(r.truth.k)
+	if r.noTruth {
+		truth = "none"
+	}
+	t.Logf("REVIEW %s | %s | truth %s | %s", r.dialect, r.name, truth, strings.Join(line, "; "))
+}
+
+// legacyRow reads golang-migrate's row as the doctor does (golang-migrate's
+// Version hides a dirty -1).
+func legacyRow(t *testing.T, db *testdb.DB, url string) (int64, bool) {
+	t.Helper()
+	u, err := compat.ParseDatabaseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := compat.ReadLegacy(context.Background(), db.SQL, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Version, st.Dirty
+}
+
+var (
+	pgMulti  = []string{"x-multi-statement", "true"}
+	liteNoTx = []string{"x-no-tx-wrap", "true"}
+)
+
+const fail = "INSERT INTO nosuch (id) VALUES (1);\n"
+
+func one(t *testing.T, r review) {
+	t.Helper()
+	t.Parallel()
+	reviewCheck(t, r)
+}
+
+// CREATE TABLE IF NOT EXISTS of a table an earlier file created, with a
+// column the existing table lacks: the statement succeeds and adds nothing.
+func TestReviewCreateIfNotExistsExisting(t *testing.T) {
+	for _, d := range []string{testdb.Postgres, testdb.MySQL, testdb.SQLite} {
+		opts := pgMulti
+		if d == testdb.SQLite {
+			opts = liteNoTx
+		} else if d == testdb.MySQL {
+			opts = nil
+		}
+		t.Run(d, func(t *testing.T) {
+			one(t, review{name: "create if not exists existing", dialect: d, opts: opts, steps: 1,
+				files: map[string]string{
+					"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY);\nCREATE TABLE u (id integer PRIMARY KEY);\n",
+					"2_b.up.sql": "CREATE TABLE IF NOT EXISTS t (id integer PRIMARY KEY, extra integer);\nALTER TABLE u ADD COLUMN c integer;\n" + fail,
+				},
+				truth: expected{doctor.Up, 2, false}})
+		})
+	}
+}
+
+// MySQL names the index a FOREIGN KEY needs after the constraint; a later
+// CREATE INDEX of that name fails. The analyser does not know the index.
+func TestReviewMySQLImplicitFKIndexCreate(t *testing.T) {
+	t.Skip("REVIEW: MySQL FK implicit index (named after the constraint) is taken as absent: proven up k=2, truth k=1 (model.go: a created table's unnamed children are absent)")
+	one(t, review{name: "implicit FK index, CREATE INDEX same name fails", dialect: testdb.MySQL, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\nCREATE TABLE orders (id integer PRIMARY KEY, user_id integer);\n",
+			"2_b.up.sql": "ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id);\n" +
+				"CREATE INDEX orders_user ON orders (id);\nCREATE TABLE z (id integer);\n",
+		},
+		truth: expected{doctor.Up, 1, false}})
+}
+
+// The implicit FK index dropped after the FK.
+func TestReviewMySQLImplicitFKIndexDrop(t *testing.T) {
+	one(t, review{name: "implicit FK index dropped after the FK", dialect: testdb.MySQL, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\nCREATE TABLE orders (id integer PRIMARY KEY, user_id integer);\n",
+			"2_b.up.sql": "ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id);\n" +
+				"ALTER TABLE orders DROP FOREIGN KEY orders_user;\nALTER TABLE orders DROP INDEX orders_user;\n" + fail,
+		},
+		truth: expected{doctor.Up, 3, false}})
+}
+
+// PostgreSQL names an inline UNIQUE constraint itself (t_email_key); a
+// later file drops it by that name.
+func TestReviewPostgresImplicitUniqueName(t *testing.T) {
+	t.Skip("REVIEW: server-named constraint (t_email_key of an inline UNIQUE) taken as absent: DROP CONSTRAINT ruled impossible, proven up k=1, truth k=2")
+	one(t, review{name: "server-named UNIQUE constraint dropped", dialect: testdb.Postgres, opts: pgMulti, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY, email text UNIQUE);\nCREATE TABLE users (id integer PRIMARY KEY);\n",
+			"2_b.up.sql": "ALTER TABLE users ADD COLUMN a integer;\nALTER TABLE t DROP CONSTRAINT t_email_key;\n" + fail,
+		},
+		truth: expected{doctor.Up, 2, false}})
+}
+
+// MariaDB on Linux keeps table names case-sensitive: Orders and orders
+// are two tables.
+func TestReviewMySQLTableNameCase(t *testing.T) {
+	t.Skip("REVIEW: MySQL/MariaDB table names are case-sensitive (lower_case_table_names=0) but ddl.Ref.Key folds them: proven up k=0, truth k=1")
+	one(t, review{name: "Orders and orders are two tables", dialect: testdb.MySQL, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE Orders (id integer PRIMARY KEY);\n",
+			"2_b.up.sql": "CREATE TABLE orders (id integer PRIMARY KEY);\n" + fail,
+		},
+		truth: expected{doctor.Up, 1, false}})
+}
+
+// A table made by hand before the file that creates it: the CREATE
+// fails; a later statement of the file names the table too.
+func TestReviewPreexistingTable(t *testing.T) {
+	t.Skip("REVIEW: identical object made by hand before its CREATE: --dev-url (and with --error naming it) proves up k=1, truth k=0")
+	for _, d := range []string{testdb.MySQL, testdb.Postgres, testdb.SQLite} {
+		opts := []string(nil)
+		switch d {
+		case testdb.Postgres:
+			opts = pgMulti
+		case testdb.SQLite:
+			opts = liteNoTx
+		}
+		t.Run(d, func(t *testing.T) {
+			one(t, review{name: "table made by hand before its CREATE", dialect: d, opts: opts,
+				before: []string{"CREATE TABLE orders (id integer PRIMARY KEY)"},
+				files: map[string]string{
+					"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\n",
+					"2_b.up.sql": "CREATE TABLE orders (id integer PRIMARY KEY);\nCREATE INDEX orders_id ON orders (id);\n",
+				},
+				steps: 1, truth: expected{doctor.Up, 0, false}, byHand: true})
+		})
+	}
+}
+
+// SQLite's table rebuild: rename, create under the old name, copy, drop.
+func TestReviewSQLiteRebuild(t *testing.T) {
+	t.Skip("REVIEW: SQLite/PostgreSQL index keyed by name only is tied to the re-created table, not the renamed one: proven up k=0, truth k=2")
+	one(t, review{name: "table rebuild fails at the copy", dialect: testdb.SQLite, opts: liteNoTx, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY, a text, b text);\nCREATE INDEX t_a ON t (a);\n",
+			"2_b.up.sql": "ALTER TABLE t RENAME TO t_old;\nCREATE TABLE t (id integer PRIMARY KEY, a text);\n" +
+				"INSERT INTO t SELECT * FROM t_old;\nDROP TABLE t_old;\nCREATE INDEX t_a ON t (a);\n",
+		},
+		truth: expected{doctor.Up, 2, false}})
+}
+
+// A table renamed away and re-created under its old name, its index
+// renamed and re-created.
+func TestReviewRenameAndRecreate(t *testing.T) {
+	files := func(d string) map[string]string {
+		idx := "ALTER INDEX t_a RENAME TO t_old_a;\n"
+		if d == testdb.MySQL {
+			idx = "ALTER TABLE t_old RENAME INDEX t_a TO t_old_a;\n"
+		}
+		return map[string]string{
+			"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY, a varchar(20), b varchar(20));\nCREATE INDEX t_a ON t (a);\n",
+			"2_b.up.sql": "ALTER TABLE t RENAME TO t_old;\n" + idx + "CREATE TABLE t (id integer PRIMARY KEY, a varchar(20), c integer);\n" +
+				"CREATE INDEX t_a ON t (a);\n" + fail,
+		}
+	}
+	for _, d := range []string{testdb.Postgres, testdb.MySQL} {
+		opts := []string(nil)
+		if d == testdb.Postgres {
+			opts = pgMulti
+		}
+		t.Run(d, func(t *testing.T) {
+			one(t, review{name: "rename and re-create under the old name", dialect: d, opts: opts, steps: 1, files: files(d),
+				truth: expected{doctor.Up, 4, false}})
+		})
+	}
+}
+
+// A column dropped and added again: k=0 and k=2 leave the same catalog.
+func TestReviewColumnDropReadd(t *testing.T) {
+	for _, d := range []string{testdb.Postgres, testdb.MySQL, testdb.SQLite} {
+		opts := []string(nil)
+		switch d {
+		case testdb.Postgres:
+			opts = pgMulti
+		case testdb.SQLite:
+			opts = liteNoTx
+		}
+		t.Run(d, func(t *testing.T) {
+			one(t, review{name: "column dropped and re-added", dialect: d, opts: opts, steps: 1,
+				files: map[string]string{
+					"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY, a varchar(20));\n",
+					"2_b.up.sql": "ALTER TABLE t DROP COLUMN a;\nALTER TABLE t ADD COLUMN a integer;\n" + fail,
+				},
+				truth: expected{doctor.Up, 2, false}})
+		})
+	}
+}
+
+// Version -1 dirty: the down of the first version failed.
+func TestReviewFirstDownFails(t *testing.T) {
+	for _, d := range []string{testdb.Postgres, testdb.MySQL, testdb.SQLite} {
+		opts := []string(nil)
+		k := 0
+		switch d {
+		case testdb.Postgres:
+			opts = pgMulti
+			k = 1
+		case testdb.MySQL:
+			k = 1
+		case testdb.SQLite:
+			opts = liteNoTx
+			k = 1
+		}
+		t.Run(d, func(t *testing.T) {
+			one(t, review{name: "failed down of the first version", dialect: d, opts: opts,
+				files: map[string]string{
+					"1_a.up.sql":   "CREATE TABLE a (id integer PRIMARY KEY);\nCREATE TABLE b (id integer PRIMARY KEY);\n",
+					"1_a.down.sql": "DROP TABLE b;\nDROP TABLE nosuch;\nDROP TABLE a;\n",
+				},
+				dirty: func(t *testing.T, dir, url string, db *testdb.DB) string {
+					testdb.Up(t, dir, url)
+					err := testdb.Migrator(t, dir, url).Steps(-1)
+					if err == nil {
+						t.Fatal("the down should fail")
+					}
+					if v, dirty := legacyRow(t, db, url); v != -1 || !dirty {
+						t.Fatalf("row %d dirty %v, want -1 dirty", v, dirty)
+					}
+					return err.Error()
+				},
+				truth: expected{doctor.Down, k, false}})
+		})
+	}
+}
+
+// A dirty row at a version with no file (forced by hand), the next
+// version's down present.
+func TestReviewDirtyVersionWithoutFile(t *testing.T) {
+	t.Skip("REVIEW: dirty at a version with no up file: the failed up cannot be weighed, yet the down of the next version is proven")
+	for _, d := range []string{testdb.Postgres, testdb.MySQL} {
+		t.Run(d, func(t *testing.T) {
+			one(t, review{name: "dirty at a version with no file", dialect: d,
+				files: map[string]string{
+					"1_a.up.sql":   "CREATE TABLE a (id integer PRIMARY KEY);\n",
+					"1_a.down.sql": "DROP TABLE a;\n",
+					"3_c.up.sql":   "CREATE TABLE c (id integer PRIMARY KEY);\n",
+					"3_c.down.sql": "DROP TABLE c;\n",
+				},
+				dirty: func(t *testing.T, dir, url string, db *testdb.DB) string {
+					testdb.Steps(t, dir, url, 1)
+					if err := testdb.Migrator(t, dir, url).Force(2); err != nil {
+						t.Fatal(err)
+					}
+					setRow(t, db, 2, true)
+					return ""
+				},
+				noTruth: true})
+		})
+	}
+}
+
+// golang-migrate's x-migrations-table, quoted with a schema on
+// PostgreSQL.
+func TestReviewMigrationsTable(t *testing.T) {
+	for _, d := range []string{testdb.Postgres, testdb.MySQL} {
+		opts := []string{"x-migrations-table", "legacy_versions"}
+		k := 1
+		if d == testdb.Postgres {
+			opts = []string{"x-migrations-table", `"app"."Legacy Versions"`, "x-migrations-table-quoted", "1"}
+			k = 0
+		}
+		t.Run(d, func(t *testing.T) {
+			before := []string(nil)
+			if d == testdb.Postgres {
+				before = []string{"CREATE SCHEMA app"}
+			}
+			one(t, review{name: "x-migrations-table", dialect: d, opts: opts, before: before, steps: 1,
+				files: map[string]string{
+					"1_a.up.sql": "CREATE TABLE a (id integer PRIMARY KEY);\n",
+					"2_b.up.sql": "CREATE TABLE b (id integer PRIMARY KEY);\n" + fail + "CREATE TABLE c (id integer);\n",
+				},
+				truth: expected{doctor.Up, k, false}})
+		})
+	}
+}
+
+// Quoted and mixed-case names on PostgreSQL: "Users" and users differ.
+func TestReviewPostgresQuotedCase(t *testing.T) {
+	one(t, review{name: "quoted mixed case names", dialect: testdb.Postgres, opts: pgMulti, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE \"Users\" (id integer PRIMARY KEY, \"Email\" text);\n",
+			"2_b.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\nALTER TABLE \"Users\" RENAME COLUMN \"Email\" TO email;\n" +
+				"ALTER TABLE users ADD COLUMN \"Email\" text;\n" + fail,
+		},
+		truth: expected{doctor.Up, 3, false}})
+}
+
+// Schema-qualified names on PostgreSQL.
+func TestReviewPostgresSchemas(t *testing.T) {
+	one(t, review{name: "schema-qualified names", dialect: testdb.Postgres, opts: pgMulti, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY);\n",
+			"2_b.up.sql": "CREATE SCHEMA app;\nCREATE TABLE app.t (id integer PRIMARY KEY);\nCREATE TABLE public.u (id integer);\n" +
+				"DROP TABLE app.t;\nDROP TABLE public.t;\n" + fail,
+		},
+		truth: expected{doctor.Up, 5, false}})
+}
+
+// DML and statements the analyser cannot read between DDL.
+func TestReviewMySQLUnknownStatements(t *testing.T) {
+	one(t, review{name: "DML and unknown statements between DDL", dialect: testdb.MySQL, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY, a integer);\n",
+			"2_b.up.sql": "SET @x = 1;\nUPDATE t SET a = 2;\nCREATE TABLE u (id integer);\nANALYZE TABLE t;\n" +
+				"INSERT INTO t (id, a) VALUES (1, 1);\nINSERT INTO t (id, a) VALUES (1, 1);\nCREATE TABLE v (id integer);\n",
+		},
+		truth: expected{doctor.Up, 5, false}})
+}
+
+// PostgreSQL runs the file in one implicit transaction; a COMMIT without
+// BEGIN commits what came before it.
+func TestReviewPostgresBareCommit(t *testing.T) {
+	one(t, review{name: "COMMIT without BEGIN", dialect: testdb.Postgres, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY);\n",
+			"2_b.up.sql": "CREATE TABLE a (id integer);\nCOMMIT;\nCREATE TABLE b (id integer);\n" + fail,
+		},
+		truth: expected{doctor.Up, 2, false}})
+}
+
+// PostgreSQL: statements before BEGIN join the explicit transaction.
+func TestReviewPostgresBeforeBegin(t *testing.T) {
+	one(t, review{name: "statements before BEGIN", dialect: testdb.Postgres, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY);\n",
+			"2_b.up.sql": "CREATE TABLE a (id integer);\nBEGIN;\nCREATE TABLE b (id integer);\nCOMMIT;\nCREATE TABLE c (id integer);\n" + fail,
+		},
+		truth: expected{doctor.Up, 4, false}})
+}
+
+// A view over a table: the table dropped with CASCADE (PostgreSQL) takes
+// the view with it.
+func TestReviewPostgresDropCascade(t *testing.T) {
+	one(t, review{name: "DROP TABLE CASCADE takes a view", dialect: testdb.Postgres, opts: pgMulti, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY);\nCREATE VIEW v AS SELECT id FROM t;\nCREATE TABLE u (id integer);\n",
+			"2_b.up.sql": "ALTER TABLE u ADD COLUMN a integer;\nDROP TABLE t CASCADE;\n" + fail,
+		},
+		truth: expected{doctor.Up, 2, false}})
+}
+
+// CREATE OR REPLACE VIEW of an existing view, then a trigger on a table.
+func TestReviewMySQLReplaceViewTrigger(t *testing.T) {
+	one(t, review{name: "CREATE OR REPLACE VIEW and a trigger", dialect: testdb.MySQL, steps: 1,
+		files: map[string]string{
+			"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY, a integer);\nCREATE VIEW v AS SELECT id FROM t;\n",
+			"2_b.up.sql": "CREATE OR REPLACE VIEW v AS SELECT id, a FROM t;\nCREATE TRIGGER t_ins BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1;\n" +
+				"DROP VIEW v;\n" + fail,
+		},
+		truth: expected{doctor.Up, 3, false}})
+}
+
+// CREATE TABLE IF NOT EXISTS of an existing table followed by a new table:
+// the existing table keeps its columns (no "extra").
+func TestReviewCreateIfNotExistsPinned(t *testing.T) {
+	for _, d := range []string{testdb.Postgres, testdb.MySQL, testdb.SQLite} {
+		opts := []string(nil)
+		switch d {
+		case testdb.Postgres:
+			opts = pgMulti
+		case testdb.SQLite:
+			opts = liteNoTx
+		}
+		t.Run(d, func(t *testing.T) {
+			one(t, review{name: "create if not exists existing, then a new table", dialect: d, opts: opts, steps: 1,
+				files: map[string]string{
+					"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY, b integer);\n",
+					"2_b.up.sql": "CREATE TABLE IF NOT EXISTS t (id integer PRIMARY KEY, extra integer);\nCREATE TABLE u (id integer);\n" +
+						"ALTER TABLE t DROP COLUMN b;\n" + fail,
+				},
+				truth: expected{doctor.Up, 3, false}})
+		})
+	}
+}
+
+// CREATE TABLE ... LIKE / AS: the new table's columns are the server's.
+func TestReviewCreateTableLikeAs(t *testing.T) {
+	for _, d := range []string{testdb.Postgres, testdb.MySQL, testdb.SQLite} {
+		opts := []string(nil)
+		copyStmt := "CREATE TABLE t2 AS SELECT * FROM t;\n"
+		switch d {
+		case testdb.Postgres:
+			opts = pgMulti
+		case testdb.MySQL:
+			copyStmt = "CREATE TABLE t2 LIKE t;\n"
+		case testdb.SQLite:
+			opts = liteNoTx
+		}
+		t.Run(d, func(t *testing.T) {
+			one(t, review{name: "CREATE TABLE LIKE/AS then a column dropped", dialect: d, opts: opts, steps: 1,
+				files: map[string]string{
+					"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY, b integer);\n",
+					"2_b.up.sql": "ALTER TABLE t ADD COLUMN z integer;\n" + copyStmt + "ALTER TABLE t2 DROP COLUMN b;\n" + fail,
+				},
+				truth: expected{doctor.Up, 3, false}})
+		})
+	}
+}
+
+// CREATE TABLE IF NOT EXISTS of an existing table: after it the table
+// has no "extra" column, which the analyser claims it has.
+func TestReviewCreateIfNotExistsThenNew(t *testing.T) {
+	t.Skip("REVIEW: CREATE TABLE IF NOT EXISTS of an existing table claims its listed columns (ddl, pinned by TestAnalyse): proven up k=0, truth k=2")
+	for _, d := range []string{testdb.Postgres, testdb.MySQL, testdb.SQLite} {
+		opts := []string(nil)
+		switch d {
+		case testdb.Postgres:
+			opts = pgMulti
+		case testdb.SQLite:
+			opts = liteNoTx
+		}
+		t.Run(d, func(t *testing.T) {
+			one(t, review{name: "create if not exists existing, then a new table (unpinned)", dialect: d, opts: opts, steps: 1,
+				files: map[string]string{
+					"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY);\n",
+					"2_b.up.sql": "CREATE TABLE IF NOT EXISTS t (id integer PRIMARY KEY, extra integer);\nCREATE TABLE u (id integer);\n" + fail,
+				},
+				truth: expected{doctor.Up, 2, false}})
+		})
+	}
+}

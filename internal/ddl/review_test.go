@@ -1,0 +1,101 @@
+package ddl
+
+import (
+	"testing"
+
+	"github.com/ferrymigrate/ferry/sqlsplit"
+)
+
+// Review cases: statements whose effects the analyser must not overstate.
+// A CREATE TABLE whose columns come from elsewhere (a query, another
+// table, a parent) must not claim the table with only the columns it
+// lists: the doctor takes a new table's unnamed children as absent, and
+// ruled out the true prefix (TestReviewCreateTableLikeAs in doctor).
+func TestReviewCreateTableColumnsFromElsewhere(t *testing.T) {
+	pg, my, lite := sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite
+	cases := []struct {
+		d   sqlsplit.Dialect
+		sql string
+	}{
+		{pg, `CREATE TABLE t2 AS SELECT * FROM t`},
+		{pg, `CREATE TABLE t2 (LIKE t INCLUDING ALL)`},
+		{pg, `CREATE TABLE t2 (extra int, LIKE t)`},
+		{pg, `CREATE TABLE c (x int) INHERITS (p)`},
+		{pg, `CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (1) TO (10)`},
+		{pg, `CREATE TABLE t2 (a, b) AS SELECT 1, 2`},
+		{my, `CREATE TABLE t2 LIKE t`},
+		{my, `CREATE TABLE t2 (LIKE t)`},
+		{my, `CREATE TABLE t2 (extra int) SELECT * FROM t`},
+		{my, `CREATE TABLE t2 (extra int) AS SELECT * FROM t`},
+		{lite, `CREATE TABLE t2 AS SELECT * FROM t`},
+	}
+	for _, c := range cases {
+		ch := Analyse(c.d, c.sql)
+		if len(ch.Effects) != 0 || len(ch.Requires) != 0 || ch.Understood || ch.Invertible {
+			t.Errorf("%s: effects %q requires %q understood %v invertible %v; want nothing claimed", c.sql, facts(ch.Effects), facts(ch.Requires), ch.Understood, ch.Invertible)
+		}
+	}
+	// Tables that list their columns are still read.
+	for _, c := range []struct {
+		d       sqlsplit.Dialect
+		sql     string
+		effects string
+	}{
+		{pg, `CREATE TABLE t (id int, "like" text, CHECK (id > 0)) PARTITION BY RANGE (id)`, "+table t; +column t.id; +column t.like"},
+		{pg, `CREATE TABLE t (a text DEFAULT 'AS', b text) WITH (fillfactor = 70)`, "+table t; +column t.a; +column t.b"},
+		{my, "CREATE TABLE t (id int, note varchar(10) COMMENT 'LIKE x') ENGINE=InnoDB", "+table t; +column t.id; +column t.note"},
+		{lite, `CREATE TABLE t (id integer PRIMARY KEY) WITHOUT ROWID`, "+table t; +column t.id"},
+	} {
+		if got := facts(Analyse(c.d, c.sql).Effects); got != c.effects {
+			t.Errorf("%s\neffects %s\nwant    %s", c.sql, got, c.effects)
+		}
+	}
+}
+
+// CREATE TABLE IF NOT EXISTS of a table that already exists changes
+// nothing: its listed columns may be missing, its other columns stay, and
+// undoing it with DROP TABLE would drop a table the file did not create.
+// The analyser claims the listed columns and a DROP TABLE inverse; the
+// doctor then proved a wrong prefix (TestReviewCreateIfNotExistsThenNew).
+// Fixing it changes an expectation of TestAnalyse (change_test.go), which
+// this review does not edit.
+func TestReviewCreateTableIfNotExists(t *testing.T) {
+	t.Skip("REVIEW: CREATE TABLE IF NOT EXISTS claims its columns and a DROP TABLE inverse; TestAnalyse pins that (change_test.go:35)")
+	for _, c := range []struct {
+		d   sqlsplit.Dialect
+		sql string
+	}{
+		{sqlsplit.Postgres, `CREATE TABLE IF NOT EXISTS t (id int, extra int)`},
+		{sqlsplit.MySQL, "CREATE TABLE IF NOT EXISTS `t` (id int, extra int)"},
+		{sqlsplit.SQLite, `CREATE TABLE IF NOT EXISTS t (id int, extra int)`},
+	} {
+		ch := Analyse(c.d, c.sql)
+		for _, e := range ch.Effects {
+			if e.Ref.Kind == Column {
+				t.Errorf("%s: claims %s", c.sql, e)
+			}
+		}
+		if ch.Invertible {
+			t.Errorf("%s: inverse %q undoes a table the file may not have created", c.sql, ch.Inverse)
+		}
+	}
+}
+
+// CREATE INDEX / TRIGGER IF NOT EXISTS and CREATE OR REPLACE TRIGGER may
+// keep or replace an older object: no inverse may drop it.
+func TestReviewIndexTriggerIfNotExistsInverse(t *testing.T) {
+	for _, c := range []struct {
+		d   sqlsplit.Dialect
+		sql string
+	}{
+		{sqlsplit.Postgres, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
+		{sqlsplit.Postgres, `CREATE OR REPLACE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`},
+		{sqlsplit.MySQL, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
+		{sqlsplit.SQLite, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
+		{sqlsplit.SQLite, `CREATE TRIGGER IF NOT EXISTS tr AFTER INSERT ON t BEGIN SELECT 1; END`},
+	} {
+		if ch := Analyse(c.d, c.sql); ch.Invertible {
+			t.Errorf("%s: inverse %q would drop an object the file may not have created", c.sql, ch.Inverse)
+		}
+	}
+}
