@@ -14,12 +14,17 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/golang-migrate/migrate/v4"
 	_ "github.com/golang-migrate/migrate/v4/database/sqlite" // golang-migrate's sqlite:// driver
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 
 	"github.com/ferrymigrate/ferry/cmd/ferry/cli"
+	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/internal/dbconn"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 )
 
 //go:embed migrations/*.sql
@@ -109,10 +114,30 @@ func run(ctx context.Context, dir string) error {
 	if err := os.WriteFile(filepath.Join(migDir, lateFile), []byte(lateSQL), 0o644); err != nil {
 		return err
 	}
+	failure := ""
 	if err := golangMigrate(migDir, legacyURL, -1); err != nil {
 		fmt.Println("golang-migrate:", err)
+		failure = err.Error()
 	}
 	ferry(ctx, "status", "-path", migDir, "-database", legacyURL)
+
+	step("8. ferry doctor: which statements of the failed file ran, proven by the catalog and a replay in memory")
+	ferry(ctx, "doctor", "-path", migDir, "-database", legacyURL, "--dev-url", "sqlite://:memory:", "--error", failure)
+
+	step("9. ferry recover: after the fix, run what is left (verified, audited) instead of a blind force")
+	token, err := fingerprint(ctx, migDir, legacyURL, failure)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(migDir, lateFile), []byte(fixedSQL), 0o644); err != nil {
+		return err
+	}
+	ferry(ctx, "hash", "-path", migDir)
+	ferry(ctx, "recover", "--forward", "-path", migDir, "-database", legacyURL, "--dev-url", "sqlite://:memory:", "--expect", token, "--yes")
+	if v, dirty, err = golangMigrateVersion(migDir, legacyURL); err != nil {
+		return err
+	}
+	fmt.Printf("golang-migrate now says: version %d, dirty %v\n", v, dirty)
 
 	step("Done")
 	fmt.Printf("Everything is in %s. Try it yourself:\n  go run ./cmd/ferry status -path %s -database %s --json\n", dir, migDir, dbURL)
@@ -129,14 +154,11 @@ func ferry(ctx context.Context, args ...string) {
 }
 
 func quoteArgs(args []string) string {
-	s := ""
+	quoted := make([]string, len(args))
 	for i, a := range args {
-		if i > 0 {
-			s += " "
-		}
-		s += a
+		quoted[i] = shellquote.Quote(a)
 	}
-	return s
+	return strings.Join(quoted, " ")
 }
 
 // golangMigrate runs golang-migrate's library: n > 0 steps up, n < 0 all the way up.
@@ -159,6 +181,25 @@ func golangMigrate(migDir, dbURL string, n int) error {
 		return nil
 	}
 	return err
+}
+
+// fingerprint is what ferry doctor printed after --expect: the diagnosis
+// that recover checks the database against.
+func fingerprint(ctx context.Context, migDir, dbURL, failure string) (string, error) {
+	u, err := compat.ParseDatabaseURL(dbURL)
+	if err != nil {
+		return "", err
+	}
+	db, err := dbconn.Open(ctx, u, dbconn.ReadOnly)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	dg, err := doctor.Diagnose(ctx, db, u, os.DirFS(migDir), doctor.Options{Path: migDir, Error: failure})
+	if err != nil {
+		return "", err
+	}
+	return dg.Fingerprint, nil
 }
 
 // golangMigrateVersion asks golang-migrate's library for the version.
