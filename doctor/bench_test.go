@@ -37,7 +37,7 @@ func BenchmarkProbeLargeFile(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cat := newCatalog(sqlsplit.MySQL, live, []string{"app"})
+	cat := newCatalog(sqlsplit.MySQL, live, []string{"app"}, false)
 	c := &Candidate{Case: Up, stmts: stmts, RuledOut: map[int][]string{}, errorRuled: map[int]bool{}, hist: newSim(cat)}
 	for _, st := range stmts {
 		c.changes = append(c.changes, ddl.Analyse(sqlsplit.MySQL, st.Text))

@@ -20,19 +20,25 @@ type catalog struct {
 	current string
 	has     map[ddl.Ref]bool
 	schemas map[string]bool
+	// caseTables: table names are case-sensitive (MySQL/MariaDB with
+	// lower_case_table_names = 0, the default on Linux).
+	caseTables bool
+	// implicit are child objects (constraints, indexes) the files name but
+	// never create: the server may have made them with a table.
+	implicit map[ddl.Ref]bool
 }
 
 // newCatalog indexes a description of the current schema and the list of
 // schemas.
-func newCatalog(d sqlsplit.Dialect, s *inspect.Schema, schemas []string) *catalog {
-	c := &catalog{d: d, has: map[ddl.Ref]bool{}, schemas: map[string]bool{}}
+func newCatalog(d sqlsplit.Dialect, s *inspect.Schema, schemas []string, caseTables bool) *catalog {
+	c := &catalog{d: d, has: map[ddl.Ref]bool{}, schemas: map[string]bool{}, caseTables: caseTables, implicit: map[ddl.Ref]bool{}}
 	if len(s.Schemas) == 1 {
 		c.current = s.Schemas[0]
 	}
 	for _, n := range schemas {
 		c.schemas[c.fold(n)] = true
 	}
-	add := func(r ddl.Ref) { c.has[r.Key(d)] = true }
+	add := func(r ddl.Ref) { c.has[c.key(r)] = true }
 	for _, o := range s.Objects {
 		name := unquote(o.Name)
 		var kind ddl.Kind
@@ -119,13 +125,29 @@ func (c *catalog) exists(r ddl.Ref) bool {
 	if r.Kind == ddl.Schema {
 		return c.schemas[c.fold(r.Name)]
 	}
-	return c.has[c.key(r)]
+	return c.has[c.lookup(r)]
 }
 
-// key normalises r for lookup: the current schema is the default one.
-func (c *catalog) key(r ddl.Ref) ddl.Ref {
+// lookup normalises r for the catalog: the current schema is the default
+// one.
+func (c *catalog) lookup(r ddl.Ref) ddl.Ref {
 	r.Schema = ""
-	return r.Key(c.d)
+	return c.key(r)
+}
+
+// key normalises r as the dialect compares names (see ddl.Ref.Key), keeping
+// the case of table names where the server does.
+func (c *catalog) key(r ddl.Ref) ddl.Ref {
+	k := r.Key(c.d)
+	if c.caseTables {
+		if r.Kind == ddl.Table || r.Kind == ddl.View {
+			k.Name = r.Name
+		}
+		if r.Kind.Child() && k.Table != "" {
+			k.Table = r.Table
+		}
+	}
+	return k
 }
 
 // unquote removes inspect's quoting from a name.
@@ -185,4 +207,17 @@ func schemaNames(ctx context.Context, q revision.Querier, d sqlsplit.Dialect) ([
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// caseSensitiveTables reports whether a MySQL/MariaDB server keeps table
+// names case-sensitive (lower_case_table_names = 0).
+func caseSensitiveTables(ctx context.Context, q revision.Querier, d sqlsplit.Dialect) (bool, error) {
+	if d != sqlsplit.MySQL {
+		return false, nil
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT @@lower_case_table_names`).Scan(&n); err != nil {
+		return false, fmt.Errorf("read lower_case_table_names: %w", err)
+	}
+	return n == 0, nil
 }

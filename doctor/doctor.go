@@ -239,6 +239,7 @@ func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS
 	if err := dg.readLive(ctx, db); err != nil {
 		return nil, err
 	}
+	dg.findImplicit()
 	dg.checkHistory()
 	for _, c := range dg.Candidates {
 		if len(c.history) == 0 {
@@ -339,9 +340,62 @@ func (dg *Diagnosis) readLive(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
+	caseTables, err := caseSensitiveTables(ctx, db, dg.dialect)
+	if err != nil {
+		return err
+	}
 	dg.live = live
-	dg.cat = newCatalog(dg.dialect, live, schemas)
+	dg.cat = newCatalog(dg.dialect, live, schemas, caseTables)
 	return nil
+}
+
+// findImplicit records the child objects the files name but never create
+// (a server-named constraint dropped by name, say): after the CREATE TABLE
+// of their table they may exist or not.
+func (dg *Diagnosis) findImplicit() {
+	s := newSim(dg.cat)
+	named := map[ddl.Ref]bool{}
+	made := map[ddl.Ref]bool{}
+	note := func(ch ddl.Change) {
+		for _, group := range [][]ddl.Fact{ch.Requires, ch.Effects} {
+			for _, f := range group {
+				if f.Ref.Kind.Child() && f.Ref.Kind != ddl.Column {
+					named[s.norm(f.Ref)] = true
+				}
+			}
+		}
+		for _, f := range ch.Effects {
+			if f.Exists && !f.Maybe {
+				made[s.norm(f.Ref)] = true
+			}
+		}
+	}
+	for _, m := range dg.dir.Migrations {
+		if m.Up == nil {
+			continue
+		}
+		body, err := dg.dir.ReadFile(*m.Up)
+		if err != nil {
+			continue
+		}
+		stmts, err := sqlsplit.Split(dg.dialect, body)
+		if err != nil {
+			continue
+		}
+		for _, st := range stmts {
+			note(ddl.Analyse(dg.dialect, st.Text))
+		}
+	}
+	for _, c := range dg.Candidates {
+		for _, ch := range c.changes {
+			note(ch)
+		}
+	}
+	for k := range named {
+		if !made[k] {
+			dg.cat.implicit[k] = true
+		}
+	}
 }
 
 // excluded are the bookkeeping tables of this URL.
@@ -551,11 +605,26 @@ func (dg *Diagnosis) matchError() {
 		}
 		return false
 	}
+	// "X already exists" (or MySQL's "Duplicate ... 'X'"): the failing
+	// statement creates X.
+	existing := existsName(dg.opts.Error)
+	creates := func(c *Candidate, i int) bool {
+		for _, f := range c.changes[i].Effects {
+			if f.Exists && !f.Maybe && strings.EqualFold(f.Ref.Name, existing) {
+				return true
+			}
+		}
+		return false
+	}
+	anyCreates := false
 	named := map[*Candidate]bool{}
 	for _, c := range dg.Candidates {
 		for i := range c.changes {
 			if mentions(c, i) {
 				named[c] = true
+			}
+			if existing != "" && creates(c, i) {
+				anyCreates = true
 			}
 		}
 	}
@@ -572,8 +641,10 @@ func (dg *Diagnosis) matchError() {
 				why = fmt.Sprintf("the error names %s, which no statement of %s mentions", strings.Join(names, ", "), c.File)
 			case k == c.Total() && c.Total() > 0:
 				why = "a statement failed with the error given, so the file did not run to the end"
-			case c.sem != wholeFile && !mentions(c, k) && !(c.sem == commitBlocks):
+			case c.sem == perStatement && !mentions(c, k):
 				why = fmt.Sprintf("the error names %s, which statement %d (the one that would have failed) does not mention", strings.Join(names, ", "), k+1)
+			case c.sem == perStatement && anyCreates && !creates(c, k):
+				why = fmt.Sprintf("the error says %s already exists, and statement %d (the one that would have failed) does not create it", existing, k+1)
 			}
 			if why != "" {
 				c.errorRuled[k] = true
@@ -593,6 +664,33 @@ func (dg *Diagnosis) matchError() {
 		}
 		c.Likely = likely
 	}
+}
+
+// existsName returns the object an "already exists" error names (PostgreSQL
+// relation/column/constraint "X" ... already exists, MySQL Table 'X'
+// already exists / Duplicate column name 'X' / Duplicate key name 'X',
+// SQLite table X already exists / duplicate column name: X), or "".
+func existsName(text string) string {
+	if i := strings.Index(text, " in line "); i >= 0 {
+		if j := strings.LastIndex(text, "(details: "); j > i {
+			text = text[:i] + " " + text[j:]
+		} else {
+			text = text[:i]
+		}
+	}
+	lower := strings.ToLower(text)
+	if !strings.Contains(lower, "already exists") && !strings.Contains(lower, "duplicate column name") && !strings.Contains(lower, "duplicate key name") {
+		return ""
+	}
+	names := errorNames(text)
+	if len(names) == 0 {
+		return ""
+	}
+	name := names[0]
+	if k := strings.LastIndexByte(name, '.'); k >= 0 {
+		name = name[k+1:]
+	}
+	return name
 }
 
 // sqliteNames find the unquoted names in SQLite's error messages.
@@ -687,6 +785,12 @@ func (dg *Diagnosis) decide() {
 	if pick != nil && (len(dg.Drift) > 0 || dg.Replay != nil && dg.Replay.Nearest != nil) {
 		cert = Consistent
 	}
+	noUp := dg.Version >= 0 && !slices.ContainsFunc(dg.Candidates, func(c *Candidate) bool { return c.Case == Up })
+	if noUp {
+		// The failed up of the dirty version cannot be weighed without its
+		// file: it may be the run that failed, whatever the down says.
+		cert, pick = Unknown, nil
+	}
 	switch {
 	case pick != nil:
 		s := *pick
@@ -723,6 +827,9 @@ func (dg *Diagnosis) decide() {
 			alts = append(alts, fmt.Sprintf("%s of %s with %d of %d applied", o.c.Case, o.c.File, o.k, o.c.Total()))
 		}
 		dg.Verdict.Summary = "the evidence agrees with more than one state: " + strings.Join(alts, "; ")
+		if noUp {
+			dg.Verdict.Summary = fmt.Sprintf("the folder has no up file for version %d, so a failed up of it cannot be weighed; of the rest, the evidence agrees with: %s", dg.Version, strings.Join(alts, "; "))
+		}
 	}
 }
 

@@ -17,7 +17,8 @@ const (
 	before     value = iota // as it was before the file ran: not known yet
 	present                 // exists
 	absent                  // does not exist
-	unknowable              // moved with a renamed table: nothing can be said
+	unknowable              // nothing can be said (moved with a renamed table, or maybe made by the server)
+	created                 // only as an epoch: the table was created; its children are absent unless implicit
 )
 
 func boolValue(b bool) value {
@@ -59,7 +60,7 @@ func (s *sim) norm(r ddl.Ref) ddl.Ref {
 	if r.Schema != "" && s.cat.fold(r.Schema) == s.cat.fold(s.cat.current) {
 		r.Schema = ""
 	}
-	k := r.Key(s.cat.d)
+	k := s.cat.key(r)
 	s.keys[orig] = k
 	if r.Kind.Child() && r.Table != "" {
 		if _, known := s.parent[k]; !known {
@@ -82,10 +83,21 @@ func (s *sim) getKey(k ddl.Ref) value {
 	if p, ok := s.parent[k]; ok {
 		if r, ok := s.renamed[p]; ok && s.epoch[p] == unknowable {
 			child := k
-			child.Table = r.from.Name
-			return r.state.get(child)
+			if child.Table != "" {
+				child.Table = r.from.Name
+			}
+			return r.state.getKey(child)
 		}
 		if e, ok := s.epoch[p]; ok {
+			if e == created {
+				// A new table has the children its statement lists, and
+				// perhaps ones the server names itself (a primary key's
+				// constraint, say): those the files never create.
+				if s.cat.implicit[k] {
+					return unknowable
+				}
+				return absent
+			}
 			return e
 		}
 	}
@@ -114,9 +126,36 @@ func (s *sim) apply(ch ddl.Change) {
 	}
 	for _, e := range ch.Effects {
 		k := s.norm(e.Ref)
+		if e.Maybe {
+			if s.getKey(k) != present {
+				s.vals[k] = unknowable
+			}
+			continue
+		}
+		if e.Kept {
+			// CREATE ... IF NOT EXISTS: made now if it was absent, kept
+			// as it was if it existed; unknown before, its children are
+			// unknown after.
+			switch s.getKey(k) {
+			case present:
+				continue
+			case absent:
+			default:
+				if e.Ref.Kind == ddl.Table {
+					delete(s.renamed, k)
+					s.resetChildren(k, unknowable)
+				}
+				s.vals[k] = present
+				continue
+			}
+		}
 		if e.Ref.Kind == ddl.Table && !renamedTo[k] {
 			delete(s.renamed, k)
-			s.resetChildren(k, absent)
+			epoch := absent
+			if e.Exists {
+				epoch = created
+			}
+			s.resetChildren(k, epoch)
 		}
 		s.vals[k] = boolValue(e.Exists)
 	}
@@ -141,6 +180,18 @@ func (s *sim) moveChildren(from, to ddl.Ref) {
 		delete(s.vals, k)
 	}
 	s.epoch[to] = unknowable
+	// Children known by name alone (PostgreSQL and SQLite indexes and
+	// triggers) keep their key and move to the new table.
+	var stay []ddl.Ref
+	for _, k := range s.children[from] {
+		if k.Table == "" {
+			s.parent[k] = to
+			s.children[to] = append(s.children[to], k)
+			continue
+		}
+		stay = append(stay, k)
+	}
+	s.children[from] = stay
 }
 
 // rename is a table renamed by a statement, and the state before it.
@@ -213,7 +264,7 @@ func evaluateAll(cat *catalog, c *Candidate, ks []int, assume bool) map[int]pref
 		for _, ch := range c.changes {
 			for _, f := range ch.Effects {
 				key := s.norm(f.Ref)
-				if v := s.getKey(key); v != present && v != absent && f.Ref.Kind != ddl.Schema && f.Ref.Kind != ddl.Extension {
+				if v := s.getKey(key); v != present && v != absent && f.Ref.Kind != ddl.Schema && f.Ref.Kind != ddl.Extension && !cat.implicit[key] {
 					s.base[key] = absent
 				}
 			}

@@ -321,7 +321,9 @@ func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 	if err != nil {
 		return err
 	}
-	check := evaluate(newCatalog(dg.dialect, after, schemas), plan.target.c, plan.target.k, false)
+	cat := newCatalog(dg.dialect, after, schemas, dg.cat.caseTables)
+	cat.implicit = dg.cat.implicit
+	check := evaluate(cat, plan.target.c, plan.target.k, false)
 	if !check.ok {
 		return &VerifyError{Plan: plan.Kind, Problems: check.contradictions, Kept: d == compat.MySQL && len(ran) > 0}
 	}

@@ -39,6 +39,10 @@ type review struct {
 	// byHand: the schema was changed outside the files, so a consistent
 	// verdict may be wrong; a proven one still may not.
 	byHand bool
+	// indistinguishable: the hand change makes the schema equal, object for
+	// object, to a state the file leads to; without the error nothing can
+	// tell them apart (a documented limit of doctor.md).
+	indistinguishable bool
 }
 
 // reviewCheck builds r, diagnoses it in every way the CLI can and checks
@@ -92,6 +96,8 @@ func reviewCheck(t *testing.T, r review) {
 		line = append(line, rn.label+"="+string(v.Certainty)+" "+string(v.Case)+":"+itoa(v.Applied)+"/"+itoa(v.Total))
 		wrong := v.Case != r.truth.c || v.Applied != r.truth.k || r.noTruth
 		switch {
+		case v.Certainty == doctor.Proven && wrong && r.indistinguishable && rn.o.Error == "":
+			t.Logf("%s: known limit: proven %s k=%d, truth %s k=%d: the hand-made object equals what the file creates", rn.label, v.Case, v.Applied, r.truth.c, r.truth.k)
 		case v.Certainty == doctor.Proven && wrong:
 			t.Errorf("%s: proven %s k=%d, truth %s k=%d (noTruth %v): %s\n%s", rn.label, v.Case, v.Applied, r.truth.c, r.truth.k, r.noTruth, v.Summary, dump(dg))
 		case v.Certainty == doctor.Consistent && wrong && !r.byHand:
@@ -175,7 +181,6 @@ func TestReviewCreateIfNotExistsExisting(t *testing.T) {
 // MySQL names the index a FOREIGN KEY needs after the constraint; a later
 // CREATE INDEX of that name fails. The analyser does not know the index.
 func TestReviewMySQLImplicitFKIndexCreate(t *testing.T) {
-	t.Skip("REVIEW: MySQL FK implicit index (named after the constraint) is taken as absent: proven up k=2, truth k=1 (model.go: a created table's unnamed children are absent)")
 	one(t, review{name: "implicit FK index, CREATE INDEX same name fails", dialect: testdb.MySQL, steps: 1,
 		files: map[string]string{
 			"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\nCREATE TABLE orders (id integer PRIMARY KEY, user_id integer);\n",
@@ -199,7 +204,6 @@ func TestReviewMySQLImplicitFKIndexDrop(t *testing.T) {
 // PostgreSQL names an inline UNIQUE constraint itself (t_email_key); a
 // later file drops it by that name.
 func TestReviewPostgresImplicitUniqueName(t *testing.T) {
-	t.Skip("REVIEW: server-named constraint (t_email_key of an inline UNIQUE) taken as absent: DROP CONSTRAINT ruled impossible, proven up k=1, truth k=2")
 	one(t, review{name: "server-named UNIQUE constraint dropped", dialect: testdb.Postgres, opts: pgMulti, steps: 1,
 		files: map[string]string{
 			"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY, email text UNIQUE);\nCREATE TABLE users (id integer PRIMARY KEY);\n",
@@ -211,7 +215,6 @@ func TestReviewPostgresImplicitUniqueName(t *testing.T) {
 // MariaDB on Linux keeps table names case-sensitive: Orders and orders
 // are two tables.
 func TestReviewMySQLTableNameCase(t *testing.T) {
-	t.Skip("REVIEW: MySQL/MariaDB table names are case-sensitive (lower_case_table_names=0) but ddl.Ref.Key folds them: proven up k=0, truth k=1")
 	one(t, review{name: "Orders and orders are two tables", dialect: testdb.MySQL, steps: 1,
 		files: map[string]string{
 			"1_a.up.sql": "CREATE TABLE Orders (id integer PRIMARY KEY);\n",
@@ -223,7 +226,6 @@ func TestReviewMySQLTableNameCase(t *testing.T) {
 // A table made by hand before the file that creates it: the CREATE
 // fails; a later statement of the file names the table too.
 func TestReviewPreexistingTable(t *testing.T) {
-	t.Skip("REVIEW: identical object made by hand before its CREATE: --dev-url (and with --error naming it) proves up k=1, truth k=0")
 	for _, d := range []string{testdb.MySQL, testdb.Postgres, testdb.SQLite} {
 		opts := []string(nil)
 		switch d {
@@ -239,14 +241,13 @@ func TestReviewPreexistingTable(t *testing.T) {
 					"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\n",
 					"2_b.up.sql": "CREATE TABLE orders (id integer PRIMARY KEY);\nCREATE INDEX orders_id ON orders (id);\n",
 				},
-				steps: 1, truth: expected{doctor.Up, 0, false}, byHand: true})
+				steps: 1, truth: expected{doctor.Up, 0, false}, byHand: true, indistinguishable: true})
 		})
 	}
 }
 
 // SQLite's table rebuild: rename, create under the old name, copy, drop.
 func TestReviewSQLiteRebuild(t *testing.T) {
-	t.Skip("REVIEW: SQLite/PostgreSQL index keyed by name only is tied to the re-created table, not the renamed one: proven up k=0, truth k=2")
 	one(t, review{name: "table rebuild fails at the copy", dialect: testdb.SQLite, opts: liteNoTx, steps: 1,
 		files: map[string]string{
 			"1_a.up.sql": "CREATE TABLE t (id integer PRIMARY KEY, a text, b text);\nCREATE INDEX t_a ON t (a);\n",
@@ -343,7 +344,6 @@ func TestReviewFirstDownFails(t *testing.T) {
 // A dirty row at a version with no file (forced by hand), the next
 // version's down present.
 func TestReviewDirtyVersionWithoutFile(t *testing.T) {
-	t.Skip("REVIEW: dirty at a version with no up file: the failed up cannot be weighed, yet the down of the next version is proven")
 	for _, d := range []string{testdb.Postgres, testdb.MySQL} {
 		t.Run(d, func(t *testing.T) {
 			one(t, review{name: "dirty at a version with no file", dialect: d,
@@ -517,7 +517,6 @@ func TestReviewCreateTableLikeAs(t *testing.T) {
 // CREATE TABLE IF NOT EXISTS of an existing table: after it the table
 // has no "extra" column, which the analyser claims it has.
 func TestReviewCreateIfNotExistsThenNew(t *testing.T) {
-	t.Skip("REVIEW: CREATE TABLE IF NOT EXISTS of an existing table claims its listed columns (ddl, pinned by TestAnalyse): proven up k=0, truth k=2")
 	for _, d := range []string{testdb.Postgres, testdb.MySQL, testdb.SQLite} {
 		opts := []string(nil)
 		switch d {

@@ -82,6 +82,13 @@ func (r Ref) Key(d sqlsplit.Dialect) Ref {
 type Fact struct {
 	Ref    Ref  `json:"object"`
 	Exists bool `json:"exists"`
+	// Maybe marks an object the server may create on its own (MySQL's
+	// index for a foreign key without one): afterwards it may or may not
+	// exist.
+	Maybe bool `json:"maybe,omitempty"`
+	// Kept marks an object that exists afterwards but may have existed
+	// before, untouched (CREATE ... IF NOT EXISTS).
+	Kept bool `json:"kept,omitempty"`
 }
 
 func (f Fact) String() string {
@@ -286,6 +293,14 @@ func (a *analyser) create() {
 	}
 	switch kind {
 	case Table:
+		if ifNotExists {
+			a.ch.Effects = append(a.ch.Effects, Fact{Ref: r, Exists: true, Kept: true})
+			// The table may have been there already, with other columns:
+			// only that it exists afterwards is certain, and undoing it
+			// could drop a table the file did not create.
+			a.ch.Invertible = false
+			return
+		}
 		a.effect(true, r)
 		a.tableBody(r)
 		a.inverse("DROP TABLE "+a.qualified(schema, name), true)
@@ -394,7 +409,10 @@ func (a *analyser) tableBody(table Ref) {
 		case ic.Accept("CONSTRAINT"):
 			if _, n, ok := ic.Name(a.pg()); ok {
 				a.effect(true, a.constraintRef(table, n, ic))
+				a.foreignKeyIndex(table, n, ic)
 			}
+		case ic.Peek().Upper == "FOREIGN":
+			a.foreignKeyIndex(table, "", ic)
 		case ic.Accept("PRIMARY"), ic.Accept("UNIQUE"), ic.Accept("FOREIGN"), ic.Accept("CHECK"), ic.Accept("KEY"),
 			ic.Accept("INDEX"), ic.Accept("FULLTEXT"), ic.Accept("SPATIAL"), ic.Accept("EXCLUDE"), ic.Accept("LIKE"), ic.Accept("PERIOD"):
 		default:
@@ -402,6 +420,30 @@ func (a *analyser) tableBody(table Ref) {
 				a.effect(true, Ref{Kind: Column, Schema: table.Schema, Table: table.Name, Name: col})
 			}
 		}
+	}
+}
+
+// foreignKeyIndex records the index MySQL creates for a foreign key when
+// no index starts with its columns: named after the constraint, or after
+// its first column. Whether it did depends on the indexes there, so it is
+// a maybe.
+func (a *analyser) foreignKeyIndex(table Ref, name string, c *Cursor) {
+	if a.d != sqlsplit.MySQL {
+		return
+	}
+	start := c.I
+	defer func() { c.I = start }()
+	if !c.Accept("FOREIGN", "KEY") {
+		return
+	}
+	if name == "" && c.Peek().Punct != '(' {
+		name, _ = c.Part(false) // FOREIGN KEY index_name (cols)
+	}
+	if name == "" && c.AcceptPunct('(') {
+		name, _ = c.Part(false)
+	}
+	if name != "" {
+		a.ch.Effects = append(a.ch.Effects, Fact{Ref: Ref{Kind: Index, Schema: table.Schema, Table: table.Name, Name: name}, Exists: true, Maybe: true})
 	}
 }
 
@@ -786,6 +828,9 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 		}
 	}
 	kind := c.Peek().Upper
+	if kind == "FOREIGN" {
+		a.foreignKeyIndex(table, name, c)
+	}
 	isIndex := kind == "INDEX" || kind == "KEY" || kind == "FULLTEXT" || kind == "SPATIAL"
 	if isIndex {
 		c.I++

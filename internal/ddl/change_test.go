@@ -15,6 +15,9 @@ func facts(fs []Fact) string {
 		if !f.Exists {
 			sign = "-"
 		}
+		if f.Maybe {
+			sign = "?"
+		}
 		out = append(out, sign+f.Ref.String())
 	}
 	return strings.Join(out, "; ")
@@ -32,8 +35,8 @@ func TestAnalyse(t *testing.T) {
 		{pg, `CREATE TABLE Users (id bigint PRIMARY KEY, "Email" text, CONSTRAINT users_email UNIQUE ("Email"), org_id int REFERENCES orgs(id));`,
 			"+table users; +column users.id; +column users.Email; +constraint users_email on users; +column users.org_id", "-table users; +table orgs",
 			[]string{`DROP TABLE "users"`}, true, true},
-		{pg, `CREATE TABLE IF NOT EXISTS app.t (a int)`, "+table app.t; +column t.a", "", []string{`DROP TABLE "app"."t"`}, true, true},
-		{my, "CREATE TABLE `T` (`a` int, KEY ix (a), FOREIGN KEY (a) REFERENCES `other`(id))", "+table T; +column T.a", "-table T; +table other", []string{"DROP TABLE `T`"}, true, true},
+		{pg, `CREATE TABLE IF NOT EXISTS app.t (a int)`, "+table app.t", "", nil, true, false},
+		{my, "CREATE TABLE `T` (`a` int, KEY ix (a), FOREIGN KEY (a) REFERENCES `other`(id))", "+table T; +column T.a; ?index a on T", "-table T; +table other", []string{"DROP TABLE `T`"}, true, true},
 		{pg, `CREATE UNIQUE INDEX CONCURRENTLY users_email ON users (email)`, "+index users_email on users", "+table users; -index users_email on users", []string{`DROP INDEX "users_email"`}, true, false},
 		{my, `CREATE INDEX ix ON t (a)`, "+index ix on t", "+table t; -index ix on t", []string{"DROP INDEX `ix` ON `t`"}, true, false},
 		{pg, `CREATE INDEX ON t (a)`, "", "", nil, false, false},
@@ -46,7 +49,7 @@ func TestAnalyse(t *testing.T) {
 		{my, `ALTER TABLE users RENAME people`, "-table users; +table people", "+table users; -table people", []string{"RENAME TABLE `people` TO `users`"}, true, false},
 		{my, `RENAME TABLE a TO b, c TO d`, "-table a; +table b; -table c; +table d", "+table a; -table b; +table c; -table d", []string{"RENAME TABLE `d` TO `c`, `b` TO `a`"}, true, false},
 		{pg, `ALTER TABLE users ALTER COLUMN age TYPE bigint`, "", "+table users; +column users.age", nil, true, false},
-		{my, `ALTER TABLE t ADD UNIQUE KEY uq (a), ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES p(id)`, "+index uq on t; +constraint fk on t", "+table t; -index uq on t; +table p; -constraint fk on t",
+		{my, `ALTER TABLE t ADD UNIQUE KEY uq (a), ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES p(id)`, "+index uq on t; ?index fk on t; +constraint fk on t", "+table t; -index uq on t; +table p; -constraint fk on t",
 			[]string{"ALTER TABLE `t` DROP FOREIGN KEY `fk`", "ALTER TABLE `t` DROP INDEX `uq`"}, true, false},
 		{pg, `DROP TABLE IF EXISTS a, b CASCADE`, "-table a; -table b", "", nil, true, false},
 		{pg, `DROP TRIGGER tr ON t`, "-trigger tr on t", "+trigger tr on t", nil, true, false},
