@@ -785,6 +785,13 @@ func (dg *Diagnosis) decide() {
 	if pick != nil && (len(dg.Drift) > 0 || dg.Replay != nil && dg.Replay.Nearest != nil) {
 		cert = Consistent
 	}
+	handMade := cert == Proven && len(likely) == 0 && (dg.Replay == nil || !dg.Replay.usable(pick.c))
+	if handMade {
+		// One state fits the catalog, but only if an object the file
+		// creates existed before it: made by hand, or by something else
+		// than the migrations.
+		cert = Consistent
+	}
 	noUp := dg.Version >= 0 && !slices.ContainsFunc(dg.Candidates, func(c *Candidate) bool { return c.Case == Up })
 	if noUp {
 		// The failed up of the dirty version cannot be weighed without its
@@ -797,7 +804,9 @@ func (dg *Diagnosis) decide() {
 		dg.Verdict = Verdict{Case: s.c.Case, Version: s.c.Version, File: s.c.File, Applied: s.k, Total: s.c.Total(), Certainty: cert}
 		dg.Verdict.Summary = summary(s.c, s.k, dg.Version)
 		if cert == Consistent {
-			if len(dg.Drift) > 0 {
+			if handMade {
+				dg.Verdict.Summary += " (not proven: it needs an object the file creates to have existed before the file ran; was it made by hand?)"
+			} else if len(dg.Drift) > 0 {
 				dg.Verdict.Summary += " (not proven: the schema shows changes the files do not explain)"
 			} else {
 				dg.Verdict.Summary += " (not proven: it assumes the objects the file creates did not exist before it; --dev-url can prove it)"

@@ -157,7 +157,7 @@ func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
 			back.Summary = fmt.Sprintf("run %s (%d statements), then mark version %s clean", otherName, len(back.Steps), versionText(back.SetVersion))
 		}
 	} else {
-		mark.Why = fmt.Sprintf("statements %d to %d of %s did not run", k+1, n, c.File)
+		mark.Why = fmt.Sprintf("%s of %s did not run", span(k+1, n), c.File)
 		fwd.Available = true
 		for _, st := range c.stmts[k:] {
 			if st.Kind.Has(sqlsplit.KindTxControl) {
@@ -165,7 +165,7 @@ func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
 			}
 			fwd.Steps = append(fwd.Steps, Step{SQL: st.Text, File: c.File, Statement: st.Index, Destroys: c.changes[st.Index-1].Destroys, kind: st.Kind})
 		}
-		fwd.Summary = fmt.Sprintf("run statements %d to %d of %s (%s), then mark version %s clean", k+1, n, c.File, dg.failedHint(c, k), versionText(dg.Version))
+		fwd.Summary = fmt.Sprintf("run %s of %s (%s), then mark version %s clean", span(k+1, n), c.File, dg.failedHint(c, k), versionText(dg.Version))
 		back.Available = true
 		for i := k - 1; i >= 0; i-- {
 			ch := c.changes[i]
@@ -182,7 +182,15 @@ func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
 			}
 		}
 		if back.Available {
-			back.Summary = fmt.Sprintf("undo statements %d to 1 of %s (%d generated statements), then mark version %s clean", k, c.File, len(back.Steps), versionText(back.SetVersion))
+			undo := fmt.Sprintf("statements %d to 1", k)
+			if k == 1 {
+				undo = "statement 1"
+			}
+			generated := fmt.Sprintf("%d generated statements", len(back.Steps))
+			if len(back.Steps) == 1 {
+				generated = "1 generated statement"
+			}
+			back.Summary = fmt.Sprintf("undo %s of %s (%s), then mark version %s clean", undo, c.File, generated, versionText(back.SetVersion))
 			if k == 0 {
 				back.Summary = fmt.Sprintf("nothing of %s ran: mark version %s clean (then fix the file and run golang-migrate again)", c.File, versionText(back.SetVersion))
 				back.Recommended = true
@@ -213,7 +221,7 @@ func (dg *Diagnosis) failedHint(c *Candidate, k int) string {
 	if r := dg.Replay; r != nil && r.Failed != nil && r.Failed.File == c.File && r.Failed.Statement > k {
 		return fmt.Sprintf("fix statement %d first: it fails on the replay too", r.Failed.Statement)
 	}
-	return fmt.Sprintf("fix the statement that failed first: the engine rolled back what ran of statements %d to %d, so golang-migrate's error names it, not the catalog", k+1, c.Total())
+	return fmt.Sprintf("fix the statement that failed first: the engine rolled back what ran of %s, so golang-migrate's error names it, not the catalog", span(k+1, c.Total()))
 }
 
 func notInvertible(dml, destroys bool) string {
@@ -240,4 +248,12 @@ func (dg *Diagnosis) command(k PlanKind) string {
 	}
 	parts = append(parts, "--expect "+dg.Fingerprint)
 	return strings.Join(parts, " ")
+}
+
+// span names statements from to to: "statement 3" or "statements 3 to 5".
+func span(from, to int) string {
+	if from == to {
+		return fmt.Sprintf("statement %d", from)
+	}
+	return fmt.Sprintf("statements %d to %d", from, to)
 }
