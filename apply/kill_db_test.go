@@ -23,21 +23,105 @@ import (
 // killStatements is the number of statements of the killed file.
 const killStatements = 30
 
-// slowInsert is a statement that takes about 50 ms and inserts the row n
-// into table side.
-func slowInsert(dialect string, n int) string {
-	if dialect == testdb.Postgres {
-		return fmt.Sprintf("INSERT INTO side (n) SELECT %d FROM pg_sleep(0.1);", n)
+// gates make the kill test deterministic: statement n of the killed file
+// first takes gate n (a PostgreSQL advisory lock, a MySQL GET_LOCK), which
+// nobody else holds, so it goes on at once; to kill after statement k the
+// poller holds gate k+1 while ferry runs, so statement k+1 cannot finish
+// before the kill lands, however loaded the machine is.
+type gates struct {
+	dialect string
+	base    int64  // PostgreSQL: gate n is advisory key base+n
+	prefix  string // MySQL: gate n is the lock prefix+n
+}
+
+func newGates(dialect string) gates {
+	n := time.Now().UnixNano()
+	return gates{dialect: dialect, base: 1_000_000 + n%1_000_000_000, prefix: fmt.Sprintf("ferry_gate_%x_", n)}
+}
+
+// insert is statement n: it passes gate n and inserts row n into side.
+func (g gates) insert(n int) string {
+	if g.dialect == testdb.Postgres {
+		return fmt.Sprintf("INSERT INTO side (n) SELECT %d FROM pg_advisory_xact_lock(%d);", n, g.base+int64(n))
 	}
-	return fmt.Sprintf("INSERT INTO side (n, slept) SELECT %d, SLEEP(0.1);", n)
+	return fmt.Sprintf("INSERT INTO side (n, slept) SELECT %d, GET_LOCK('%s%d', 120);", n, g.prefix, n)
+}
+
+// hold takes gate n on conn.
+func (g gates) hold(ctx context.Context, conn *sql.Conn, n int) error {
+	if g.dialect == testdb.Postgres {
+		_, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, g.base+int64(n))
+		return err
+	}
+	var ok int
+	return conn.QueryRowContext(ctx, `SELECT GET_LOCK(?, 0)`, fmt.Sprintf("%s%d", g.prefix, n)).Scan(&ok)
+}
+
+// release frees gate n on conn.
+func (g gates) release(ctx context.Context, conn *sql.Conn, n int) error {
+	if g.dialect == testdb.Postgres {
+		_, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, g.base+int64(n))
+		return err
+	}
+	_, err := conn.ExecContext(ctx, `SELECT RELEASE_LOCK(?)`, fmt.Sprintf("%s%d", g.prefix, n))
+	return err
+}
+
+// drain ends, from conn, the session a killed ferry left waiting at gate n
+// (the server only notices a dead client when it talks to it), and waits
+// until no other session of the database is busy: only then may the gate
+// open, or the dead session's statement would still run.
+func (g gates) drain(t *testing.T, ctx context.Context, conn *sql.Conn, n int) {
+	t.Helper()
+	var kill, busy string
+	var arg any
+	if g.dialect == testdb.Postgres {
+		kill = `SELECT COALESCE(bool_and(pg_terminate_backend(pid)), true) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = 0 AND objid = $1 AND objsubid = 1`
+		arg = g.base + int64(n)
+		busy = `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`
+	} else {
+		kill = `SELECT GROUP_CONCAT(id) FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND state = 'User lock' AND info LIKE ?`
+		arg = fmt.Sprintf("%%'%s%d'%%", g.prefix, n)
+		busy = `SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID() AND command <> 'Sleep'`
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if g.dialect == testdb.Postgres {
+			var ok bool
+			if err := conn.QueryRowContext(ctx, kill, arg).Scan(&ok); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			var ids sql.NullString
+			if err := conn.QueryRowContext(ctx, kill, arg).Scan(&ids); err != nil {
+				t.Fatal(err)
+			}
+			for id := range strings.SplitSeq(ids.String, ",") {
+				if id != "" {
+					_, _ = conn.ExecContext(ctx, "KILL "+id)
+				}
+			}
+		}
+		var n int
+		if err := conn.QueryRowContext(ctx, busy).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a dead ferry's session is still busy after 30s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // sideFiles is the kill test's project: file 1 creates the side-effect
-// table, file 2 has count slow statements, each inserting its number.
-func sideFiles(dialect string, count int) map[string]string {
+// table, file 2 has count gated statements, each inserting its number.
+func sideFiles(g gates, count int) map[string]string {
 	var b strings.Builder
 	for i := 1; i <= count; i++ {
-		b.WriteString(slowInsert(dialect, i) + "\n")
+		b.WriteString(g.insert(i) + "\n")
 	}
 	return map[string]string{
 		"1_side.up.sql":   "CREATE TABLE side (n integer NOT NULL, slept integer);\n",
@@ -56,11 +140,11 @@ func sideCount(ctx context.Context, c *sql.Conn, dialect string) (rows, applied 
 }
 
 // TestKillAtEveryStatement runs `ferry apply --tx-mode none` as a process
-// on a file of 30 slow statements (each inserts its number into table side)
+// on a file of 30 statements (each inserts its number into table side)
 // and SIGKILLs it at every statement boundary k = 0..30: a poller on
-// another session waits until the k-th row is committed (for k = 0, until
-// the file's revision row appears) and kills at once, while statement k+1
-// sleeps. After each kill, once the server has ended the dead session, the
+// another session holds gate k+1 (see gates), waits until the k-th row is
+// committed (for k = 0, until the file's revision row appears) and kills,
+// while statement k+1 waits at the gate. After each kill, once the server has ended the dead session, the
 // rows in side must equal the recorded applied count (a statement and its
 // progress commit together); a re-run must complete the file with every
 // statement's row exactly once, and golang-migrate must report version 2,
@@ -71,7 +155,8 @@ func TestKillAtEveryStatement(t *testing.T) {
 	for _, dialect := range []string{testdb.Postgres, testdb.MySQL} {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
-			dir := testdb.WriteDir(t, sideFiles(dialect, killStatements))
+			g := newGates(dialect)
+			dir := testdb.WriteDir(t, sideFiles(g, killStatements))
 			writeSum(t, dir)
 			outcomes := map[string]int{}
 			var midFile, retries int
@@ -82,7 +167,7 @@ func TestKillAtEveryStatement(t *testing.T) {
 					// kill still tests a boundary, and boundary k is tried
 					// again (5 times at most). Every attempt is checked in full.
 					for attempt := 1; ; attempt++ {
-						o := killAt(t, bin, dir, dialect, k)
+						o := killAt(t, bin, dir, g, k)
 						outcomes[o.outcome]++
 						if o.killed && o.applied < killStatements {
 							midFile++
@@ -111,7 +196,8 @@ type killOutcome struct {
 	outcome string
 }
 
-func killAt(t *testing.T, bin, dir, dialect string, k int) killOutcome {
+func killAt(t *testing.T, bin, dir string, g gates, k int) killOutcome {
+	dialect := g.dialect
 	db := testdb.New(t, dialect)
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
@@ -120,6 +206,11 @@ func killAt(t *testing.T, bin, dir, dialect string, k int) killOutcome {
 		t.Fatal(err)
 	}
 	defer poller.Close()
+	if k < killStatements {
+		if err := g.hold(ctx, poller, k+1); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	cmd := exec.Command(bin, "apply", "--path", dir, "--database", db.URL, "--tx-mode", "none")
 	var stderr bytes.Buffer
@@ -148,6 +239,12 @@ poll:
 		}
 	}
 	exit, killed := exitOf(cmd, werr)
+	if k < killStatements {
+		g.drain(t, ctx, poller, k+1)
+		if err := g.release(ctx, poller, k+1); err != nil {
+			t.Fatal(err)
+		}
+	}
 	settle(t, db)
 	o := killOutcome{killed: killed}
 	o.rows, o.applied = sideCount(ctx, poller, dialect)
