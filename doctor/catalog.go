@@ -3,6 +3,7 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ferrymigrate/ferry/inspect"
@@ -26,12 +27,26 @@ type catalog struct {
 	// implicit are child objects (constraints, indexes) the files name but
 	// never create: the server may have made them with a table.
 	implicit map[ddl.Ref]bool
+	// keys are the primary keys, unique constraints and indexes of each
+	// table (by table key); unreadable marks tables with a key line ferry
+	// could not read.
+	keys       map[ddl.Ref][]tableKey
+	unreadable map[ddl.Ref]bool
+}
+
+// tableKey is a key or index of a table.
+type tableKey struct {
+	columns []string // nil when a part is not a plain column (an expression, a prefix)
+	primary bool
+	unique  bool
+	partial bool
 }
 
 // newCatalog indexes a description of the current schema and the list of
 // schemas.
 func newCatalog(d sqlsplit.Dialect, s *inspect.Schema, schemas []string, caseTables bool) *catalog {
-	c := &catalog{d: d, has: map[ddl.Ref]bool{}, schemas: map[string]bool{}, caseTables: caseTables, implicit: map[ddl.Ref]bool{}}
+	c := &catalog{d: d, has: map[ddl.Ref]bool{}, schemas: map[string]bool{}, caseTables: caseTables, implicit: map[ddl.Ref]bool{},
+		keys: map[ddl.Ref][]tableKey{}, unreadable: map[ddl.Ref]bool{}}
 	if len(s.Schemas) == 1 {
 		c.current = s.Schemas[0]
 	}
@@ -90,6 +105,14 @@ func newCatalog(d sqlsplit.Dialect, s *inspect.Schema, schemas []string, caseTab
 				continue
 			}
 			add(ddl.Ref{Kind: ck, Table: name, Name: unquote(firstName(rest))})
+			if ck == ddl.Constraint || ck == ddl.Index {
+				c.readKey(ddl.Ref{Kind: ddl.Table, Name: name}, ck, strings.TrimSpace(strings.TrimPrefix(rest, firstName(rest))))
+			}
+		}
+		for _, l := range o.Lines {
+			if rest, ok := strings.CutPrefix(l, "primary key "); ok {
+				c.addKey(ddl.Ref{Kind: ddl.Table, Name: name}, rest, tableKey{primary: true, unique: true})
+			}
 		}
 	}
 	return c
@@ -220,4 +243,118 @@ func caseSensitiveTables(ctx context.Context, q revision.Querier, d sqlsplit.Dia
 		return false, fmt.Errorf("read lower_case_table_names: %w", err)
 	}
 	return n == 0, nil
+}
+
+// readKey reads the key a constraint or index line describes, after its
+// name: PostgreSQL "PRIMARY KEY (a)", "UNIQUE (a, b)", "UNIQUE NULLS NOT
+// DISTINCT (a)", "UNIQUE USING btree (a)" (an index), MySQL "UNIQUE (a)
+// USING BTREE", "(a) USING BTREE". Other constraints (CHECK, FOREIGN KEY)
+// and non-unique PostgreSQL indexes are not keys.
+func (c *catalog) readKey(table ddl.Ref, kind ddl.Kind, def string) {
+	k := tableKey{}
+	switch {
+	case strings.HasPrefix(def, "PRIMARY KEY "):
+		k.primary, k.unique = true, true
+	case strings.HasPrefix(def, "UNIQUE "):
+		k.unique = true
+	case kind == ddl.Index && c.d == sqlsplit.MySQL:
+	default:
+		return
+	}
+	if kind == ddl.Index && c.d == sqlsplit.Postgres && strings.Contains(def, " WHERE ") {
+		k.partial = true
+	}
+	c.addKey(table, def, k)
+}
+
+// addKey reads the first parenthesised column list of def into k.
+func (c *catalog) addKey(table ddl.Ref, def string, k tableKey) {
+	tk := c.key(table)
+	open := strings.IndexByte(def, '(')
+	if open < 0 {
+		c.unreadable[tk] = true
+		return
+	}
+	depth, end := 0, -1
+	for i := open; i < len(def) && end < 0; i++ {
+		switch def[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				end = i
+			}
+		case '"', '`':
+			if j := strings.IndexByte(def[i+1:], def[i]); j >= 0 {
+				i += j + 1
+			}
+		}
+	}
+	if end < 0 {
+		c.unreadable[tk] = true
+		return
+	}
+	for part := range strings.SplitSeq(def[open+1:end], ", ") {
+		part = strings.TrimSuffix(strings.TrimSuffix(part, " DESC"), " ASC")
+		name := unquote(part)
+		if name == part && strings.ContainsAny(part, " ()\"`") || name == "" {
+			k.columns = nil
+			break
+		}
+		k.columns = append(k.columns, c.fold(name))
+	}
+	c.keys[tk] = append(c.keys[tk], k)
+}
+
+// canBeReferenced reports whether a foreign key to columns of table can be
+// declared: PostgreSQL needs a primary key or a unique constraint or
+// unique index (not partial) on exactly those columns (the primary key
+// when none are named); MySQL/MariaDB an index whose first columns are
+// those, in order. known is false when ferry cannot tell (SQLite, which
+// checks nothing when a foreign key is declared; a key it could not read;
+// a table it cannot see).
+func (c *catalog) canBeReferenced(table ddl.Ref, columns []string) (ok, known bool) {
+	if c.d == sqlsplit.SQLite || !c.observable(table) || !c.exists(table) {
+		return false, false
+	}
+	tk := c.lookup(table)
+	if c.unreadable[tk] {
+		return false, false
+	}
+	cols := make([]string, len(columns))
+	for i, col := range columns {
+		cols[i] = c.fold(col)
+	}
+	for _, k := range c.keys[tk] {
+		if k.columns == nil {
+			continue
+		}
+		switch {
+		case c.d == sqlsplit.Postgres && len(cols) == 0:
+			if k.primary {
+				return true, true
+			}
+		case c.d == sqlsplit.Postgres:
+			if k.unique && !k.partial && sameSet(k.columns, cols) {
+				return true, true
+			}
+		case len(cols) > 0 && len(k.columns) >= len(cols) && sameSet(k.columns[:len(cols)], cols):
+			return true, true // (in any order: InnoDB wants them in order, but ferry does not judge that)
+		}
+	}
+	if c.d == sqlsplit.MySQL && len(cols) == 0 {
+		return false, false // MySQL needs the columns named; not a case to judge
+	}
+	return false, true
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }

@@ -147,8 +147,9 @@ type Candidate struct {
 
 	sem        semantics
 	errorRuled map[int]bool
-	hist       *sim     // what the files before the run leave behind
-	history    []string // how the live schema disagrees with hist
+	hist       *sim           // what the files before the run leave behind
+	badFK      map[int]string // statements declaring a foreign key the live schema cannot back
+	history    []string       // how the live schema disagrees with hist
 	body       []byte
 	stmts      []sqlsplit.Statement
 	changes    []ddl.Change
@@ -240,6 +241,9 @@ func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS
 		return nil, err
 	}
 	dg.findImplicit()
+	for _, c := range dg.Candidates {
+		dg.foreignKeys(c)
+	}
 	dg.checkHistory()
 	for _, c := range dg.Candidates {
 		if len(c.history) == 0 {
@@ -408,6 +412,45 @@ func (dg *Diagnosis) excluded() []string {
 		out = append(out, t)
 	}
 	return out
+}
+
+// foreignKeys finds the statements of c that declare a foreign key to a
+// table that has no key the engine accepts for it: they cannot have
+// succeeded, unless the key was there then and is gone now, which ferry
+// only rules out where the file does not touch the referenced table.
+func (dg *Diagnosis) foreignKeys(c *Candidate) {
+	c.badFK = map[int]string{}
+	s := newSim(dg.cat)
+	touched := map[ddl.Ref]bool{}
+	for _, ch := range c.changes {
+		for _, f := range ch.Effects {
+			t := f.Ref
+			if f.Ref.Kind.Child() {
+				t = ddl.Ref{Kind: ddl.Table, Schema: f.Ref.Schema, Name: f.Ref.Table}
+			}
+			if t.Kind == ddl.Table && t.Name != "" {
+				touched[s.norm(t)] = true
+			}
+		}
+	}
+	for i, ch := range c.changes {
+		for _, fk := range ch.ForeignKeys {
+			if touched[s.norm(fk.Table)] {
+				continue
+			}
+			if ok, known := dg.cat.canBeReferenced(fk.Table, fk.Columns); known && !ok {
+				what := "its primary key"
+				if len(fk.Columns) > 0 {
+					what = "(" + strings.Join(fk.Columns, ", ") + ")"
+				}
+				need := "a primary key, unique constraint or unique index on exactly those columns"
+				if dg.dialect == sqlsplit.MySQL {
+					need = "an index that starts with those columns"
+				}
+				c.badFK[i] = fmt.Sprintf("statement %d cannot have succeeded: its foreign key references %s %s, and that table has no %s (and the file does not change it)", i+1, fk.Table, what, need)
+			}
+		}
+	}
 }
 
 // probe tests every possible prefix of c against the catalog.
@@ -937,6 +980,9 @@ func (dg *Diagnosis) evidence(c *Candidate, i int) []string {
 		if !created {
 			out = append(out, fmt.Sprintf("cannot have succeeded: it needs %s, which does not exist and no earlier statement creates", f.Ref))
 		}
+	}
+	if why, ok := c.badFK[i]; ok {
+		out = append(out, why)
 	}
 	if r := dg.Replay; r != nil && r.Failed != nil && r.Failed.File == c.File && r.Failed.Statement == i+1 {
 		out = append(out, "fails on a fresh replay too: "+r.Failed.Error)

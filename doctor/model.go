@@ -312,6 +312,12 @@ func evaluateAll(cat *catalog, c *Candidate, ks []int, assume bool) map[int]pref
 			break
 		}
 		ch := c.changes[k]
+		if why, bad := c.badFK[k]; bad {
+			reqOK = false
+			if len(reqReasons) < maxReasons {
+				reqReasons = append(reqReasons, why)
+			}
+		}
 		for _, f := range ch.Requires {
 			key := s.norm(f.Ref)
 			switch v := s.getKey(key); v {

@@ -122,6 +122,9 @@ type Change struct {
 	// Mentions are the object names the statement mentions, for matching
 	// an error message.
 	Mentions []string
+	// ForeignKeys are the foreign keys the statement declares: the
+	// referenced table needs a key on those columns.
+	ForeignKeys []ForeignKey
 }
 
 // analyser reads one statement.
@@ -466,10 +469,37 @@ func (a *analyser) references(c *Cursor, self Ref) {
 			continue
 		}
 		r := Ref{Kind: Table, Schema: s, Name: n}
-		if r.Key(a.d) != (Ref{Kind: Table, Schema: self.Schema, Name: self.Name}).Key(a.d) {
-			a.require(true, r)
+		if r.Key(a.d) == (Ref{Kind: Table, Schema: self.Schema, Name: self.Name}).Key(a.d) {
+			continue
 		}
+		a.require(true, r)
+		fk := ForeignKey{Table: r}
+		if c.Peek().Punct == '(' {
+			c.I++
+			for {
+				col, ok := c.Part(a.pg())
+				if !ok {
+					fk.Columns = nil
+					break
+				}
+				fk.Columns = append(fk.Columns, col)
+				if !c.AcceptPunct(',') {
+					break
+				}
+			}
+			if !c.AcceptPunct(')') {
+				continue // not a plain column list
+			}
+		}
+		a.ch.ForeignKeys = append(a.ch.ForeignKeys, fk)
 	}
+}
+
+// ForeignKey is a REFERENCES clause: the referenced table and columns
+// (none: its primary key).
+type ForeignKey struct {
+	Table   Ref
+	Columns []string
 }
 
 // items splits the parenthesised list the cursor is in (after its "(")

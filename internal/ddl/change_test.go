@@ -86,3 +86,25 @@ func TestAnalyse(t *testing.T) {
 		}
 	}
 }
+
+func TestForeignKeys(t *testing.T) {
+	cases := []struct {
+		d    sqlsplit.Dialect
+		sql  string
+		want string
+	}{
+		{sqlsplit.Postgres, `CREATE TABLE o (id int, email text REFERENCES Users (Email), u int REFERENCES users)`, "users(email) users()"},
+		{sqlsplit.Postgres, `ALTER TABLE o ADD CONSTRAINT fk FOREIGN KEY (a, b) REFERENCES app.p ("A", b)`, "p(A,b)"},
+		{sqlsplit.MySQL, "ALTER TABLE o ADD FOREIGN KEY (a) REFERENCES `P`(`id`) ON DELETE CASCADE", "P(id)"},
+		{sqlsplit.Postgres, `CREATE TABLE o (id int REFERENCES o (id))`, ""},
+	}
+	for _, c := range cases {
+		var got []string
+		for _, fk := range Analyse(c.d, c.sql).ForeignKeys {
+			got = append(got, fk.Table.Name+"("+strings.Join(fk.Columns, ",")+")")
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%s: %q, want %q", c.sql, got, c.want)
+		}
+	}
+}

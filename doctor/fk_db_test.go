@@ -1,0 +1,62 @@
+package doctor_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/internal/testdb"
+)
+
+// A foreign key to a column without a key the engine accepts cannot have
+// been declared: the statement that declares it is pinned as the one that
+// failed, even though an unnamed foreign key leaves nothing a probe can
+// name.
+func TestForeignKeyWithoutKeyIsImpossible(t *testing.T) {
+	for _, dialect := range []string{testdb.Postgres, testdb.MySQL} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, map[string]string{
+				"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY, email varchar(100));\nCREATE TABLE orders (id integer PRIMARY KEY, email varchar(100));\n",
+				"2_b.up.sql": "ALTER TABLE orders ADD COLUMN note varchar(10);\n" +
+					"ALTER TABLE orders ADD FOREIGN KEY (email) REFERENCES users (email);\n" +
+					"CREATE TABLE z (id integer);\n",
+			})
+			testdb.Steps(t, dir, db.URL, 1)
+			url := db.URL
+			if dialect == testdb.Postgres {
+				url = db.URLWith("x-multi-statement", "true")
+			}
+			testdb.UpExpectError(t, dir, url)
+			u, err := compat.ParseDatabaseURL(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := dg.Verdict
+			if v.Certainty != doctor.Proven || v.Case != doctor.Up || v.Applied != 1 {
+				t.Fatalf("%s %s k=%d, want proven up k=1\n%s", v.Certainty, v.Case, v.Applied, dump(dg))
+			}
+			ev := strings.Join(dg.Candidates[0].Statements[1].Evidence, "; ")
+			if !strings.Contains(ev, "foreign key references table users (email)") {
+				t.Fatalf("statement 2 evidence %q", ev)
+			}
+			// With a key on users.email the same statement is possible.
+			db.Exec(t, "CREATE UNIQUE INDEX users_email ON users (email)")
+			dg, err = doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := dg.Candidates[0]; len(c.Consistent) != 2 || c.Consistent[0] != 1 || c.Consistent[1] != 2 {
+				t.Fatalf("with a unique index: consistent %v, want [1 2]", c.Consistent)
+			}
+		})
+	}
+}
