@@ -48,13 +48,15 @@ const (
 type Certainty string
 
 const (
-	// Proven: exactly one applied prefix agrees with the evidence, every
-	// other one the engine allows contradicts it, and nothing else in the
-	// schema shows a change by hand.
+	// Proven: exactly one state (case and applied prefix) agrees with the
+	// evidence, every other one the engine allows contradicts it, nothing
+	// else in the schema shows a change by hand, and the state does not
+	// need an object of the file to have existed before it.
 	Proven Certainty = "proven"
-	// Consistent: one prefix agrees with the evidence, but the schema shows
-	// changes that the files do not explain (drift), so the agreement may
-	// be a coincidence.
+	// Consistent: one state agrees, but only under an assumption: that the
+	// objects the file creates did not exist before it (several states
+	// agree otherwise), or despite drift, or although it needs such an
+	// object to have existed (made by hand?).
 	Consistent Certainty = "consistent"
 	// Unknown: several prefixes agree, or none does.
 	Unknown Certainty = "unknown"
@@ -183,6 +185,10 @@ type Verdict struct {
 	Summary      string        `json:"summary"`
 	// Clean is true when the row is not dirty: nothing to diagnose.
 	Clean bool `json:"clean,omitempty"`
+	// ReplayCanHelp is true when the verdict is not proven, no replay was
+	// made, and one (--dev-url) could separate the states that agree: they
+	// differ in a statement that changes the schema.
+	ReplayCanHelp bool `json:"replay_can_help,omitempty"`
 }
 
 // Alternative is a (case, applied prefix) pair.
@@ -443,11 +449,11 @@ func (dg *Diagnosis) foreignKeys(c *Candidate) {
 				if len(fk.Columns) > 0 {
 					what = "(" + strings.Join(fk.Columns, ", ") + ")"
 				}
-				need := "a primary key, unique constraint or unique index on exactly those columns"
+				need := "no primary key, unique constraint or unique index on exactly those columns"
 				if dg.dialect == sqlsplit.MySQL {
-					need = "an index that starts with those columns"
+					need = "no index that starts with those columns"
 				}
-				c.badFK[i] = fmt.Sprintf("statement %d cannot have succeeded: its foreign key references %s %s, and that table has no %s (and the file does not change it)", i+1, fk.Table, what, need)
+				c.badFK[i] = fmt.Sprintf("cannot have succeeded: its foreign key references %s %s, and that table has %s (and the file does not change it)", fk.Table, what, need)
 			}
 		}
 	}
@@ -852,12 +858,16 @@ func (dg *Diagnosis) decide() {
 			} else if len(dg.Drift) > 0 {
 				dg.Verdict.Summary += " (not proven: the schema shows changes the files do not explain)"
 			} else {
-				dg.Verdict.Summary += " (not proven: it assumes the objects the file creates did not exist before it; --dev-url can prove it)"
+				dg.Verdict.Summary += " (not proven: it assumes the objects the file creates did not exist before it)"
 			}
 			for _, o := range strict {
 				dg.Verdict.Alternatives = append(dg.Verdict.Alternatives, Alternative{Case: o.c.Case, File: o.c.File, Applied: o.k, Total: o.c.Total()})
 			}
 		}
+	case len(strict) == 0 && dg.Replay != nil && len(dg.Replay.Contradicted) > 0:
+		c := dg.Replay.Contradicted[0]
+		dg.Verdict = Verdict{Certainty: Unknown, Summary: fmt.Sprintf("the live schema equals the replay of %s with %d of %d statements applied, but the error given rules that state out: is the error from this run? Without --error, or with the right one, doctor can decide", c.File, c.Applied, c.Total)}
+		dg.Verdict.Alternatives = append(dg.Verdict.Alternatives, dg.Replay.Contradicted...)
 	case len(strict) == 0:
 		dg.Verdict = Verdict{Certainty: Unknown, Summary: "no applied prefix of the candidate files agrees with the live schema: it was changed by hand (drift), or the files changed since they ran"}
 		if dg.Replay != nil && dg.Replay.Nearest != nil {
@@ -883,6 +893,31 @@ func (dg *Diagnosis) decide() {
 			dg.Verdict.Summary = fmt.Sprintf("the folder has no up file for version %d, so a failed up of it cannot be weighed; of the rest, the evidence agrees with: %s", dg.Version, strings.Join(alts, "; "))
 		}
 	}
+	dg.Verdict.ReplayCanHelp = dg.Verdict.Certainty != Proven && dg.replayCanHelp(strict, handMade, noUp)
+}
+
+// replayCanHelp reports whether a replay could decide between the states
+// that agree (strict): it compares schemas, so it separates states only
+// where a statement between them changes the schema.
+func (dg *Diagnosis) replayCanHelp(strict []survivor, handMade, noUp bool) bool {
+	if dg.Replay != nil || handMade || noUp || len(dg.Drift) > 0 || len(strict) < 2 {
+		return false
+	}
+	byFile := map[*Candidate][]int{}
+	for _, s := range strict {
+		byFile[s.c] = append(byFile[s.c], s.k)
+	}
+	if len(byFile) > 1 {
+		return true
+	}
+	for c, ks := range byFile {
+		for i := slices.Min(ks); i < slices.Max(ks); i++ {
+			if len(c.changes[i].Effects) > 0 || !c.changes[i].Understood {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // merge treats the end of the up of V and the end of the down of the next
@@ -947,7 +982,7 @@ func (dg *Diagnosis) evidence(c *Candidate, i int) []string {
 	ch := c.changes[i]
 	var out []string
 	for _, f := range ch.Effects {
-		if !dg.cat.observable(f.Ref) {
+		if f.Maybe || !dg.cat.observable(f.Ref) {
 			continue
 		}
 		live := dg.cat.exists(f.Ref)

@@ -124,8 +124,17 @@ func (s *sim) apply(ch ddl.Change) {
 			renamedTo[s.norm(to.Ref)] = true
 		}
 	}
+	createdNow := map[ddl.Ref]bool{} // tables a CREATE ... IF NOT EXISTS made now
 	for _, e := range ch.Effects {
 		k := s.norm(e.Ref)
+		if e.Kept && e.Ref.Kind.Child() {
+			// A column listed by CREATE TABLE IF NOT EXISTS exists only if
+			// the table was made now; otherwise the table kept its own.
+			if createdNow[s.norm(ddl.Ref{Kind: ddl.Table, Schema: e.Ref.Schema, Name: e.Ref.Table})] {
+				s.vals[k] = present
+			}
+			continue
+		}
 		if e.Maybe {
 			if s.getKey(k) != present {
 				s.vals[k] = unknowable
@@ -140,6 +149,9 @@ func (s *sim) apply(ch ddl.Change) {
 			case present:
 				continue
 			case absent:
+				if e.Ref.Kind == ddl.Table {
+					createdNow[k] = true
+				}
 			default:
 				if e.Ref.Kind == ddl.Table {
 					delete(s.renamed, k)
@@ -315,7 +327,7 @@ func evaluateAll(cat *catalog, c *Candidate, ks []int, assume bool) map[int]pref
 		if why, bad := c.badFK[k]; bad {
 			reqOK = false
 			if len(reqReasons) < maxReasons {
-				reqReasons = append(reqReasons, why)
+				reqReasons = append(reqReasons, fmt.Sprintf("statement %d %s", k+1, why))
 			}
 		}
 		for _, f := range ch.Requires {

@@ -196,6 +196,11 @@ func choosePlan(dg *Diagnosis, o RecoverOptions) (*Plan, error) {
 				if c.Case == o.Assume.Case && o.Assume.Applied >= 0 && o.Assume.Applied <= c.Total() {
 					dg.Plans = dg.plansFor(c, o.Assume.Applied)
 					dg.Verdict.Case, dg.Verdict.File, dg.Verdict.Version, dg.Verdict.Applied, dg.Verdict.Total = c.Case, c.File, c.Version, o.Assume.Applied, c.Total()
+					for _, p := range dg.Plans {
+						if p.Command != "" {
+							p.Command += fmt.Sprintf(" --accept-unproven --assume %s:%d", c.Case, o.Assume.Applied)
+						}
+					}
 				}
 			}
 		} else if len(dg.Verdict.Alternatives) > 1 {

@@ -28,6 +28,9 @@ type Replay struct {
 	// Error says why the replay could not run; the verdict then rests on
 	// the probes alone.
 	Error string `json:"error,omitempty"`
+	// Contradicted are states equal to the live schema that the error
+	// given (--error) rules out: the error is probably from another run.
+	Contradicted []Alternative `json:"contradicted_by_error,omitempty"`
 
 	states map[*Candidate][]*inspect.Schema // state after k statements; missing past a failure
 	live   *inspect.Schema
@@ -166,15 +169,27 @@ func (dg *Diagnosis) replay(ctx context.Context, dev *compat.DatabaseURL) *Repla
 			at = int64(c.Version)
 		}
 	}
+	r.settle(dg)
+	return r
+}
+
+// settle lists the states equal to the live schema (once the error has
+// been matched), and the nearest one when none is.
+func (r *Replay) settle(dg *Diagnosis) {
+	r.Matches, r.Contradicted, r.Nearest = nil, nil, nil
 	for _, c := range dg.Candidates {
 		for _, k := range r.matches(c) {
 			r.Matches = append(r.Matches, Alternative{Case: c.Case, File: c.File, Applied: k, Total: c.Total()})
 		}
+		for _, k := range c.Possible {
+			if k < len(r.states[c]) && c.errorRuled[k] && r.states[c][k].String() == r.live.String() {
+				r.Contradicted = append(r.Contradicted, Alternative{Case: c.Case, File: c.File, Applied: k, Total: c.Total()})
+			}
+		}
 	}
-	if len(r.Matches) == 0 {
+	if len(r.Matches) == 0 && len(r.Contradicted) == 0 {
 		r.Nearest = r.nearest(dg)
 	}
-	return r
 }
 
 // nearest finds the possible state closest to the live schema.
@@ -183,7 +198,7 @@ func (r *Replay) nearest(dg *Diagnosis) *Nearest {
 	for _, c := range dg.Candidates {
 		for _, k := range c.Possible {
 			state, ok := r.state(c, k)
-			if !ok {
+			if !ok || c.errorRuled[k] {
 				continue
 			}
 			diff := inspect.Diff(state, r.live, fmt.Sprintf("replay: %s, %d of %d applied", c.File, k, c.Total()), "live")

@@ -297,10 +297,16 @@ func (a *analyser) create() {
 	switch kind {
 	case Table:
 		if ifNotExists {
-			a.ch.Effects = append(a.ch.Effects, Fact{Ref: r, Exists: true, Kept: true})
 			// The table may have been there already, with other columns:
-			// only that it exists afterwards is certain, and undoing it
-			// could drop a table the file did not create.
+			// only that it exists afterwards is certain (its listed
+			// columns only if it was created now, hence Kept), and undoing
+			// it could drop a table the file did not create.
+			a.ch.Effects = append(a.ch.Effects, Fact{Ref: r, Exists: true, Kept: true})
+			from := len(a.ch.Effects)
+			a.tableBody(r)
+			for i := from; i < len(a.ch.Effects); i++ {
+				a.ch.Effects[i].Kept = true
+			}
 			a.ch.Invertible = false
 			return
 		}

@@ -35,7 +35,7 @@ func TestAnalyse(t *testing.T) {
 		{pg, `CREATE TABLE Users (id bigint PRIMARY KEY, "Email" text, CONSTRAINT users_email UNIQUE ("Email"), org_id int REFERENCES orgs(id));`,
 			"+table users; +column users.id; +column users.Email; +constraint users_email on users; +column users.org_id", "-table users; +table orgs",
 			[]string{`DROP TABLE "users"`}, true, true},
-		{pg, `CREATE TABLE IF NOT EXISTS app.t (a int)`, "+table app.t", "", nil, true, false},
+		{pg, `CREATE TABLE IF NOT EXISTS app.t (a int)`, "+table app.t; +column t.a", "", nil, true, false},
 		{my, "CREATE TABLE `T` (`a` int, KEY ix (a), FOREIGN KEY (a) REFERENCES `other`(id))", "+table T; +column T.a; ?index a on T", "-table T; +table other", []string{"DROP TABLE `T`"}, true, true},
 		{pg, `CREATE UNIQUE INDEX CONCURRENTLY users_email ON users (email)`, "+index users_email on users", "+table users; -index users_email on users", []string{`DROP INDEX "users_email"`}, true, false},
 		{my, `CREATE INDEX ix ON t (a)`, "+index ix on t", "+table t; -index ix on t", []string{"DROP INDEX `ix` ON `t`"}, true, false},

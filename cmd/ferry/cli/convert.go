@@ -285,11 +285,11 @@ func diagnoseDirty(ctx context.Context, db *sql.DB, dir string, u *compat.Databa
 	case v.Certainty == doctor.Unknown || v.Case == "":
 		next := doctorCmd + " shows the evidence"
 		switch {
-		case o.dev == nil && o.errText == "":
-			next += "; --dev-url and --error (golang-migrate's message) can prove which statements ran"
-		case o.dev == nil:
-			next += "; --dev-url can prove which statements ran"
-		case o.errText == "":
+		case v.ReplayCanHelp && o.errText == "":
+			next += "; --dev-url and --error (golang-migrate's message) can tell which statements ran"
+		case v.ReplayCanHelp:
+			next += "; --dev-url can tell which statements ran"
+		case o.errText == "" && len(v.Alternatives) > 1:
 			next += "; --error (golang-migrate's message) can point at the statement that failed"
 		}
 		return nil, d, &convert.Refusal{Reason: at + ", and ferry doctor cannot tell which statements ran: " + v.Summary, Next: next}
@@ -302,7 +302,10 @@ func diagnoseDirty(ctx context.Context, db *sql.DB, dir string, u *compat.Databa
 		}
 		return nil, d, &convert.Refusal{Reason: at + " by a failed down, not a failed up (" + v.Summary + "): run ferry recover first, then convert", Next: next}
 	case v.Certainty != doctor.Proven && !o.acceptUnproven:
-		next := doctorCmd + " shows the evidence; --dev-url can prove it, or --accept-unproven accepts it as it stands"
+		next := doctorCmd + " shows the evidence; --accept-unproven accepts it as it stands"
+		if v.ReplayCanHelp {
+			next = doctorCmd + " shows the evidence; --dev-url can prove it, or --accept-unproven accepts it as it stands"
+		}
 		return nil, d, &convert.Refusal{Reason: at + ": " + v.Summary, Next: next}
 	}
 	return &convert.DirtyPrefix{Version: v.Version, Applied: v.Applied, Total: v.Total, Unproven: v.Certainty != doctor.Proven, Evidence: "fingerprint " + dg.Fingerprint}, d, nil

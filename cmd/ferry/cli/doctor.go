@@ -314,7 +314,11 @@ func renderPlan(w io.Writer, dg *doctor.Diagnosis, p *doctor.Plan) {
 		fmt.Fprintln(w, "    this plan destroys data: recover asks before it runs (or pass --yes)")
 	}
 	if c := dg.Verdict.Certainty; c != doctor.Proven {
-		fmt.Fprintf(w, "    the verdict is %s, not proven: recover refuses it without --accept-unproven (--dev-url may prove it)\n", c)
+		hint := ""
+		if dg.Verdict.ReplayCanHelp {
+			hint = " (--dev-url may prove it)"
+		}
+		fmt.Fprintf(w, "    the verdict is %s, not proven: recover refuses it without --accept-unproven%s\n", c, hint)
 	}
 	fmt.Fprintf(w, "    %s\n", p.Command)
 }
