@@ -60,3 +60,29 @@ func TestForeignKeyWithoutKeyIsImpossible(t *testing.T) {
 		})
 	}
 }
+
+// CREATE TABLE IF NOT EXISTS of a table that did not exist makes it with
+// its columns: a later statement on one of them is possible.
+func TestCreateIfNotExistsOfANewTable(t *testing.T) {
+	db := testdb.New(t, testdb.SQLite)
+	dir := testdb.WriteDir(t, map[string]string{
+		"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\n",
+		"2_b.up.sql": "CREATE TABLE IF NOT EXISTS t (a integer);\nALTER TABLE t RENAME COLUMN a TO b;\nINSERT INTO nosuch (id) VALUES (1);\n",
+	})
+	testdb.Steps(t, dir, db.URL, 1)
+	url := db.URLWith("x-no-tx-wrap", "true")
+	errText := testdb.UpExpectError(t, dir, url).Error()
+	u, err := compat.ParseDatabaseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []string{"", errText} {
+		dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir, Error: e})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := dg.Verdict; v.Certainty == doctor.Unknown || v.Applied != 2 {
+			t.Fatalf("error %q: %s k=%d, want k=2\n%s", e, v.Certainty, v.Applied, dump(dg))
+		}
+	}
+}
