@@ -956,7 +956,7 @@ func (a *analyser) dml(insert bool) {
 	a.require(true, t)
 	if insert && c.AcceptPunct('(') {
 		for _, item := range a.items() {
-			if len(item) == 1 && (item[0].Quoted || item[0].Upper != "") {
+			if len(item) == 1 && (item[0].Quoted || item[0].Upper != "") && item[0].Text != "" {
 				name := item[0].Text
 				if a.pg() && !item[0].Quoted {
 					name = strings.ToLower(name)

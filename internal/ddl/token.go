@@ -211,6 +211,9 @@ func (c *Cursor) SkipParens() {
 func (c *Cursor) Part(postgres bool) (string, bool) {
 	t := c.Peek()
 	if t.Quoted {
+		if t.Text == "" {
+			return "", false // "" names nothing (and an unclosed quote reads as one)
+		}
 		c.I++
 		return t.Text, true
 	}
