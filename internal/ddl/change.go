@@ -129,9 +129,10 @@ type Change struct {
 
 // analyser reads one statement.
 type analyser struct {
-	d  sqlsplit.Dialect
-	c  *Cursor
-	ch Change
+	text string
+	d    sqlsplit.Dialect
+	c    *Cursor
+	ch   Change
 }
 
 func (a *analyser) pg() bool { return a.d == sqlsplit.Postgres }
@@ -152,7 +153,7 @@ func (a *analyser) inverse(sql string, destroys bool) {
 // Analyse reads what the statement text (one statement, as split by
 // sqlsplit for dialect d) does.
 func Analyse(d sqlsplit.Dialect, text string) Change {
-	a := &analyser{d: d, c: NewCursor(text, 0, d == sqlsplit.MySQL)}
+	a := &analyser{text: text, d: d, c: NewCursor(text, 0, d == sqlsplit.MySQL)}
 	for _, t := range a.c.T {
 		if t.Quoted || t.Upper != "" && !keyword[t.Upper] {
 			a.ch.Mentions = append(a.ch.Mentions, t.Text)
@@ -216,6 +217,16 @@ func (a *analyser) ident(s string) string {
 		return "`" + strings.ReplaceAll(s, "`", "``") + "`"
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// sameName reports whether two names of a column, index or constraint
+// are one name to the dialect: PostgreSQL compares them as stored, MySQL
+// and SQLite without regard to case (RENAME COLUMN sku TO SKU).
+func (a *analyser) sameName(x, y string) bool {
+	if a.pg() {
+		return x == y
+	}
+	return strings.EqualFold(x, y)
 }
 
 // qualified quotes [schema.]name.
@@ -291,7 +302,10 @@ func (a *analyser) create() {
 		return
 	}
 	a.ch.Understood = true
-	if !ifNotExists && !replace {
+	overloads := a.pg() && (kind == Function || kind == Procedure)
+	if !ifNotExists && !replace && !overloads {
+		// (A PostgreSQL function may share its name with another of
+		// other arguments.)
 		a.require(false, r)
 	}
 	switch kind {
@@ -361,8 +375,54 @@ func (a *analyser) create() {
 		if kind == Type && a.c.T[a.startOfKind()].Upper == "DOMAIN" {
 			word = "DOMAIN"
 		}
-		a.inverse("DROP "+word+" "+a.qualified(schema, name), kind == MaterializedView)
+		target := a.qualified(schema, name)
+		if overloads {
+			sig, ok := a.signature()
+			if !ok {
+				a.ch.Invertible = false
+				return
+			}
+			target += sig
+		}
+		a.inverse("DROP "+word+" "+target, kind == MaterializedView)
 	}
+}
+
+// signature reads the argument list of a PostgreSQL CREATE FUNCTION or
+// PROCEDURE at the cursor and returns it as DROP FUNCTION takes it
+// (without defaults), so that the inverse drops this overload only.
+func (a *analyser) signature() (string, bool) {
+	c := a.c
+	if !c.AcceptPunct('(') {
+		return "", false
+	}
+	var args []string
+	for _, item := range a.items() {
+		var parts []string
+		for _, t := range item {
+			if !t.Quoted && !t.String && (t.Upper == "DEFAULT" || t.Punct == '=') {
+				break
+			}
+			switch {
+			case t.String:
+				return "", false
+			case t.Quoted && strings.Contains(a.text, "["):
+				// The reader takes [...] for a quoted name: an array
+				// type (text[]) cannot be told from "text".
+				return "", false
+			case t.Quoted:
+				parts = append(parts, a.ident(t.Text))
+			case t.Upper != "":
+				parts = append(parts, t.Text)
+			default:
+				parts = append(parts, string(t.Punct))
+			}
+		}
+		if len(parts) > 0 {
+			args = append(args, strings.Join(parts, " "))
+		}
+	}
+	return "(" + strings.Join(args, ", ") + ")", true
 }
 
 // columnsListed reports whether the CREATE TABLE at the cursor (after its
@@ -771,6 +831,7 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 	case c.Accept("RENAME"):
 		switch {
 		case c.Accept("COLUMN"), c.Peek().Upper != "TO" && c.Peek().Upper != "AS" && c.I+1 < len(c.T) && c.T[c.I+1].Upper == "TO":
+			fromTok := c.Peek()
 			from, ok1 := c.Part(a.pg())
 			ok2 := c.Accept("TO")
 			to, ok3 := c.Part(a.pg())
@@ -779,10 +840,18 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 				return nil, false
 			}
 			a.require(true, col(from))
-			a.require(false, col(to))
+			if !a.sameName(from, to) {
+				a.require(false, col(to))
+			}
 			a.effect(false, col(from))
 			a.effect(true, col(to))
-			return []string{alter + "RENAME COLUMN " + a.ident(to) + " TO " + a.ident(from)}, true
+			// SQLite writes the new name into the table's SQL as the
+			// rename spells it: undo with the old name spelt as here.
+			old := a.ident(from)
+			if a.d == sqlsplit.SQLite && !fromTok.Quoted {
+				old = fromTok.Text
+			}
+			return []string{alter + "RENAME COLUMN " + a.ident(to) + " TO " + old}, true
 		case c.Accept("CONSTRAINT"), c.Accept("INDEX"), c.Accept("KEY"):
 			kind := Constraint
 			word := "CONSTRAINT"
@@ -891,6 +960,13 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	if name == "" || kind == "PRIMARY" && a.d == sqlsplit.MySQL {
 		return nil, false // the server names it
 	}
+	invertible := true
+	if kind == "PRIMARY" {
+		// A primary key makes its columns NOT NULL, and dropping it
+		// leaves them so; whether they were before is not in the
+		// statement.
+		invertible = false
+	}
 	r := Ref{Kind: Constraint, Schema: table.Schema, Table: table.Name, Name: name}
 	if isIndex {
 		r.Kind = Index
@@ -899,7 +975,7 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	a.effect(true, r)
 	switch {
 	case a.d != sqlsplit.MySQL:
-		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, true
+		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, invertible
 	case isIndex:
 		return []string{alter + "DROP INDEX " + a.ident(name)}, true
 	case kind == "FOREIGN":
@@ -913,6 +989,7 @@ func (a *analyser) renameTables() {
 	c := a.c
 	a.ch.Understood = true
 	var inverses []string
+	touched := map[Ref]bool{}
 	for {
 		s, n, ok := a.name()
 		if !ok || !c.Accept("TO") {
@@ -923,8 +1000,16 @@ func (a *analyser) renameTables() {
 			break
 		}
 		from, to := Ref{Kind: Table, Schema: s, Name: n}, Ref{Kind: Table, Schema: ns, Name: nn}
-		a.require(true, from)
-		a.require(false, to)
+		// A name an earlier pair of the statement renamed away or to
+		// says nothing about the database before the statement
+		// (RENAME TABLE a TO tmp, b TO a, tmp TO b).
+		if !touched[from.Key(a.d)] {
+			a.require(true, from)
+		}
+		if !touched[to.Key(a.d)] {
+			a.require(false, to)
+		}
+		touched[from.Key(a.d)], touched[to.Key(a.d)] = true, true
 		a.effect(false, from)
 		a.effect(true, to)
 		inverses = append(inverses, a.qualified(ns, nn)+" TO "+a.qualified(s, n))
