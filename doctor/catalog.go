@@ -32,6 +32,8 @@ type catalog struct {
 	// could not read.
 	keys       map[ddl.Ref][]tableKey
 	unreadable map[ddl.Ref]bool
+	// foreign are the tables that have a foreign key.
+	foreign map[ddl.Ref]bool
 }
 
 // tableKey is a key or index of a table.
@@ -46,7 +48,7 @@ type tableKey struct {
 // schemas.
 func newCatalog(d sqlsplit.Dialect, s *inspect.Schema, schemas []string, caseTables bool) *catalog {
 	c := &catalog{d: d, has: map[ddl.Ref]bool{}, schemas: map[string]bool{}, caseTables: caseTables, implicit: map[ddl.Ref]bool{},
-		keys: map[ddl.Ref][]tableKey{}, unreadable: map[ddl.Ref]bool{}}
+		keys: map[ddl.Ref][]tableKey{}, unreadable: map[ddl.Ref]bool{}, foreign: map[ddl.Ref]bool{}}
 	if len(s.Schemas) == 1 {
 		c.current = s.Schemas[0]
 	}
@@ -105,6 +107,9 @@ func newCatalog(d sqlsplit.Dialect, s *inspect.Schema, schemas []string, caseTab
 				continue
 			}
 			add(ddl.Ref{Kind: ck, Table: name, Name: unquote(firstName(rest))})
+			if ck == ddl.Constraint && strings.Contains(rest, " FOREIGN KEY ") {
+				c.foreign[c.key(ddl.Ref{Kind: ddl.Table, Name: name})] = true
+			}
 			if ck == ddl.Constraint || ck == ddl.Index {
 				c.readKey(ddl.Ref{Kind: ddl.Table, Name: name}, ck, strings.TrimSpace(strings.TrimPrefix(rest, firstName(rest))))
 			}
@@ -358,3 +363,6 @@ func sameSet(a, b []string) bool {
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
+
+// hasForeignKey reports whether the live table has a foreign key.
+func (c *catalog) hasForeignKey(table ddl.Ref) bool { return c.foreign[c.lookup(table)] }

@@ -177,6 +177,11 @@ func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
 				back.Why = fmt.Sprintf("statement %d of %s (line %d) cannot be undone by ferry (%s): finish the %s with --forward, or undo it by hand", i+1, c.File, c.stmts[i].Line, notInvertible(ch.DML, ch.Destroys), what)
 				break
 			}
+			if t, ok := dg.indexUnderForeignKey(ch); ok {
+				back.Available, back.Steps = false, nil
+				back.Why = fmt.Sprintf("statement %d of %s (line %d) made an index on %s, which has a foreign key: MySQL may use the index for the key and refuse to drop it; finish the %s with --forward, or undo it by hand", i+1, c.File, c.stmts[i].Line, t, what)
+				break
+			}
 			for _, inv := range ch.Inverse {
 				back.Steps = append(back.Steps, Step{SQL: inv, File: c.File, Statement: i + 1, Inverse: true, Destroys: ch.InverseDestroys})
 			}
@@ -256,4 +261,22 @@ func span(from, to int) string {
 		return fmt.Sprintf("statement %d", from)
 	}
 	return fmt.Sprintf("statements %d to %d", from, to)
+}
+
+// indexUnderForeignKey reports, on MySQL, an index a statement made on a
+// table that now has a foreign key: MySQL may have given the key that
+// index (dropping the one it made itself), and then refuses DROP INDEX.
+func (dg *Diagnosis) indexUnderForeignKey(ch ddl.Change) (string, bool) {
+	if dg.dialect != sqlsplit.MySQL {
+		return "", false
+	}
+	for _, e := range ch.Effects {
+		if e.Exists && !e.Maybe && e.Ref.Kind == ddl.Index && e.Ref.Table != "" {
+			table := ddl.Ref{Kind: ddl.Table, Schema: e.Ref.Schema, Name: e.Ref.Table}
+			if dg.cat.hasForeignKey(table) {
+				return table.String(), true
+			}
+		}
+	}
+	return "", false
 }

@@ -890,6 +890,12 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 			if a.d == sqlsplit.MySQL {
 				return []string{"RENAME TABLE " + a.qualified(to.Schema, nn) + " TO " + a.qualified(table.Schema, table.Name)}, true
 			}
+			if a.d == sqlsplit.SQLite {
+				// SQLite rewrites the stored CREATE TABLE with the new name
+				// quoted: renaming back does not restore the schema as the
+				// files leave it.
+				return nil, false
+			}
 			return []string{"ALTER TABLE " + a.qualified(to.Schema, nn) + " RENAME TO " + a.ident(table.Name)}, true
 		}
 	case c.Accept("CHANGE"): // MySQL: CHANGE [COLUMN] old new definition
@@ -979,7 +985,9 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	case isIndex:
 		return []string{alter + "DROP INDEX " + a.ident(name)}, true
 	case kind == "FOREIGN":
-		return []string{alter + "DROP FOREIGN KEY " + a.ident(name)}, true
+		// MySQL may have made an index for the key, which DROP FOREIGN
+		// KEY leaves behind; whether it did is not in the statement.
+		return nil, false
 	default:
 		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, true
 	}

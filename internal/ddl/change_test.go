@@ -50,7 +50,7 @@ func TestAnalyse(t *testing.T) {
 		{my, `RENAME TABLE a TO b, c TO d`, "-table a; +table b; -table c; +table d", "+table a; -table b; +table c; -table d", []string{"RENAME TABLE `d` TO `c`, `b` TO `a`"}, true, false},
 		{pg, `ALTER TABLE users ALTER COLUMN age TYPE bigint`, "", "+table users; +column users.age", nil, true, false},
 		{my, `ALTER TABLE t ADD UNIQUE KEY uq (a), ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES p(id)`, "+index uq on t; ?index fk on t; +constraint fk on t", "+table t; -index uq on t; +table p; -constraint fk on t",
-			[]string{"ALTER TABLE `t` DROP FOREIGN KEY `fk`", "ALTER TABLE `t` DROP INDEX `uq`"}, true, false},
+			nil, true, false}, // MySQL may have made an index for fk: no inverse
 		{pg, `DROP TABLE IF EXISTS a, b CASCADE`, "-table a; -table b", "", nil, true, false},
 		{pg, `DROP TRIGGER tr ON t`, "-trigger tr on t", "+trigger tr on t", nil, true, false},
 		{pg, `INSERT INTO t (a, "B") VALUES (1, 2)`, "", "+table t; +column t.a; +column t.B", nil, true, false},
