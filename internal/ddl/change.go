@@ -265,23 +265,11 @@ func (a *analyser) create() {
 		kind = View
 	case c.Accept("INDEX"), c.Accept("UNIQUE", "INDEX"), c.Accept("FULLTEXT", "INDEX"), c.Accept("SPATIAL", "INDEX"):
 		kind = Index
-	case c.Accept("SEQUENCE"):
-		kind = Sequence
-	case c.Accept("FUNCTION"):
-		kind = Function
-	case c.Accept("PROCEDURE"):
-		kind = Procedure
-	case c.Accept("TYPE"), c.Accept("DOMAIN"):
-		kind = Type
-	case c.Accept("TRIGGER"):
-		kind = Trigger
-	case c.Accept("SCHEMA"), c.Accept("DATABASE"):
-		kind = Schema
-	case c.Accept("EXTENSION"):
-		kind = Extension
 	default:
-		a.ch.Invertible = false
-		return
+		if kind = objectKind(c); kind == "" {
+			a.ch.Invertible = false
+			return
+		}
 	}
 	if kind == Index {
 		c.Accept("CONCURRENTLY")
@@ -451,6 +439,28 @@ func (a *analyser) columnsListed() bool {
 		}
 	}
 	return true
+}
+
+// objectKind reads the object kinds CREATE and DROP share besides
+// relations and indexes, or returns "".
+func objectKind(c *Cursor) Kind {
+	switch {
+	case c.Accept("SEQUENCE"):
+		return Sequence
+	case c.Accept("FUNCTION"):
+		return Function
+	case c.Accept("PROCEDURE"):
+		return Procedure
+	case c.Accept("TYPE"), c.Accept("DOMAIN"):
+		return Type
+	case c.Accept("TRIGGER"):
+		return Trigger
+	case c.Accept("SCHEMA"), c.Accept("DATABASE"):
+		return Schema
+	case c.Accept("EXTENSION"):
+		return Extension
+	}
+	return ""
 }
 
 // startOfKind finds the token that named the object kind of a CREATE.
@@ -638,22 +648,10 @@ func (a *analyser) drop() {
 	case c.Accept("INDEX"):
 		c.Accept("CONCURRENTLY")
 		kind = Index
-	case c.Accept("SEQUENCE"):
-		kind = Sequence
-	case c.Accept("FUNCTION"):
-		kind = Function
-	case c.Accept("PROCEDURE"):
-		kind = Procedure
-	case c.Accept("TYPE"), c.Accept("DOMAIN"):
-		kind = Type
-	case c.Accept("TRIGGER"):
-		kind = Trigger
-	case c.Accept("SCHEMA"), c.Accept("DATABASE"):
-		kind = Schema
-	case c.Accept("EXTENSION"):
-		kind = Extension
 	default:
-		return
+		if kind = objectKind(c); kind == "" {
+			return
+		}
 	}
 	ifExists := c.Accept("IF", "EXISTS")
 	a.ch.Understood = true
