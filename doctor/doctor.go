@@ -124,6 +124,40 @@ type Diagnosis struct {
 	live    *inspect.Schema
 	opts    Options
 	dbPrint string
+	ups     map[uint64]*upFile // up files read and split, by version
+}
+
+// upFile is an up file of the folder, split and analysed once per
+// diagnosis (history, implicit objects, later files and the replay all
+// need it).
+type upFile struct {
+	stmts   []sqlsplit.Statement
+	changes []ddl.Change
+	err     error
+}
+
+// up reads, splits and analyses the up file of m, once.
+func (dg *Diagnosis) up(m compat.Migration) *upFile {
+	if f, ok := dg.ups[m.Version]; ok {
+		return f
+	}
+	f := &upFile{}
+	body, err := dg.dir.ReadFile(*m.Up)
+	if err == nil {
+		f.stmts, err = sqlsplit.Split(dg.dialect, body)
+		if err != nil {
+			err = fmt.Errorf("%s: %w", m.Up.Name, err)
+		}
+	}
+	f.err = err
+	for _, st := range f.stmts {
+		f.changes = append(f.changes, ddl.Analyse(dg.dialect, st.Text))
+	}
+	if dg.ups == nil {
+		dg.ups = map[uint64]*upFile{}
+	}
+	dg.ups[m.Version] = f
+	return f
 }
 
 // Candidate is one run that can have left the row dirty.
@@ -384,16 +418,12 @@ func (dg *Diagnosis) findImplicit() {
 		if m.Up == nil {
 			continue
 		}
-		body, err := dg.dir.ReadFile(*m.Up)
-		if err != nil {
+		f := dg.up(m)
+		if f.err != nil {
 			continue
 		}
-		stmts, err := sqlsplit.Split(dg.dialect, body)
-		if err != nil {
-			continue
-		}
-		for _, st := range stmts {
-			note(ddl.Analyse(dg.dialect, st.Text))
+		for _, ch := range f.changes {
+			note(ch)
 		}
 	}
 	for _, c := range dg.Candidates {
@@ -496,17 +526,11 @@ func (dg *Diagnosis) laterObjects(c *Candidate) []string {
 		if m.Version == c.Version && c.Case == Up {
 			changes = c.changes
 		} else {
-			body, err := dg.dir.ReadFile(*m.Up)
-			if err != nil {
+			f := dg.up(m)
+			if f.err != nil {
 				return nil
 			}
-			stmts, err := sqlsplit.Split(dg.dialect, body)
-			if err != nil {
-				return nil
-			}
-			for _, st := range stmts {
-				changes = append(changes, ddl.Analyse(dg.dialect, st.Text))
-			}
+			changes = f.changes
 		}
 		for _, ch := range changes {
 			if m.Version > c.Version {
@@ -565,16 +589,11 @@ func (dg *Diagnosis) checkHistory() {
 			if m.Up == nil {
 				continue
 			}
-			body, err := dg.dir.ReadFile(*m.Up)
-			if err != nil {
+			f := dg.up(m)
+			if f.err != nil {
 				continue
 			}
-			stmts, err := sqlsplit.Split(dg.dialect, body)
-			if err != nil {
-				continue
-			}
-			for _, st := range stmts {
-				ch := ddl.Analyse(dg.dialect, st.Text)
+			for _, ch := range f.changes {
 				s.apply(ch)
 				for _, e := range ch.Effects {
 					order = append(order, e.Ref)

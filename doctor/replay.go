@@ -112,15 +112,11 @@ func (dg *Diagnosis) replay(ctx context.Context, dev *compat.DatabaseURL) *Repla
 				break
 			}
 			if m.Up != nil {
-				body, err := dg.dir.ReadFile(*m.Up)
-				if err != nil {
-					return err
+				f := dg.up(m)
+				if f.err != nil {
+					return f.err
 				}
-				stmts, err := sqlsplit.Split(dg.dialect, body)
-				if err != nil {
-					return fmt.Errorf("%s: %w", m.Up.Name, err)
-				}
-				if err := sc.Exec(ctx, m.Up.Name, stmts); err != nil {
+				if err := sc.Exec(ctx, m.Up.Name, f.stmts); err != nil {
 					return err
 				}
 			}
