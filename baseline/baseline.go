@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/internal/scratch"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -156,9 +157,10 @@ func (e *DumpError) Unwrap() error { return e.Err }
 
 // source is one up file up to V.
 type source struct {
-	name  string
-	data  []byte
-	stmts []sqlsplit.Statement
+	name    string
+	version uint64
+	data    []byte
+	stmts   []sqlsplit.Statement
 }
 
 // Generate makes the baseline of version o.Version of the golang-migrate
@@ -226,7 +228,7 @@ func Generate(ctx context.Context, fsys fs.FS, dirPath string, o Options) (*Base
 		if err != nil {
 			return nil, &Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", mm.Up.Name, err), Next: "ferry statements --dialect " + string(d) + " " + filepath.Join(dirPath, mm.Up.Name)}
 		}
-		files = append(files, source{name: mm.Up.Name, data: data, stmts: stmts})
+		files = append(files, source{name: mm.Up.Name, version: mm.Version, data: data, stmts: stmts})
 		b.Files = append(b.Files, mm.Up.Name)
 	}
 
@@ -385,9 +387,12 @@ func dump(ctx context.Context, b *Baseline, o Options, files []source) ([]byte, 
 }
 
 // onScratch creates a scratch database on dev, replays the files on it in
-// order, as golang-migrate runs them on one session, and returns what
-// dumpSchema makes of it. The scratch database is always dropped again, also
-// when ctx is cancelled.
+// order, as golang-migrate runs them (its table first, with dev's
+// x-migrations-table; see scratch.DB.Mimic), and returns what dumpSchema
+// makes of it, golang-migrate's table left out, followed by the files'
+// statements that changed that table: golang-migrate creates its table
+// before it runs the baseline. The scratch database is always dropped
+// again, also when ctx is cancelled.
 func onScratch(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, files []source, dumpSchema func(context.Context, *scratch.DB) ([]byte, error)) (body []byte, err error) {
 	s, err := scratch.New(ctx, dev)
 	if err != nil {
@@ -401,8 +406,11 @@ func onScratch(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, files 
 	if dev.Dialect != compat.SQLite {
 		b.Scratch = s.Name
 	}
+	if err := s.Mimic(ctx, dev); err != nil {
+		return nil, err
+	}
 	for _, f := range files {
-		if err := s.Exec(ctx, f.name, f.stmts); err != nil {
+		if err := s.Run(ctx, scratch.File{Name: f.name, Version: int64(f.version), Statements: f.stmts}, nil); err != nil {
 			var re *scratch.ReplayError
 			if errors.As(err, &re) {
 				return nil, &ReplayError{File: re.File, Statement: re.Statement, Total: len(f.stmts), Line: re.Line, Err: re.Err}
@@ -410,7 +418,42 @@ func onScratch(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, files 
 			return nil, err
 		}
 	}
-	return dumpSchema(ctx, s)
+	body, err = dumpSchema(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return append(body, migrationsTableChanges(b.Dialect, s.MigrationsTable().Name, files)...), nil
+}
+
+// migrationsTableChanges returns the statements of the files that change
+// golang-migrate's table (add a column, an index, a trigger to it), in
+// file order, for the end of a baseline; nothing when there are none.
+func migrationsTableChanges(d sqlsplit.Dialect, table string, files []source) []byte {
+	tableKey := func(name string) string { return ddl.Ref{Kind: ddl.Table, Name: name}.Key(d).Name }
+	key := tableKey(table)
+	var out bytes.Buffer
+	for _, f := range files {
+		for _, st := range f.stmts {
+			ch := ddl.Analyse(d, st.Text)
+			if ch.DML || ch.TxControl {
+				continue
+			}
+			touches := false
+			for _, e := range ch.Effects {
+				if e.Ref.Kind.Child() && e.Ref.Table != "" && tableKey(e.Ref.Table) == key {
+					touches = true
+				}
+			}
+			if !touches {
+				continue
+			}
+			if out.Len() == 0 {
+				fmt.Fprintf(&out, "\n-- golang-migrate's table %s as the files changed it (golang-migrate creates the table itself before it runs this file)\n", table)
+			}
+			fmt.Fprintf(&out, "-- from %s, statement %d\n%s\n", f.name, st.Index, st.Text)
+		}
+	}
+	return out.Bytes()
 }
 
 func dumpSQLite(ctx context.Context, s *scratch.DB) ([]byte, error) {
@@ -420,7 +463,8 @@ func dumpSQLite(ctx context.Context, s *scratch.DB) ([]byte, error) {
 	rows, err := s.QueryContext(ctx, `SELECT sql FROM sqlite_master
 WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
   AND name NOT IN (SELECT name FROM pragma_table_list WHERE type = 'shadow')
-ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid`)
+  AND tbl_name <> ? COLLATE NOCASE
+ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid`, s.MigrationsTable().Name)
 	if err != nil {
 		return nil, fmt.Errorf("read sqlite_master: %w", err)
 	}
@@ -452,7 +496,9 @@ func dumpPostgres(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, loo
 		}
 		conninfo, env := pgDumpConn(u)
 		b.Tool = "pg_dump --schema-only --no-owner --no-privileges"
-		out, err := runTool(ctx, tool, []string{"--schema-only", "--no-owner", "--no-privileges", "--dbname=" + conninfo}, env)
+		t := s.MigrationsTable()
+		exclude := "--exclude-table=" + pgQuote(t.Schema) + "." + pgQuote(t.Name)
+		out, err := runTool(ctx, tool, []string{"--schema-only", "--no-owner", "--no-privileges", exclude, "--dbname=" + conninfo}, env)
 		if err != nil {
 			return nil, err
 		}
@@ -587,7 +633,7 @@ func dumpMySQL(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, look f
 		}
 		b.Tool = filepath.Base(tool) + " " + strings.Join(flags, " ")
 		args, env := mysqlDumpConn(s.URL, mariaClient)
-		args = append(append(args, flags...), s.Name)
+		args = append(append(args, flags...), "--ignore-table="+s.Name+"."+s.MigrationsTable().Name, s.Name)
 		out, err := runTool(ctx, tool, args, env)
 		if err != nil {
 			return nil, err
@@ -976,3 +1022,7 @@ func gitError(err error) error {
 	}
 	return fmt.Errorf("git: %w", err)
 }
+
+// pgQuote quotes a PostgreSQL identifier (also a pg_dump pattern that
+// matches exactly that name).
+func pgQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

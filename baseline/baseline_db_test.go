@@ -11,12 +11,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -681,6 +683,50 @@ func TestCancelDropsScratch(t *testing.T) {
 				t.Errorf("took %v after the cancel", d)
 			}
 			assertScratchDropped(t, dialect, before)
+		})
+	}
+}
+
+// TestBaselineOfRealisticHistories: --from-dev replays histories that alter
+// golang-migrate's table and use their own transaction control as
+// golang-migrate runs them; the baseline, run by golang-migrate on an empty
+// database, gives the schema (golang-migrate's table included, with the
+// column the files added) that the files give.
+func TestBaselineOfRealisticHistories(t *testing.T) {
+	ctx := context.Background()
+	for _, dialect := range testdb.Dialects() {
+		h := testdb.Histories(dialect)[0]
+		t.Run(h.Name, func(t *testing.T) {
+			requireTools(t, dialect)
+			dir := h.Folder(t)
+			ref, refURL := h.Prepare(t)
+			testdb.Up(t, dir, refURL)
+			last := uint64(len(h.Files) / 2)
+			b, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: last, Dialect: sqlsplit.Dialect(dialect), Dev: devURL(t, dialect)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh, freshURL := h.Prepare(t)
+			bdir := testdb.WriteDir(t, map[string]string{baseline.BaselineFileName(strconv.FormatUint(last, 10)): string(b.Content)})
+			testdb.Up(t, bdir, freshURL)
+			describe := func(db *testdb.DB, raw string) string {
+				u, err := compat.ParseDatabaseURL(raw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s, err := inspect.Inspect(ctx, db.SQL, u.Dialect, inspect.OptionsFor(u))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s.String()
+			}
+			want, got := describe(ref, refURL), describe(fresh, freshURL)
+			if want != got {
+				t.Errorf("schema from the baseline differs from the files':\n%s", diffLines(want, got))
+			}
+			if !strings.Contains(want, "column data_version") {
+				t.Errorf("golang-migrate's table is described without the column the files added:\n%s", want)
+			}
 		})
 	}
 }

@@ -376,7 +376,7 @@ func (dg *Diagnosis) semantics(stmts []sqlsplit.Statement) (semantics, string) {
 
 // readLive describes the live schema.
 func (dg *Diagnosis) readLive(ctx context.Context, db *sql.DB) error {
-	live, err := inspect.Inspect(ctx, db, dg.url.Dialect, inspect.Options{Exclude: dg.excluded()})
+	live, err := inspect.Inspect(ctx, db, dg.url.Dialect, inspect.OptionsFor(dg.url))
 	if err != nil {
 		return fmt.Errorf("describe the schema of %s: %w", dg.Database, err)
 	}
@@ -436,18 +436,6 @@ func (dg *Diagnosis) findImplicit() {
 			dg.cat.implicit[k] = true
 		}
 	}
-}
-
-// excluded are the bookkeeping tables of this URL.
-func (dg *Diagnosis) excluded() []string {
-	out := []string{dg.url.MigrationsTable}
-	if dg.url.QuotedTable != "" {
-		out = append(out, dg.url.QuotedTable)
-	}
-	if t := dg.url.Options["x-lock-table"]; t != "" {
-		out = append(out, t)
-	}
-	return out
 }
 
 // foreignKeys finds the statements of c that declare a foreign key to a
@@ -850,8 +838,15 @@ func (dg *Diagnosis) decide() {
 		pick, cert = &likely[0], Consistent
 		statuses(likely)
 	}
-	if pick != nil && (len(dg.Drift) > 0 || dg.Replay != nil && dg.Replay.Nearest != nil) {
+	// A replay that built exactly the live schema outweighs probes whose
+	// reading of the earlier files cannot explain it: the files, run as
+	// golang-migrate runs them, do explain it.
+	replayed := pick != nil && cert == Proven && dg.Replay != nil && dg.Replay.usable(pick.c)
+	if pick != nil && !replayed && (len(dg.Drift) > 0 || dg.Replay != nil && dg.Replay.Nearest != nil) {
 		cert = Consistent
+	}
+	if replayed && len(dg.Drift) > 0 {
+		dg.Notes = append(dg.Notes, "the catalog probes see differences their reading of the files does not explain (listed under drift), but the replay of the files on the dev database built exactly the live schema: the replay decides")
 	}
 	handMade := cert == Proven && len(likely) == 0 && (dg.Replay == nil || !dg.Replay.usable(pick.c))
 	if handMade {

@@ -273,7 +273,7 @@ func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 	if st.Version != dg.legacy.Version || st.Dirty != dg.legacy.Dirty || st.Rows != dg.legacy.Rows {
 		return fmt.Errorf("%w: %s is now at version %d (dirty %v), diagnosed at %d (dirty %v); nothing was written: run ferry doctor again", ErrChanged, st.Table, st.Version, st.Dirty, dg.legacy.Version, dg.legacy.Dirty)
 	}
-	now, err := inspect.InspectTx(ctx, tx, d, inspect.Options{Exclude: dg.excluded()})
+	now, err := inspect.InspectTx(ctx, tx, d, inspect.OptionsFor(dg.url))
 	if err != nil {
 		return err
 	}
@@ -318,7 +318,7 @@ func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 	}
 	res.Executed = len(ran)
 	// Verify by probing (and comparing with the replay) again.
-	after, err := inspect.InspectTx(ctx, tx, d, inspect.Options{Exclude: dg.excluded()})
+	after, err := inspect.InspectTx(ctx, tx, d, inspect.OptionsFor(dg.url))
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/scratch"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // Replay is what replaying the files on a scratch database showed: the
@@ -94,13 +93,11 @@ func (dg *Diagnosis) replay(ctx context.Context, dev *compat.DatabaseURL) *Repla
 			dg.Notes = append(dg.Notes, "could not drop the scratch database: "+err.Error())
 		}
 	}()
-	describe := func() (*inspect.Schema, error) {
-		s, err := inspect.Inspect(ctx, sc.DB, dev.Dialect, inspect.Options{})
-		if err != nil {
-			return nil, fmt.Errorf("describe the scratch database: %w", err)
-		}
-		return s, nil
+	if err := sc.Mimic(ctx, dg.url); err != nil {
+		r.Error = err.Error()
+		return r
 	}
+	opts := inspect.OptionsFor(dg.url)
 	// at is the highest version whose up file the scratch database holds.
 	var at int64 = -1
 	upTo := func(v uint64, inclusive bool) error {
@@ -116,7 +113,7 @@ func (dg *Diagnosis) replay(ctx context.Context, dev *compat.DatabaseURL) *Repla
 				if f.err != nil {
 					return f.err
 				}
-				if err := sc.Exec(ctx, m.Up.Name, f.stmts); err != nil {
+				if err := sc.Run(ctx, scratch.File{Name: m.Up.Name, Version: int64(m.Version), Statements: f.stmts}, nil); err != nil {
 					return err
 				}
 			}
@@ -135,30 +132,39 @@ func (dg *Diagnosis) replay(ctx context.Context, dev *compat.DatabaseURL) *Repla
 			r.Error = "replay the files before " + c.File + ": " + err.Error()
 			return r
 		}
-		s0, err := describe()
+		s0, err := sc.Describe(ctx, opts)
 		if err != nil {
 			r.Error = err.Error()
 			return r
 		}
 		states := []*inspect.Schema{s0}
-		for i, st := range c.stmts {
-			if !st.Kind.Has(sqlsplit.KindTxControl) {
-				if err := sc.Exec(ctx, c.File, c.stmts[i:i+1]); err != nil {
-					var re *scratch.ReplayError
-					msg := err.Error()
-					if errors.As(err, &re) && re.Err != nil {
-						msg = re.Err.Error()
-					}
-					r.Failed = &ReplayFailure{File: c.File, Statement: i + 1, Line: st.Line, Error: msg}
-					break
-				}
-			}
-			s, err := describe()
+		var describeErr error
+		// The file runs as golang-migrate ran it (its row dirty at the
+		// target, its transaction semantics); the state after each
+		// statement is described inside the file's transaction.
+		err = sc.Run(ctx, scratch.File{Name: c.File, Version: c.Target, Statements: c.stmts}, func(int) error {
+			s, err := sc.Describe(ctx, opts)
 			if err != nil {
-				r.Error = err.Error()
-				return r
+				describeErr = err
+				return err
 			}
 			states = append(states, s)
+			return nil
+		})
+		var re *scratch.ReplayError
+		switch {
+		case describeErr != nil:
+			r.Error = describeErr.Error()
+			return r
+		case errors.As(err, &re):
+			msg := err.Error()
+			if re.Err != nil {
+				msg = re.Err.Error()
+			}
+			r.Failed = &ReplayFailure{File: c.File, Statement: re.Statement, Line: re.Line, Error: msg}
+		case err != nil:
+			r.Error = err.Error()
+			return r
 		}
 		r.states[c] = states
 		if c.Case == Up && len(states) == c.Total()+1 {

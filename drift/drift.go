@@ -112,7 +112,6 @@ type recorded struct {
 	version *uint64
 	from    string
 	notes   []string
-	exclude []string // bookkeeping tables to leave out of both descriptions
 }
 
 // Run compares the live schema of o.Database with the schema the up files
@@ -166,11 +165,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	r.Files = len(files)
 	for _, f := range files {
-		r.Statements += len(f.stmts)
+		r.Statements += len(f.Statements)
 	}
 
-	opts := inspect.Options{Exclude: rec.exclude}
-	expected, err := replay(ctx, o.Dev, files, opts, r)
+	opts := inspect.OptionsFor(o.Database)
+	expected, err := replay(ctx, o.Dev, o.Database, files, opts, r)
 	if err != nil {
 		return nil, err
 	}
@@ -194,10 +193,7 @@ func readVersion(ctx context.Context, db *sql.DB, o Options) (*recorded, error) 
 	if err != nil {
 		return nil, fmt.Errorf("read golang-migrate state of %s: %w", o.Database.Redacted(), err)
 	}
-	rec := &recorded{exclude: []string{st.Table.Name}}
-	if t := o.Database.Options["x-lock-table"]; t != "" {
-		rec.exclude = append(rec.exclude, t)
-	}
+	rec := &recorded{}
 	if st.Lock.Held {
 		rec.notes = append(rec.notes, fmt.Sprintf("a golang-migrate run holds its lock (%s): the schema may be changing while drift reads it", st.Lock.Holder))
 	}
@@ -242,15 +238,9 @@ func readVersion(ctx context.Context, db *sql.DB, o Options) (*recorded, error) 
 	return rec, nil
 }
 
-// file is an up file to replay.
-type file struct {
-	name  string
-	stmts []sqlsplit.Statement
-}
-
 // upFiles reads and splits the up files of the versions up to rec.version,
 // in order: what golang-migrate ran to get there.
-func upFiles(dir *compat.Directory, d sqlsplit.Dialect, rec *recorded, dirPath string) ([]file, error) {
+func upFiles(dir *compat.Directory, d sqlsplit.Dialect, rec *recorded, dirPath string) ([]scratch.File, error) {
 	if rec.version == nil {
 		return nil, nil
 	}
@@ -258,7 +248,7 @@ func upFiles(dir *compat.Directory, d sqlsplit.Dialect, rec *recorded, dirPath s
 	if _, ok := dir.Lookup(v); !ok {
 		return nil, &UnknownVersionError{Version: v, From: rec.from, Path: dirPath}
 	}
-	var files []file
+	var files []scratch.File
 	for _, m := range dir.Migrations {
 		if m.Version > v {
 			break
@@ -274,15 +264,16 @@ func upFiles(dir *compat.Directory, d sqlsplit.Dialect, rec *recorded, dirPath s
 		if err != nil {
 			return nil, fmt.Errorf("%s:%w: ferry cannot split it into statements (see ferry statements --dialect %s %s/%s)", m.Up.Name, err, d, dirPath, m.Up.Name)
 		}
-		files = append(files, file{name: m.Up.Name, stmts: stmts})
+		files = append(files, scratch.File{Name: m.Up.Name, Version: int64(m.Version), Statements: stmts})
 	}
 	return files, nil
 }
 
-// replay runs the files on a scratch database of dev and describes its
-// schema. The scratch database is dropped before it returns; when that
-// fails, a note says so.
-func replay(ctx context.Context, dev *compat.DatabaseURL, files []file, opts inspect.Options, r *Report) (*inspect.Schema, error) {
+// replay runs the files on a scratch database of dev as golang-migrate runs
+// them on the database of live (its table first, its transaction semantics;
+// see scratch.DB.Mimic) and describes its schema. The scratch database is
+// dropped before it returns; when that fails, a note says so.
+func replay(ctx context.Context, dev, live *compat.DatabaseURL, files []scratch.File, opts inspect.Options, r *Report) (*inspect.Schema, error) {
 	s, err := scratch.New(ctx, dev)
 	if err != nil {
 		return nil, err
@@ -293,14 +284,17 @@ func replay(ctx context.Context, dev *compat.DatabaseURL, files []file, opts ins
 		}
 	}()
 	r.Scratch = s.Name
+	if err := s.Mimic(ctx, live); err != nil {
+		return nil, err
+	}
 	for _, f := range files {
-		if err := s.Exec(ctx, f.name, f.stmts); err != nil {
+		if err := s.Run(ctx, f, nil); err != nil {
 			return nil, fmt.Errorf("the files do not replay on scratch database %s of %s: %w", s.Name, dev.Redacted(), err)
 		}
 	}
-	expected, err := inspect.Inspect(ctx, s.DB, dev.Dialect, opts)
+	expected, err := s.Describe(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("describe scratch database %s of %s: %w", s.Name, dev.Redacted(), err)
+		return nil, fmt.Errorf("%w (dev server %s)", err, dev.Redacted())
 	}
 	return expected, nil
 }

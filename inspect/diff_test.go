@@ -147,16 +147,16 @@ func TestIdent(t *testing.T) {
 func TestExcluded(t *testing.T) {
 	pg := &inspector{dialect: compat.Postgres, exclude: append(DefaultExcluded(), "legacy")}
 	lite := &inspector{dialect: compat.SQLite, exclude: append(DefaultExcluded(), "legacy")}
-	for _, name := range []string{"schema_migrations", "atlas_schema_revisions", "ferry_recoveries", "schema_lock", "legacy"} {
+	for _, name := range []string{"atlas_schema_revisions", "ferry_recoveries", "schema_lock", "legacy"} {
 		if !pg.excluded(name) || !lite.excluded(name) {
 			t.Errorf("%s not excluded", name)
 		}
 	}
-	if pg.excluded("Schema_Migrations") {
-		t.Error("PostgreSQL: Schema_Migrations is another table than schema_migrations")
+	if pg.excluded("Legacy") {
+		t.Error("PostgreSQL: Legacy is another table than legacy")
 	}
-	if !lite.excluded("Schema_Migrations") {
-		t.Error("SQLite: Schema_Migrations is schema_migrations")
+	if !lite.excluded("Legacy") {
+		t.Error("SQLite: Legacy is legacy")
 	}
 	if pg.excluded("users") {
 		t.Error("users excluded")

@@ -26,12 +26,12 @@ import (
 )
 
 // DefaultExcluded returns the bookkeeping tables every description leaves
-// out: golang-migrate's migrations table (under its default name), Atlas's
-// and ferry's revisions table, ferry's recovery log, and golang-migrate's
-// lock table (pgx driver, x-lock-strategy=table). Callers add a configured
-// x-migrations-table or x-lock-table through Options.Exclude.
+// out: Atlas's and ferry's revisions table, ferry's recovery log, and
+// golang-migrate's lock table (pgx driver, x-lock-strategy=table). Callers
+// add a configured x-lock-table through Options.Exclude. golang-migrate's
+// migrations table is not left out but trimmed (see Options.Migrations).
 func DefaultExcluded() []string {
-	return []string{compat.DefaultMigrationsTable, "atlas_schema_revisions", "ferry_recoveries", "schema_lock"}
+	return []string{"atlas_schema_revisions", "ferry_recoveries", "schema_lock"}
 }
 
 // Options choose what Inspect describes.
@@ -46,6 +46,32 @@ type Options struct {
 	// name matches a table of that name in any described schema: exactly on
 	// PostgreSQL, ignoring case on MySQL and SQLite.
 	Exclude []string
+	// Migrations names golang-migrate's migrations table when the URL
+	// configures one (x-migrations-table); schema_migrations is always one.
+	// Such a table is described without what golang-migrate itself made:
+	// its version and dirty columns, the key or unique index on version,
+	// and the table's options (engine, collation, SQLite's CREATE text).
+	// What the migration files added to it (columns, indexes, triggers)
+	// stays, and a table with nothing else is left out, so that a database
+	// golang-migrate created its table in and one it did not describe
+	// alike. A name matches as in Exclude.
+	Migrations []string
+}
+
+// OptionsFor returns the options that describe a database reached by u as
+// golang-migrate sees it: its migrations table (x-migrations-table, or the
+// table of x-migrations-table-quoted) trimmed, its x-lock-table left out.
+// A scratch database that replays the files for u is described with the
+// same options, so that the two compare.
+func OptionsFor(u *compat.DatabaseURL) Options {
+	o := Options{Migrations: []string{u.MigrationsTable}}
+	if u.QuotedTable != "" {
+		o.Migrations = append(o.Migrations, u.QuotedTable)
+	}
+	if t := u.Options["x-lock-table"]; t != "" {
+		o.Exclude = append(o.Exclude, t)
+	}
+	return o
 }
 
 // SchemaNotFoundError is a schema of Options.Schemas that the database does
@@ -111,7 +137,8 @@ func InspectTx(ctx context.Context, tx *sql.Tx, d compat.Dialect, o Options) (*S
 }
 
 func inspectIn(ctx context.Context, tx *sql.Tx, d compat.Dialect, o Options, inspect func(context.Context, *sql.Tx, *inspector) error) (*Schema, error) {
-	in := &inspector{dialect: d, schemas: slices.Clone(o.Schemas), exclude: append(DefaultExcluded(), o.Exclude...)}
+	in := &inspector{dialect: d, schemas: slices.Clone(o.Schemas), exclude: append(DefaultExcluded(), o.Exclude...),
+		migrations: append([]string{compat.DefaultMigrationsTable}, o.Migrations...)}
 	if err := inspect(ctx, tx, in); err != nil {
 		return nil, fmt.Errorf("inspect: %w", err)
 	}
@@ -219,10 +246,11 @@ func (s *Schema) Object(k Kind, name string) *Object {
 
 // inspector collects objects for one dialect.
 type inspector struct {
-	dialect compat.Dialect
-	schemas []string // resolved by the dialect's inspect function
-	exclude []string
-	objects []Object
+	dialect    compat.Dialect
+	schemas    []string // resolved by the dialect's inspect function
+	exclude    []string
+	migrations []string
+	objects    []Object
 }
 
 func (in *inspector) add(k Kind, name string, lines []string) {
@@ -231,12 +259,28 @@ func (in *inspector) add(k Kind, name string, lines []string) {
 
 // excluded reports whether a table of this name is bookkeeping.
 func (in *inspector) excluded(table string) bool {
-	for _, e := range in.exclude {
+	return in.matches(in.exclude, table)
+}
+
+// matches reports whether table is one of names: exactly on PostgreSQL,
+// ignoring case on MySQL and SQLite.
+func (in *inspector) matches(names []string, table string) bool {
+	for _, e := range names {
 		if e == table || (in.dialect != compat.Postgres && strings.EqualFold(e, table)) {
 			return true
 		}
 	}
 	return false
+}
+
+// addRelation adds a table-like object; golang-migrate's table is trimmed
+// to what the migration files added to it (Options.Migrations), and left
+// out when that is nothing.
+func (in *inspector) addRelation(rel *relation) {
+	if rel.kind == KindTable && in.matches(in.migrations, rel.name) && !rel.trimGolangMigrate() {
+		return
+	}
+	in.add(rel.kind, in.name(rel.schema, rel.name), rel.lines())
 }
 
 // name renders an object's name: schema-qualified when several schemas are
@@ -323,6 +367,23 @@ type relation struct {
 	indexes     []string // sorted before output
 	triggers    []string // sorted before output
 	tail        []string
+}
+
+// trimGolangMigrate removes from golang-migrate's table what golang-migrate
+// made: its options, the version and dirty columns, and the primary key or
+// unique index on version. It reports whether anything is left.
+func (r *relation) trimGolangMigrate() bool {
+	r.head = nil
+	r.columns = slices.DeleteFunc(r.columns, func(l string) bool {
+		return strings.HasPrefix(l, "column version ") || strings.HasPrefix(l, "column dirty ") || l == "column version" || l == "column dirty"
+	})
+	ownKey := func(l string) bool {
+		u := strings.ToUpper(l)
+		return strings.Contains(u, "(VERSION)") && (strings.Contains(u, "PRIMARY KEY") || strings.Contains(u, "UNIQUE"))
+	}
+	r.constraints = slices.DeleteFunc(r.constraints, ownKey)
+	r.indexes = slices.DeleteFunc(r.indexes, ownKey)
+	return len(r.columns)+len(r.constraints)+len(r.indexes)+len(r.triggers)+len(r.tail) > 0
 }
 
 func (r *relation) lines() []string {

@@ -263,7 +263,7 @@ func inspectMySQL(ctx context.Context, tx *sql.Tx, in *inspector) error {
 
 	for _, k := range order {
 		rel := rels[k]
-		in.add(rel.kind, in.name(rel.schema, rel.name), rel.lines())
+		in.addRelation(rel)
 	}
 
 	for _, k := range sequences {

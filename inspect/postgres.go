@@ -349,7 +349,7 @@ func inspectPostgres(ctx context.Context, tx *sql.Tx, in *inspector) error {
 
 	for _, oid := range order {
 		rel := rels[oid]
-		in.add(rel.kind, in.name(rel.schema, rel.name), rel.lines())
+		in.addRelation(rel)
 	}
 
 	if err := query(ctx, tx, "pg_sequence", pgSequences, args, func(r *sql.Rows) error {

@@ -98,7 +98,7 @@ func sqSchema(ctx context.Context, tx *sql.Tx, in *inspector, schema string) err
 		}
 	}
 	for _, rel := range order {
-		in.add(rel.kind, in.name(rel.schema, rel.name), rel.lines())
+		in.addRelation(rel)
 	}
 	return nil
 }

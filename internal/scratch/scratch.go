@@ -20,7 +20,6 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // NamePrefix starts the name of every scratch database, so that a leftover
@@ -54,6 +53,10 @@ type DB struct {
 
 	once     sync.Once
 	closeErr error
+
+	like  *compat.DatabaseURL // set by Mimic
+	table compat.TableRef     // golang-migrate's table, set by Mimic
+	tx    *sql.Tx             // the transaction of the file Run is running
 }
 
 // New creates an empty scratch database on the server dev names and opens
@@ -176,26 +179,3 @@ func (e *ReplayError) Error() string {
 }
 
 func (e *ReplayError) Unwrap() error { return e.Err }
-
-// Exec runs the statements of one migration file (named file, for errors),
-// split by sqlsplit, one by one and in order on the scratch connection. It
-// skips transaction control statements (sqlsplit.KindTxControl: BEGIN,
-// COMMIT, ROLLBACK, START TRANSACTION, ...): a replay builds the schema, and
-// a file's own transaction must not span what the caller runs next. The
-// first failing statement stops it with a *ReplayError; the statements
-// before it stay applied.
-func (s *DB) Exec(ctx context.Context, file string, stmts []sqlsplit.Statement) error {
-	for i, st := range stmts {
-		if st.Kind.Has(sqlsplit.KindTxControl) {
-			continue
-		}
-		if _, err := s.DB.ExecContext(ctx, st.Text); err != nil {
-			index := st.Index
-			if index == 0 {
-				index = i + 1
-			}
-			return &ReplayError{File: file, Statement: index, Line: st.Line, Err: err}
-		}
-	}
-	return nil
-}
