@@ -1050,7 +1050,7 @@ func (a *analyser) dml(insert bool) {
 			if len(item) == 1 && (item[0].Quoted || item[0].Upper != "") && item[0].Text != "" {
 				name := item[0].Text
 				if a.pg() && !item[0].Quoted {
-					name = strings.ToLower(name)
+					name = Truncate(strings.ToLower(name))
 				}
 				a.require(true, Ref{Kind: Column, Schema: s, Table: n, Name: name})
 			}
