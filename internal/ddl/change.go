@@ -89,6 +89,11 @@ type Fact struct {
 	// Kept marks an object that exists afterwards but may have existed
 	// before, untouched (CREATE ... IF NOT EXISTS).
 	Kept bool `json:"kept,omitempty"`
+	// Implicit marks what the server does on its own, beyond what the
+	// statement spells out: an index renamed to the name of the
+	// constraint that takes it over, a name it makes up, an object a DROP
+	// takes with it.
+	Implicit bool `json:"implicit,omitempty"`
 }
 
 func (f Fact) String() string {
@@ -940,6 +945,11 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	if kind == "FOREIGN" {
 		a.foreignKeyIndex(table, name, c)
 	}
+	if a.pg() && (kind == "PRIMARY" || kind == "UNIQUE") {
+		if ix, ok := a.usingIndex(c); ok {
+			return a.adoptIndex(table, name, ix)
+		}
+	}
 	isIndex := kind == "INDEX" || kind == "KEY" || kind == "FULLTEXT" || kind == "SPATIAL"
 	if isIndex {
 		c.I++
@@ -989,6 +999,44 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	default:
 		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, true
 	}
+}
+
+// usingIndex reads PostgreSQL's PRIMARY KEY USING INDEX name / UNIQUE
+// USING INDEX name at the cursor (which does not move) and returns the
+// index's name.
+func (a *analyser) usingIndex(c *Cursor) (string, bool) {
+	at := &Cursor{T: c.T, I: c.I}
+	if !at.Accept("PRIMARY", "KEY") && !at.Accept("UNIQUE") {
+		return "", false
+	}
+	if !at.Accept("USING", "INDEX") {
+		return "", false
+	}
+	return at.Part(true)
+}
+
+// adoptIndex records ADD [CONSTRAINT name] PRIMARY KEY / UNIQUE USING
+// INDEX ix: the constraint takes over the index, which PostgreSQL renames
+// to the constraint's name (an unnamed constraint takes the index's). As
+// everywhere else in this package, the index of a constraint is part of
+// the constraint, not an index of its own: index ix is gone. The inverse
+// would drop the index with the constraint: there is none.
+func (a *analyser) adoptIndex(table Ref, name, ix string) ([]string, bool) {
+	if name == "" {
+		name = ix
+	}
+	from := Ref{Kind: Index, Schema: table.Schema, Table: table.Name, Name: ix}
+	r := Ref{Kind: Constraint, Schema: table.Schema, Table: table.Name, Name: name}
+	a.require(true, from)
+	a.require(false, r)
+	if name != ix {
+		to := from
+		to.Name = name
+		a.require(false, to) // the renamed index would clash
+	}
+	a.effect(true, r)
+	a.ch.Effects = append(a.ch.Effects, Fact{Ref: from, Exists: false, Implicit: true})
+	return nil, false
 }
 
 func (a *analyser) renameTables() {

@@ -29,3 +29,29 @@ func TestNamesTruncated(t *testing.T) {
 		}
 	}
 }
+
+// ADD CONSTRAINT ... USING INDEX renames the index to the constraint's
+// name; without a constraint name, the constraint takes the index's.
+func TestUsingIndex(t *testing.T) {
+	pg := sqlsplit.Postgres
+	cases := []struct{ sql, requires, effects string }{
+		{"ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX i", "+table t; +index i on t; -constraint t_pkey on t; -index t_pkey on t",
+			"+constraint t_pkey on t; -index i on t"},
+		{"ALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX \"J\"", "+table t; +index J on t; -constraint u on t; -index u on t",
+			"+constraint u on t; -index J on t"},
+		{"ALTER TABLE t ADD UNIQUE USING INDEX k", "+table t; +index k on t; -constraint k on t", "+constraint k on t; -index k on t"},
+		{"ALTER TABLE t ADD CONSTRAINT k PRIMARY KEY USING INDEX k", "+table t; +index k on t; -constraint k on t", "+constraint k on t; -index k on t"},
+	}
+	for _, c := range cases {
+		ch := Analyse(pg, c.sql)
+		if got := facts(ch.Requires); got != c.requires {
+			t.Errorf("%s\nrequires %s\nwant     %s", c.sql, got, c.requires)
+		}
+		if got := facts(ch.Effects); got != c.effects {
+			t.Errorf("%s\neffects %s\nwant    %s", c.sql, got, c.effects)
+		}
+		if ch.Invertible || !ch.Understood {
+			t.Errorf("%s: invertible %v understood %v", c.sql, ch.Invertible, ch.Understood)
+		}
+	}
+}
