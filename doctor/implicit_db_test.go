@@ -73,3 +73,38 @@ func TestUsingIndexRenames(t *testing.T) {
 	})
 	wantProven(t, dg, "2_b.up.sql", 1)
 }
+
+// MySQL and MariaDB name an unnamed foreign key <table>_ibfk_<n>, n one
+// more than the highest such number on the table: a key dropped and
+// declared again comes back under the same name.
+func TestEngineNamedForeignKeyReused(t *testing.T) {
+	db := testdb.New(t, testdb.MySQL)
+	dg := diagnoseFailed(t, db, db.URL, map[string]string{
+		"1_a.up.sql": "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int, pid int, FOREIGN KEY (pid) REFERENCES p (id));\n",
+		"2_b.up.sql": "ALTER TABLE c DROP FOREIGN KEY c_ibfk_1;\nALTER TABLE c ADD FOREIGN KEY (pid) REFERENCES p (id);\n",
+		"3_c.up.sql": failing,
+	})
+	wantProven(t, dg, "3_c.up.sql", 1)
+}
+
+// DROP COLUMN takes the indexes and constraints on the column with it,
+// DROP MATERIALIZED VIEW (and DROP TABLE) the relation's indexes, and an
+// unnamed foreign key is <table>_<columns>_fkey: PostgreSQL.
+func TestDropTakesDependents(t *testing.T) {
+	db := testdb.New(t, testdb.Postgres)
+	dg := diagnoseFailed(t, db, db.URLWith("x-multi-statement", "true"), map[string]string{
+		"1_a.up.sql": "CREATE TABLE p (id int PRIMARY KEY);\n" +
+			"CREATE TABLE c (id int PRIMARY KEY, pid int CONSTRAINT c_pid_fk REFERENCES p (id), note text, CONSTRAINT c_note_check CHECK (note <> ''));\n" +
+			"CREATE INDEX c_note_idx ON c (lower(note)) WHERE id > 0;\n" +
+			"CREATE INDEX c_pid_idx ON c (pid);\n" +
+			"CREATE MATERIALIZED VIEW mv AS SELECT id FROM p;\n" +
+			"CREATE UNIQUE INDEX mv_id ON mv (id);\n" +
+			"CREATE TABLE gone (id int);\nCREATE INDEX gone_id ON gone (id);\n" +
+			"CREATE TABLE c2 (id int, pid int REFERENCES p (id));\n",
+		"2_b.up.sql": "ALTER TABLE c DROP COLUMN pid;\nALTER TABLE c DROP COLUMN note;\nDROP MATERIALIZED VIEW mv;\nDROP TABLE gone;\n" +
+			// The server named the key c2_pid_fkey, and names it so again.
+			"ALTER TABLE c2 DROP CONSTRAINT c2_pid_fkey;\nALTER TABLE c2 ADD FOREIGN KEY (pid) REFERENCES p (id);\n",
+		"3_c.up.sql": failing,
+	})
+	wantProven(t, dg, "3_c.up.sql", 1)
+}
