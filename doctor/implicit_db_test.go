@@ -108,3 +108,26 @@ func TestDropTakesDependents(t *testing.T) {
 	})
 	wantProven(t, dg, "3_c.up.sql", 1)
 }
+
+// The same family on the other engines: MySQL/MariaDB drop an index left
+// without a column, SQLite drops a view's triggers with it.
+func TestDropTakesDependentsOtherEngines(t *testing.T) {
+	t.Run("mysql", func(t *testing.T) {
+		db := testdb.New(t, testdb.MySQL)
+		dg := diagnoseFailed(t, db, db.URL, map[string]string{
+			"1_a.up.sql": "CREATE TABLE c (id int, a int, b int);\nCREATE INDEX c_a ON c (a);\nCREATE INDEX c_ab ON c (a, b);\n",
+			"2_b.up.sql": "ALTER TABLE c DROP COLUMN a;\n",
+			"3_c.up.sql": failing,
+		})
+		wantProven(t, dg, "3_c.up.sql", 1)
+	})
+	t.Run("sqlite", func(t *testing.T) {
+		db := testdb.New(t, testdb.SQLite)
+		dg := diagnoseFailed(t, db, db.URLWith("x-no-tx-wrap", "true"), map[string]string{
+			"1_a.up.sql": "CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT a FROM t;\nCREATE TRIGGER trg INSTEAD OF INSERT ON v BEGIN INSERT INTO t VALUES (NEW.a); END;\n",
+			"2_b.up.sql": "DROP VIEW v;\n",
+			"3_c.up.sql": failing,
+		})
+		wantProven(t, dg, "3_c.up.sql", 1)
+	})
+}
