@@ -33,6 +33,16 @@ func TestExpectedObjects(t *testing.T) {
 			`CREATE TABLE t (a int); CREATE INDEX t_a ON t (a); CREATE TRIGGER trg AFTER INSERT ON t BEGIN SELECT 1; END; CREATE TABLE u (a int);`,
 			`DROP TABLE t; ALTER TABLE u RENAME TO w;`,
 		}, []string{"table .w"}},
+		{"postgres drops take indexes along", sqlsplit.Postgres, []string{
+			`CREATE TABLE c (id int, pid int, note text); CREATE INDEX c_pid ON c (pid); CREATE INDEX c_note ON c (lower(note)) WHERE id > 0;
+			 CREATE INDEX c_id ON c (id); CREATE MATERIALIZED VIEW mv AS SELECT 1 AS id; CREATE UNIQUE INDEX mv_id ON mv (id);
+			 CREATE UNIQUE INDEX c_id2 ON c (id); ALTER TABLE c ADD CONSTRAINT c_pkey PRIMARY KEY USING INDEX c_id2;`,
+			`ALTER TABLE c DROP COLUMN pid, DROP COLUMN note; DROP MATERIALIZED VIEW mv;`,
+		}, []string{"table .c", "index .c_id"}},
+		{"mysql drop column keeps an index with columns left", sqlsplit.MySQL, []string{
+			`CREATE TABLE c (id int, a int, b int); CREATE INDEX c_a ON c (a); CREATE INDEX c_ab ON c (a, b);`,
+			`ALTER TABLE c DROP COLUMN a;`,
+		}, []string{"table .c", "index .c_ab"}},
 		{"unnamed index and temporary objects leave nothing", sqlsplit.Postgres, []string{
 			`CREATE INDEX ON t (a); CREATE TEMPORARY VIEW tv AS SELECT 1;`,
 		}, nil},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/finding"
+	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -30,7 +31,11 @@ type fileStatements struct {
 }
 
 // expected replays the DDL of files in order and returns the objects left.
+// What the server drops on its own (the indexes of a dropped column or
+// materialized view, an index a constraint takes over) comes from
+// ddl.Engine, which reads every statement too.
 func expected(d sqlsplit.Dialect, files []fileStatements) []Object {
+	engine := ddl.NewEngine(d)
 	var order []key
 	objs := map[key]Object{}
 	norm := func(k key) key {
@@ -66,6 +71,11 @@ func expected(d sqlsplit.Dialect, files []fileStatements) []Object {
 			}
 			for _, k := range ch.drops {
 				remove(norm(k))
+			}
+			for _, f := range engine.Apply(ddl.Analyse(d, st.Text)).Effects {
+				if f.Implicit && !f.Exists && (f.Ref.Kind == ddl.Index || f.Ref.Kind == ddl.Trigger) {
+					remove(norm(key{string(f.Ref.Kind), f.Ref.Schema, f.Ref.Name}))
+				}
 			}
 			for _, r := range ch.renames {
 				from, to := norm(r[0]), norm(r[1])

@@ -277,6 +277,7 @@ func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS
 	if err := dg.loadCandidates(fsys); err != nil {
 		return nil, err
 	}
+	dg.implied()
 	if err := dg.readLive(ctx, db); err != nil {
 		return nil, err
 	}
@@ -391,6 +392,39 @@ func (dg *Diagnosis) readLive(ctx context.Context, db *sql.DB) error {
 	dg.live = live
 	dg.cat = newCatalog(dg.dialect, live, schemas, caseTables)
 	return nil
+}
+
+// implied adds to the changes of the up files, in the order golang-migrate
+// runs them, and of the candidates what the server does on its own (see
+// ddl.Engine): the up of a candidate version follows the files before it,
+// the down of the next version follows its up.
+func (dg *Diagnosis) implied() {
+	e := ddl.NewEngine(dg.dialect)
+	apply := func(e *ddl.Engine, changes []ddl.Change) {
+		for i, ch := range changes {
+			changes[i] = e.Apply(ch)
+		}
+	}
+	for _, m := range dg.dir.Migrations {
+		if m.Up == nil {
+			continue
+		}
+		for _, c := range dg.Candidates {
+			if c.Case == Up && c.Version == m.Version {
+				apply(e.Clone(), c.changes)
+			}
+		}
+		f := dg.up(m)
+		if f.err != nil {
+			continue
+		}
+		apply(e, f.changes)
+		for _, c := range dg.Candidates {
+			if c.Case == Down && c.Version == m.Version {
+				apply(e.Clone(), c.changes)
+			}
+		}
+	}
 }
 
 // findImplicit records the child objects the files name but never create
@@ -996,8 +1030,8 @@ func (dg *Diagnosis) evidence(c *Candidate, i int) []string {
 	ch := c.changes[i]
 	var out []string
 	for _, f := range ch.Effects {
-		if f.Maybe || !dg.cat.observable(f.Ref) {
-			continue
+		if f.Maybe || f.Implicit || !dg.cat.observable(f.Ref) {
+			continue // (what the server does on its own weighs in the probes, but is not what the statement says)
 		}
 		live := dg.cat.exists(f.Ref)
 		switch {

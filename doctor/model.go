@@ -136,7 +136,9 @@ func (s *sim) apply(ch ddl.Change) {
 			continue
 		}
 		if e.Maybe {
-			if s.getKey(k) != present {
+			// Made, or dropped, or not: unknowable unless it already was
+			// as the maybe would leave it.
+			if v := s.getKey(k); v != boolValue(e.Exists) {
 				s.vals[k] = unknowable
 			}
 			continue

@@ -89,6 +89,16 @@ type Fact struct {
 	// Kept marks an object that exists afterwards but may have existed
 	// before, untouched (CREATE ... IF NOT EXISTS).
 	Kept bool `json:"kept,omitempty"`
+	// Implicit marks what the server does on its own, beyond what the
+	// statement spells out: an index renamed to the name of the
+	// constraint that takes it over, a name it makes up, an object a DROP
+	// takes with it.
+	Implicit bool `json:"implicit,omitempty"`
+	// Columns are, for an index or constraint the statement creates, the
+	// columns its definition names (with an expression or a predicate,
+	// every name in it: a DROP COLUMN of any of them takes the object
+	// along on PostgreSQL); nil when not read.
+	Columns []string `json:"columns,omitempty"`
 }
 
 func (f Fact) String() string {
@@ -125,6 +135,22 @@ type Change struct {
 	// ForeignKeys are the foreign keys the statement declares: the
 	// referenced table needs a key on those columns.
 	ForeignKeys []ForeignKey
+	// Unnamed are the keys, foreign keys, checks and indexes the statement
+	// declares without a name: the server makes one up (see Engine).
+	Unnamed []Unnamed
+}
+
+// Unnamed is a key, foreign key, check or index declared without a name.
+type Unnamed struct {
+	Table Ref // the table it is declared on
+	// What is "primary key", "unique", "foreign key", "check" or "index".
+	What string
+	// Columns are its columns (a check: the column it is declared with,
+	// none at table level); nil when not plain columns.
+	Columns []string
+	// Inline: declared in a column's definition (MySQL ignores an inline
+	// REFERENCES; MariaDB makes a foreign key of it).
+	Inline bool
 }
 
 // analyser reads one statement.
@@ -336,6 +362,9 @@ func (a *analyser) create() {
 			a.require(false, r)
 		}
 		a.effect(true, r)
+		if kind == Index {
+			a.ch.Effects[len(a.ch.Effects)-1].Columns = a.keyColumns(c.T[c.I:])
+		}
 		if ifNotExists || replace {
 			a.ch.Invertible = false // it may have kept, or replaced, an older one
 			return
@@ -488,15 +517,19 @@ func (a *analyser) tableBody(table Ref) {
 		case ic.Accept("CONSTRAINT"):
 			if _, n, ok := ic.Name(a.pg()); ok {
 				a.effect(true, a.constraintRef(table, n, ic))
+				a.ch.Effects[len(a.ch.Effects)-1].Columns = a.keyColumns(ic.T[ic.I:])
 				a.foreignKeyIndex(table, n, ic)
 			}
 		case ic.Peek().Upper == "FOREIGN":
 			a.foreignKeyIndex(table, "", ic)
-		case ic.Accept("PRIMARY"), ic.Accept("UNIQUE"), ic.Accept("FOREIGN"), ic.Accept("CHECK"), ic.Accept("KEY"),
-			ic.Accept("INDEX"), ic.Accept("FULLTEXT"), ic.Accept("SPATIAL"), ic.Accept("EXCLUDE"), ic.Accept("LIKE"), ic.Accept("PERIOD"):
+			a.unnamed(table, ic)
+		case ic.Peek().Upper == "PRIMARY" || ic.Peek().Upper == "UNIQUE" || ic.Peek().Upper == "CHECK" || ic.Peek().Upper == "KEY" || ic.Peek().Upper == "INDEX":
+			a.unnamed(table, ic)
+		case ic.Accept("FULLTEXT"), ic.Accept("SPATIAL"), ic.Accept("EXCLUDE"), ic.Accept("LIKE"), ic.Accept("PERIOD"):
 		default:
 			if col, ok := ic.Part(a.pg()); ok {
 				a.effect(true, Ref{Kind: Column, Schema: table.Schema, Table: table.Name, Name: col})
+				a.columnConstraints(table, col, ic)
 			}
 		}
 	}
@@ -523,6 +556,154 @@ func (a *analyser) foreignKeyIndex(table Ref, name string, c *Cursor) {
 	}
 	if name != "" {
 		a.ch.Effects = append(a.ch.Effects, Fact{Ref: Ref{Kind: Index, Schema: table.Schema, Table: table.Name, Name: name}, Exists: true, Maybe: true})
+	}
+}
+
+// keyColumns reads the columns of a key, index, foreign key or check
+// from its definition (toks, after its name): on MySQL the first name of
+// each part of the first parenthesised list (a foreign key's own columns,
+// an index's key parts); elsewhere every name of the definition up to a
+// REFERENCES (an expression, INCLUDE and WHERE included), folded as the
+// dialect folds them. Names of functions and keywords come along; they
+// only matter if a column has the same name.
+func (a *analyser) keyColumns(toks []Token) []string {
+	var out []string
+	if a.d == sqlsplit.MySQL {
+		c := &Cursor{T: toks}
+		for !c.Done() && c.Peek().Punct != '(' {
+			c.I++
+		}
+		if !c.AcceptPunct('(') {
+			return nil
+		}
+		for {
+			n, ok := c.Part(false)
+			if !ok {
+				return nil // an expression
+			}
+			out = append(out, n)
+			c.SkipParens() // a prefix length
+			c.Accept("ASC")
+			c.Accept("DESC")
+			if !c.AcceptPunct(',') {
+				break
+			}
+		}
+		return out
+	}
+	for _, t := range toks {
+		if t.Upper == "REFERENCES" {
+			break
+		}
+		switch {
+		case t.Quoted && t.Text != "":
+			out = append(out, t.Text)
+		case t.Upper != "" && !keyword[t.Upper]:
+			if a.pg() {
+				out = append(out, Truncate(strings.ToLower(t.Text)))
+			} else {
+				out = append(out, t.Text)
+			}
+		}
+	}
+	return out
+}
+
+// unnamed records the key, foreign key, check or index at the cursor
+// (PRIMARY KEY (...), UNIQUE [KEY] (...), FOREIGN KEY (...), CHECK (...),
+// KEY/INDEX (...)) as declared without a name, unless a name follows the
+// keywords (MySQL's UNIQUE KEY name (...)).
+func (a *analyser) unnamed(table Ref, c *Cursor) {
+	at := &Cursor{T: c.T, I: c.I}
+	u := Unnamed{Table: table}
+	switch {
+	case at.Accept("PRIMARY", "KEY"):
+		u.What = "primary key"
+	case at.Accept("UNIQUE"):
+		u.What = "unique"
+		if !at.Accept("KEY") {
+			at.Accept("INDEX")
+		}
+	case at.Accept("FOREIGN", "KEY"):
+		u.What = "foreign key"
+	case at.Accept("CHECK"):
+		a.ch.Unnamed = append(a.ch.Unnamed, Unnamed{Table: table, What: "check"})
+		return
+	case at.Accept("KEY"), at.Accept("INDEX"):
+		u.What = "index"
+	default:
+		return
+	}
+	if at.Peek().Punct != '(' {
+		return // named (or not a plain list)
+	}
+	at.I++
+	for {
+		n, ok := at.Part(a.pg())
+		if !ok {
+			return
+		}
+		u.Columns = append(u.Columns, n)
+		at.SkipParens()
+		at.Accept("ASC")
+		at.Accept("DESC")
+		if !at.AcceptPunct(',') {
+			break
+		}
+	}
+	if !at.AcceptPunct(')') {
+		return
+	}
+	a.ch.Unnamed = append(a.ch.Unnamed, u)
+}
+
+// columnConstraints reads the constraints of a column definition in
+// CREATE TABLE (the cursor after the column's name): a named one
+// (CONSTRAINT name ...) is created on the column, an unnamed PRIMARY KEY,
+// UNIQUE, REFERENCES or CHECK is named by the server.
+func (a *analyser) columnConstraints(table Ref, col string, c *Cursor) {
+	name := ""
+	for ; !c.Done(); c.I++ {
+		t := c.Peek()
+		if t.Punct == '(' {
+			c.SkipParens()
+			c.I--
+			continue
+		}
+		what := ""
+		switch t.Upper {
+		case "CONSTRAINT":
+			c.I++
+			if n, ok := c.Part(a.pg()); ok && a.d != sqlsplit.SQLite {
+				name = n
+			}
+			c.I--
+			continue
+		case "PRIMARY":
+			what = "primary key"
+		case "UNIQUE":
+			what = "unique"
+		case "REFERENCES":
+			what = "foreign key"
+		case "CHECK":
+			what = "check"
+		default:
+			continue
+		}
+		if name != "" {
+			r := Ref{Kind: Constraint, Schema: table.Schema, Table: table.Name, Name: name}
+			if a.d == sqlsplit.MySQL && (what == "unique" || what == "primary key") {
+				r.Kind = Index
+			}
+			cols := []string{col}
+			if what == "check" {
+				cols = append(cols, a.keyColumns(c.T[c.I:])...)
+			}
+			a.ch.Effects = append(a.ch.Effects, Fact{Ref: r, Exists: true, Columns: cols})
+			name = ""
+			continue
+		}
+		a.ch.Unnamed = append(a.ch.Unnamed, Unnamed{Table: table, What: what, Columns: []string{col}, Inline: true})
 	}
 }
 
@@ -937,8 +1118,14 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 		}
 	}
 	kind := c.Peek().Upper
+	start := c.I
 	if kind == "FOREIGN" {
 		a.foreignKeyIndex(table, name, c)
+	}
+	if a.pg() && (kind == "PRIMARY" || kind == "UNIQUE") {
+		if ix, ok := a.usingIndex(c); ok {
+			return a.adoptIndex(table, name, ix)
+		}
 	}
 	isIndex := kind == "INDEX" || kind == "KEY" || kind == "FULLTEXT" || kind == "SPATIAL"
 	if isIndex {
@@ -960,8 +1147,12 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 		}
 		isIndex = true
 	}
+	cols := a.keyColumns(c.T[c.I:])
 	a.references(c, table)
 	if name == "" || kind == "PRIMARY" && a.d == sqlsplit.MySQL {
+		if name == "" {
+			a.unnamed(table, &Cursor{T: c.T, I: start})
+		}
 		return nil, false // the server names it
 	}
 	invertible := true
@@ -977,6 +1168,7 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	}
 	a.require(false, r)
 	a.effect(true, r)
+	a.ch.Effects[len(a.ch.Effects)-1].Columns = cols
 	switch {
 	case a.d != sqlsplit.MySQL:
 		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, invertible
@@ -989,6 +1181,44 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	default:
 		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, true
 	}
+}
+
+// usingIndex reads PostgreSQL's PRIMARY KEY USING INDEX name / UNIQUE
+// USING INDEX name at the cursor (which does not move) and returns the
+// index's name.
+func (a *analyser) usingIndex(c *Cursor) (string, bool) {
+	at := &Cursor{T: c.T, I: c.I}
+	if !at.Accept("PRIMARY", "KEY") && !at.Accept("UNIQUE") {
+		return "", false
+	}
+	if !at.Accept("USING", "INDEX") {
+		return "", false
+	}
+	return at.Part(true)
+}
+
+// adoptIndex records ADD [CONSTRAINT name] PRIMARY KEY / UNIQUE USING
+// INDEX ix: the constraint takes over the index, which PostgreSQL renames
+// to the constraint's name (an unnamed constraint takes the index's). As
+// everywhere else in this package, the index of a constraint is part of
+// the constraint, not an index of its own: index ix is gone. The inverse
+// would drop the index with the constraint: there is none.
+func (a *analyser) adoptIndex(table Ref, name, ix string) ([]string, bool) {
+	if name == "" {
+		name = ix
+	}
+	from := Ref{Kind: Index, Schema: table.Schema, Table: table.Name, Name: ix}
+	r := Ref{Kind: Constraint, Schema: table.Schema, Table: table.Name, Name: name}
+	a.require(true, from)
+	a.require(false, r)
+	if name != ix {
+		to := from
+		to.Name = name
+		a.require(false, to) // the renamed index would clash
+	}
+	a.effect(true, r)
+	a.ch.Effects = append(a.ch.Effects, Fact{Ref: from, Exists: false, Implicit: true})
+	return nil, false
 }
 
 func (a *analyser) renameTables() {
@@ -1050,7 +1280,7 @@ func (a *analyser) dml(insert bool) {
 			if len(item) == 1 && (item[0].Quoted || item[0].Upper != "") && item[0].Text != "" {
 				name := item[0].Text
 				if a.pg() && !item[0].Quoted {
-					name = strings.ToLower(name)
+					name = Truncate(strings.ToLower(name))
 				}
 				a.require(true, Ref{Kind: Column, Schema: s, Table: n, Name: name})
 			}
@@ -1062,8 +1292,8 @@ func (a *analyser) dml(insert bool) {
 func Describe(ch Change) string {
 	var parts []string
 	for _, e := range ch.Effects {
-		if e.Ref.Kind == Column && len(ch.Effects) > 1 && ch.Effects[0].Ref.Kind == Table {
-			continue
+		if e.Ref.Kind == Column && len(ch.Effects) > 1 && ch.Effects[0].Ref.Kind == Table || e.Implicit {
+			continue // (what the server does on its own is not what the statement says)
 		}
 		verb := "creates"
 		if !e.Exists {

@@ -6,7 +6,10 @@
 // reports as not understood, never as a guess.
 package ddl
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Token is one token of a statement: a word (Upper set), a quoted
 // identifier (Quoted set), a string literal (String set) or one punctuation
@@ -207,7 +210,8 @@ func (c *Cursor) SkipParens() {
 
 // Part reads one name part: a quoted identifier as written, an unquoted
 // word folded as the dialect folds it (lower case on PostgreSQL, as written
-// elsewhere).
+// elsewhere). PostgreSQL keeps the first 63 bytes of a longer name (see
+// Truncate); MySQL refuses names over 64 characters, so they are kept.
 func (c *Cursor) Part(postgres bool) (string, bool) {
 	t := c.Peek()
 	if t.Quoted {
@@ -215,16 +219,35 @@ func (c *Cursor) Part(postgres bool) (string, bool) {
 			return "", false // "" names nothing (and an unclosed quote reads as one)
 		}
 		c.I++
+		if postgres {
+			return Truncate(t.Text), true
+		}
 		return t.Text, true
 	}
 	if t.Upper != "" {
 		c.I++
 		if postgres {
-			return strings.ToLower(t.Text), true
+			return Truncate(strings.ToLower(t.Text)), true
 		}
 		return t.Text, true
 	}
 	return "", false
+}
+
+// MaxNameBytes is the longest name PostgreSQL stores (NAMEDATALEN - 1).
+const MaxNameBytes = 63
+
+// Truncate cuts a PostgreSQL name as the server does: to its first 63
+// bytes, never inside a UTF-8 character.
+func Truncate(name string) string {
+	if len(name) <= MaxNameBytes {
+		return name
+	}
+	n := MaxNameBytes
+	for n > 0 && !utf8.RuneStart(name[n]) {
+		n--
+	}
+	return name[:n]
 }
 
 // Name reads [schema.]name; ok is false when no name follows.
