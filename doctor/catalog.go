@@ -107,6 +107,15 @@ func newCatalog(d sqlsplit.Dialect, s *inspect.Schema, schemas []string, caseTab
 				continue
 			}
 			add(ddl.Ref{Kind: ck, Table: name, Name: unquote(firstName(rest))})
+			if ck == ddl.Constraint && c.d == sqlsplit.Postgres {
+				// The index behind a primary key, unique or exclusion
+				// constraint has the constraint's name (the description
+				// lists it as the constraint only).
+				def := strings.TrimSpace(strings.TrimPrefix(rest, firstName(rest)))
+				if strings.HasPrefix(def, "PRIMARY KEY") || strings.HasPrefix(def, "UNIQUE") || strings.HasPrefix(def, "EXCLUDE") {
+					add(ddl.Ref{Kind: ddl.Index, Table: name, Name: unquote(firstName(rest))})
+				}
+			}
 			if ck == ddl.Constraint && strings.Contains(rest, " FOREIGN KEY ") {
 				c.foreign[c.key(ddl.Ref{Kind: ddl.Table, Name: name})] = true
 			}

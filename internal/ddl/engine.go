@@ -204,6 +204,18 @@ func (e *Engine) Apply(ch Change) Change {
 					e.noteIbfk(r, r.children[j].ref, false)
 					r.children[j].ref.Name = to.Name
 					e.noteIbfk(r, r.children[j].ref, true)
+				} else if key := backingKey(e.d, f.Ref); key.Kind != "" {
+					// PostgreSQL: the index of a primary key, unique or
+					// exclusion constraint shares its name, and renaming
+					// the one renames the other.
+					if r, j := e.find(key); r != nil {
+						old := r.children[j].ref
+						renamedTo := old
+						renamedTo.Name = to.Name
+						add(Fact{Ref: old, Exists: false})
+						add(Fact{Ref: renamedTo, Exists: true})
+						r.children[j].ref.Name = to.Name
+					}
 				}
 				i++
 				continue
@@ -224,6 +236,16 @@ func (e *Engine) Apply(ch Change) Change {
 		}
 	}
 	return out
+}
+
+// backingKey returns, on PostgreSQL, the constraint an index of that name
+// would back (a renamed index renames it); the zero Ref elsewhere.
+func backingKey(d sqlsplit.Dialect, index Ref) Ref {
+	if d != sqlsplit.Postgres || index.Kind != Index {
+		return Ref{}
+	}
+	index.Kind = Constraint
+	return index
 }
 
 func (e *Engine) sameName(x, y string) bool {

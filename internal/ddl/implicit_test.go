@@ -117,6 +117,13 @@ func TestEngine(t *testing.T) {
 			"CREATE VIEW v AS SELECT 1", "CREATE TRIGGER trg INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION f()", "DROP VIEW v",
 			"CREATE TABLE t (id int)", "CREATE INDEX t_id ON t (id)", "ALTER TABLE t RENAME TO u", "DROP TABLE u",
 		}, []string{"", "", "-index mv_id on mv", "", "", "-trigger trg on v", "", "", "", "-index t_id on u"}},
+		{"postgres renaming a key's index renames the key", pg, []string{
+			"CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE)", "ALTER TABLE users RENAME TO accounts",
+			"ALTER INDEX users_email_key RENAME TO accounts_email_key", "ALTER INDEX users_pkey RENAME TO accounts_pkey",
+			"CREATE INDEX plain ON accounts (email)", "ALTER INDEX plain RENAME TO plainer",
+		}, []string{"+constraint users_pkey on users; +constraint users_email_key on users", "",
+			"-constraint users_email_key on accounts; +constraint accounts_email_key on accounts",
+			"-constraint users_pkey on accounts; +constraint accounts_pkey on accounts", "", ""}},
 		{"postgres drop index by name", pg, []string{
 			"CREATE TABLE t (id int)", "CREATE INDEX t_id ON t (id)", "DROP INDEX t_id", "ALTER TABLE t DROP COLUMN id",
 		}, []string{"", "", "", ""}},
