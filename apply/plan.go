@@ -12,6 +12,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -115,12 +116,12 @@ func plan(ctx context.Context, q revision.Querier, st *compat.LegacyState, p *co
 	}
 	if len(rows) == 0 {
 		if legacyHasVersion {
-			return nil, &Refusal{Reason: fmt.Sprintf("golang-migrate has recorded version %d in %s but there are no revisions: convert the history first, or ferry would run everything again", st.Version, st.Table), Next: "ferry convert --path " + p.DirPath + " --database '" + u.Redacted() + "'"}
+			return nil, &Refusal{Reason: fmt.Sprintf("golang-migrate has recorded version %d in %s but there are no revisions: convert the history first, or ferry would run everything again", st.Version, st.Table), Next: command(p, u, o.RevisionsSchema, "convert")}
 		}
 		pl.Fresh = true
 	}
 	if st.Rows > 1 {
-		return nil, &Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: "ferry status --path " + p.DirPath}
+		return nil, &Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: shellquote.Command("ferry", "status", "--path", p.DirPath)}
 	}
 
 	byVersion := map[uint64]revision.Row{}
@@ -230,7 +231,7 @@ func plan(ctx context.Context, q revision.Querier, st *compat.LegacyState, p *co
 func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, partial *revision.Row, ownDirty bool, p *convert.Project, u *compat.DatabaseURL) error {
 	if !pl.LegacySync || len(rows) == 0 || !st.TableExists {
 		if st.Dirty && !ownDirty && len(rows) > 0 {
-			return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d but no file is unfinished in the revisions: golang-migrate failed there", st.Table, st.Version), Next: "ferry status --path " + p.DirPath + " --database '" + u.Redacted() + "'"}
+			return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d but no file is unfinished in the revisions: %s failed there", st.Table, st.Version, runBy(rows, st.Version)), Next: command(p, u, "", "doctor")}
 		}
 		return nil
 	}
@@ -243,11 +244,34 @@ func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uin
 	case !st.Dirty && v < int64(last) && last > 0:
 		return &Refusal{Reason: fmt.Sprintf("golang-migrate is at version %d, below the newest complete revision %d: it stepped down since (migrate down), so the revisions no longer match the schema", v, last), Next: "re-apply with golang-migrate (migrate up) or delete the revision rows above " + strconv.FormatInt(v, 10) + " from " + pl.Revisions.String()}
 	case st.Dirty:
-		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d: a golang-migrate run failed there; ferry does not guess what it left", st.Table, v), Next: "ferry status --path " + p.DirPath + " --database '" + u.Redacted() + "'"}
+		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d: %s failed there; ferry does not guess what it left", st.Table, v, runBy(rows, v)), Next: command(p, u, "", "doctor")}
 	case v >= 0 && uint64(v) > last:
-		return &Refusal{Reason: fmt.Sprintf("golang-migrate has applied up to version %d since the revisions were written (they end at %d)", v, last), Next: "ferry convert --path " + p.DirPath + " --database '" + u.Redacted() + "' to record them"}
+		return &Refusal{Reason: fmt.Sprintf("golang-migrate has applied up to version %d since the revisions were written (they end at %d)", v, last), Next: command(p, u, "", "convert") + " records them"}
 	}
 	return nil
+}
+
+// runBy names the run that left golang-migrate's row dirty at v: the tool
+// that executed version v according to its revision row (operator_version:
+// ferry, Atlas), or else golang-migrate, which keeps no revisions.
+func runBy(rows []revision.Row, v int64) string {
+	for _, r := range rows {
+		if sameVersion(r.Version, v) && r.Type&revision.TypeExecute != 0 && r.OperatorVersion != "" {
+			return fmt.Sprintf("a run of %s (operator_version of its revision row)", r.OperatorVersion)
+		}
+	}
+	return "a golang-migrate run"
+}
+
+// command is a ferry command on p and u: the folder and the database as
+// given (no --database when it came from $DATABASE_URL), and the revisions
+// schema when one was named.
+func command(p *convert.Project, u *compat.DatabaseURL, revisionsSchema, sub string) string {
+	words := append([]string{"ferry", sub, "--path", p.DirPath}, u.DatabaseArgs()...)
+	if revisionsSchema != "" {
+		words = append(words, "--revisions-schema", revisionsSchema)
+	}
+	return shellquote.Command(words...)
 }
 
 // versionOf parses a revision version (always numeric here).
@@ -283,7 +307,7 @@ func makeStep(d sqlsplit.Dialect, p *convert.Project, m compat.Migration, mode T
 	s.Statements, s.Hashes = stmts, sqlsplit.Hashes(stmts)
 	h, ok := p.Hash(m.Up.Name)
 	if !ok {
-		return s, &Refusal{Reason: m.Up.Name + " is not in atlas.sum", Next: "ferry hash --path " + p.DirPath}
+		return s, &Refusal{Reason: m.Up.Name + " is not in atlas.sum", Next: shellquote.Command("ferry", "hash", "--path", p.DirPath)}
 	}
 	s.FileHash = h
 	if mode == TxNone || dialect == compat.MySQL {

@@ -17,6 +17,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/internal/scratch"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -199,11 +200,11 @@ func Generate(ctx context.Context, fsys fs.FS, dirPath string, o Options) (*Base
 		for i, f := range rep.Findings {
 			msgs[i] = f.Message
 		}
-		return nil, &Refusal{Reason: fmt.Sprintf("atlas.sum of %s does not match the files (%s): %s", dirPath, rep.State, strings.Join(msgs, "; ")), Next: "ferry hash --path " + dirPath + " --check"}
+		return nil, &Refusal{Reason: fmt.Sprintf("atlas.sum of %s does not match the files (%s): %s", dirPath, rep.State, strings.Join(msgs, "; ")), Next: shellquote.Command("ferry", "hash", "--path", dirPath, "--check")}
 	}
 	m, ok := dir.Lookup(o.Version)
 	if !ok || m.Up == nil {
-		return nil, &Refusal{Reason: fmt.Sprintf("%s has no up file for version %d (%s)", dirPath, o.Version, nearby(dir, o.Version)), Next: "ferry status --path " + dirPath, Err: ErrUnknownVersion}
+		return nil, &Refusal{Reason: fmt.Sprintf("%s has no up file for version %d (%s)", dirPath, o.Version, nearby(dir, o.Version)), Next: shellquote.Command("ferry", "status", "--path", dirPath), Err: ErrUnknownVersion}
 	}
 	b := &Baseline{Dir: dirPath, Version: m.Version, VersionText: m.VersionText, Dialect: d, Method: Concatenation, sumBefore: rep.Computed.Total}
 	if h, ok := rep.Computed.Hash(m.Up.Name); ok {
@@ -226,7 +227,7 @@ func Generate(ctx context.Context, fsys fs.FS, dirPath string, o Options) (*Base
 		}
 		stmts, err := sqlsplit.Split(d, data)
 		if err != nil {
-			return nil, &Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", mm.Up.Name, err), Next: "ferry statements --dialect " + string(d) + " " + filepath.Join(dirPath, mm.Up.Name)}
+			return nil, &Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", mm.Up.Name, err), Next: shellquote.Command("ferry", "statements", "--dialect", string(d), filepath.Join(dirPath, mm.Up.Name))}
 		}
 		files = append(files, source{name: mm.Up.Name, version: mm.Version, data: data, stmts: stmts})
 		b.Files = append(b.Files, mm.Up.Name)

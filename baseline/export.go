@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 )
 
 // AtlasCovered reports whether Atlas's sum covers a file name in an
@@ -199,7 +200,7 @@ func readCleanDir(fsys fs.FS, dirPath string) (*compat.Directory, error) {
 		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
 	}
 	if problem := dir.Problem(); problem != "" {
-		return nil, &Refusal{Reason: dirPath + ": " + problem, Next: "ferry status --path " + dirPath}
+		return nil, &Refusal{Reason: dirPath + ": " + problem, Next: shellquote.Command("ferry", "status", "--path", dirPath)}
 	}
 	return dir, nil
 }

@@ -7,6 +7,7 @@ import (
 	"path"
 
 	"github.com/ferrymigrate/ferry/finding"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 )
 
 // Finding codes about the sum file; see docs/findings.md.
@@ -56,7 +57,7 @@ func Validate(fsys fs.FS, dir, display string) (*SumReport, error) {
 }
 
 func validate(fsys fs.FS, dir, display string) (*SumReport, error) {
-	rehash := "ferry hash --path " + display
+	rehash := shellquote.Command("ferry", "hash", "--path", display)
 	r := &SumReport{State: SumValid}
 	add := func(sev finding.Severity, code, file string, line int, msg string) {
 		r.Findings = append(r.Findings, finding.Finding{Code: code, Severity: sev, File: file, Line: line, Message: msg})

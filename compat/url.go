@@ -73,6 +73,11 @@ type DatabaseURL struct {
 	// URLPath is the PostgreSQL URL path as golang-migrate keeps it ("/db");
 	// it is part of golang-migrate's lock key.
 	URLPath string
+	// FromEnv is set by a caller that read the URL from $DATABASE_URL: the
+	// commands ferry prints then leave --database out (ferry reads the
+	// variable itself), so that they work when pasted, password included,
+	// without printing it.
+	FromEnv bool
 
 	redacted string
 	dsn      string
@@ -134,6 +139,16 @@ func (u *DatabaseURL) String() string { return u.redacted }
 
 // Redacted returns the URL with its password replaced by "xxxxx".
 func (u *DatabaseURL) Redacted() string { return u.redacted }
+
+// DatabaseArgs are the words that name this database in a command ferry
+// prints: none when the URL came from $DATABASE_URL, else --database and
+// the redacted URL.
+func (u *DatabaseURL) DatabaseArgs() []string {
+	if u.FromEnv {
+		return nil
+	}
+	return []string{"--database", u.redacted}
+}
 
 // Redact replaces every secret of this URL that occurs in s; use it on any
 // text that may have come from a driver.

@@ -23,6 +23,7 @@ import (
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -72,7 +73,7 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
 	}
 	if problem := dir.Problem(); problem != "" {
-		return nil, &Refusal{Reason: dirPath + ": " + problem, Next: "ferry status --path " + dirPath}
+		return nil, &Refusal{Reason: dirPath + ": " + problem, Next: shellquote.Command("ferry", "status", "--path", dirPath)}
 	}
 	rep, err := baseline.Validate(fsys, ".", dirPath)
 	if err != nil {
@@ -81,13 +82,13 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 	switch rep.State {
 	case baseline.SumValid:
 	case baseline.SumMissing:
-		return nil, &Refusal{Reason: fmt.Sprintf("%s has no atlas.sum; the revision hashes come from it", dirPath), Next: "ferry hash --path " + dirPath + " (or convert --write-sum)"}
+		return nil, &Refusal{Reason: fmt.Sprintf("%s has no atlas.sum; the revision hashes come from it", dirPath), Next: shellquote.Command("ferry", "hash", "--path", dirPath) + " (or convert --write-sum)"}
 	default:
 		msgs := make([]string, len(rep.Findings))
 		for i, f := range rep.Findings {
 			msgs[i] = f.Message
 		}
-		return nil, &Refusal{Reason: fmt.Sprintf("atlas.sum of %s does not match the files (%s): %s", dirPath, rep.State, strings.Join(msgs, "; ")), Next: "ferry hash --path " + dirPath + " --check"}
+		return nil, &Refusal{Reason: fmt.Sprintf("atlas.sum of %s does not match the files (%s): %s", dirPath, rep.State, strings.Join(msgs, "; ")), Next: shellquote.Command("ferry", "hash", "--path", dirPath, "--check")}
 	}
 	hashes := make(map[string]string, len(rep.Computed.Files))
 	for _, f := range rep.Computed.Files {
@@ -115,7 +116,7 @@ func (p *Project) statements(d sqlsplit.Dialect, f *compat.File) ([]sqlsplit.Sta
 	}
 	stmts, err := sqlsplit.Split(d, b)
 	if err != nil {
-		return nil, &Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", f.Name, err), Next: "ferry statements --dialect " + string(d) + " " + p.DirPath + "/" + f.Name}
+		return nil, &Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", f.Name, err), Next: shellquote.Command("ferry", "statements", "--dialect", string(d), p.DirPath+"/"+f.Name)}
 	}
 	m[f.Name] = stmts
 	return stmts, nil
@@ -285,7 +286,7 @@ func (p *Project) checkLegacy(st *compat.LegacyState, u *compat.DatabaseURL, o O
 	case !st.TableExists || st.Version == compat.NilVersion:
 		return &Refusal{Reason: fmt.Sprintf("golang-migrate has recorded no version in %s: there is no history to convert", st.Table), Next: "nothing to convert; new databases start with ferry apply"}
 	case st.Version < 0:
-		return &Refusal{Reason: fmt.Sprintf("%s records version %d, which golang-migrate never writes", st.Table, st.Version), Next: "ferry status --path " + p.DirPath}
+		return &Refusal{Reason: fmt.Sprintf("%s records version %d, which golang-migrate never writes", st.Table, st.Version), Next: shellquote.Command("ferry", "status", "--path", p.DirPath)}
 	}
 	if _, ok := p.Dir.Lookup(uint64(st.Version)); !ok {
 		return &Refusal{Reason: fmt.Sprintf("%s records version %d, but %s has no file for it", st.Table, st.Version, p.DirPath), Next: "restore the file (git log --all -- '*" + strconv.FormatInt(st.Version, 10) + "_*') or point --path at the folder this database was migrated from"}

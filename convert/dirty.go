@@ -51,11 +51,22 @@ type PartialImport struct {
 	Error string `json:"error"`
 }
 
+// convertCommand is the ferry convert command for u with the options o
+// (the revisions schema as given) and the extra flags.
+func (p *Project) convertCommand(u *compat.DatabaseURL, o Options, extra ...string) string {
+	words := append(append([]string{"ferry", "convert"}, extra...), "--path", p.DirPath)
+	words = append(words, u.DatabaseArgs()...)
+	if o.RevisionsSchema != "" {
+		words = append(words, "--revisions-schema", o.RevisionsSchema)
+	}
+	return shellquote.Command(words...)
+}
+
 // checkDirty checks the dirty row st against o.Dirty; it returns nil when
 // the row may be imported.
 func (p *Project) checkDirty(st *compat.LegacyState, u *compat.DatabaseURL, o Options) error {
-	doctorCmd := "ferry doctor --path " + shellquote.Quote(p.DirPath) + " --database " + shellquote.Quote(u.Redacted())
-	fromDirty := "ferry convert --from-dirty --path " + shellquote.Quote(p.DirPath) + " --database " + shellquote.Quote(u.Redacted())
+	doctorCmd := shellquote.Command(append([]string{"ferry", "doctor", "--path", p.DirPath}, u.DatabaseArgs()...)...)
+	fromDirty := p.convertCommand(u, o, "--from-dirty")
 	dp := o.Dirty
 	switch {
 	case st.Dirty && dp == nil:
@@ -65,7 +76,7 @@ func (p *Project) checkDirty(st *compat.LegacyState, u *compat.DatabaseURL, o Op
 		return nil
 	case !st.Dirty:
 		return &Refusal{Reason: fmt.Sprintf("%s is no longer dirty (version %s, clean), but the conversion was asked to import a dirty version %d: the database was recovered or forced since it was diagnosed", st.Table, versionText(st.Version), dp.Version),
-			Next: "ferry convert --path " + shellquote.Quote(p.DirPath) + " --database " + shellquote.Quote(u.Redacted()) + " (a clean database needs no diagnosis)"}
+			Next: p.convertCommand(u, o) + " (a clean database needs no diagnosis)"}
 	case st.Version < 0 || uint64(st.Version) != dp.Version:
 		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %s, but the diagnosis given is for version %d", st.Table, versionText(st.Version), dp.Version),
 			Next: doctorCmd + ", then " + fromDirty}
@@ -91,14 +102,14 @@ func (p *Project) partialRow(d sqlsplit.Dialect, m compat.Migration, o Options) 
 	n := len(stmts)
 	if dp.Total != n {
 		return revision.Row{}, nil, &Refusal{Reason: fmt.Sprintf("%s has %d statements, but the diagnosis counted %d: the file changed since it was diagnosed", m.Up.Name, n, dp.Total),
-			Next: "ferry doctor --path " + shellquote.Quote(p.DirPath) + " again"}
+			Next: shellquote.Command("ferry", "doctor", "--path", p.DirPath) + " again, on the same database"}
 	}
 	if dp.Applied < 0 || dp.Applied > n {
-		return revision.Row{}, nil, &Refusal{Reason: fmt.Sprintf("the diagnosis says %d of the %d statements of %s ran", dp.Applied, n, m.Up.Name), Next: "ferry doctor --path " + shellquote.Quote(p.DirPath) + " again"}
+		return revision.Row{}, nil, &Refusal{Reason: fmt.Sprintf("the diagnosis says %d of the %d statements of %s ran", dp.Applied, n, m.Up.Name), Next: shellquote.Command("ferry", "doctor", "--path", p.DirPath) + " again, on the same database"}
 	}
 	h, ok := p.hashes[m.Up.Name]
 	if !ok {
-		return revision.Row{}, nil, &Refusal{Reason: fmt.Sprintf("%s is not in atlas.sum (it carries atlas:sum ignore)", m.Up.Name), Next: "remove the directive and run ferry hash --path " + p.DirPath}
+		return revision.Row{}, nil, &Refusal{Reason: fmt.Sprintf("%s is not in atlas.sum (it carries atlas:sum ignore)", m.Up.Name), Next: "remove the directive and run " + shellquote.Command("ferry", "hash", "--path", p.DirPath)}
 	}
 	k := dp.Applied
 	imp := &PartialImport{Version: m.VersionText, File: m.Up.Name, Applied: k, Total: n, Proven: !dp.Unproven, Evidence: dp.Evidence, Error: importError(m.Up.Name, dp)}

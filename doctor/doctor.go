@@ -30,6 +30,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/ddl"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -93,6 +94,27 @@ type Options struct {
 	Error string
 }
 
+// targetArgs are the words that name the folder, the database and the dev
+// server in the commands a diagnosis prints, with the user's own values
+// (the URLs redacted; no --database when it came from $DATABASE_URL).
+func (o Options) targetArgs(u *compat.DatabaseURL) []string {
+	words := append([]string{"--path", o.Path}, u.DatabaseArgs()...)
+	if o.DevURL != nil {
+		words = append(words, "--dev-url", o.DevURL.Redacted())
+	}
+	return words
+}
+
+// DoctorCommand is the ferry doctor command that diagnoses u again with the
+// options o (folder, dev server and golang-migrate's error as given).
+func DoctorCommand(u *compat.DatabaseURL, o Options) string {
+	words := append([]string{"ferry", "doctor"}, o.targetArgs(u)...)
+	if o.Error != "" {
+		words = append(words, "--error", o.Error)
+	}
+	return shellquote.Command(words...)
+}
+
 // Diagnosis is what Diagnose found.
 type Diagnosis struct {
 	Database string `json:"database"` // redacted URL
@@ -125,6 +147,9 @@ type Diagnosis struct {
 	opts    Options
 	dbPrint string
 	ups     map[uint64]*upFile // up files read and split, by version
+	// assumed is the state recover --assume named; the plans' commands
+	// carry it.
+	assumed *Alternative
 }
 
 // upFile is an up file of the folder, split and analysed once per
@@ -256,7 +281,7 @@ func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS
 		return nil, fmt.Errorf("read the migration folder %s: %w", o.Path, err)
 	}
 	if err := dir.Err(); err != nil {
-		return nil, &Refusal{Reason: fmt.Sprintf("golang-migrate cannot read the migration folder %s: %v", o.Path, err), Next: "ferry status --path " + o.Path}
+		return nil, &Refusal{Reason: fmt.Sprintf("golang-migrate cannot read the migration folder %s: %v", o.Path, err), Next: shellquote.Command("ferry", "status", "--path", o.Path)}
 	}
 	st, err := compat.ReadLegacy(ctx, db, u)
 	if err != nil {
@@ -269,7 +294,7 @@ func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS
 		dg.Verdict = Verdict{Clean: true, Certainty: Proven, Summary: "golang-migrate has no version here: nothing to recover"}
 		return dg, nil
 	case st.Rows > 1:
-		return nil, &Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate reads whichever comes first", st.Table, st.Rows), Next: "ferry status --path " + o.Path + " --database '" + u.Redacted() + "'"}
+		return nil, &Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate reads whichever comes first", st.Table, st.Rows), Next: shellquote.Command(append([]string{"ferry", "status", "--path", o.Path}, u.DatabaseArgs()...)...)}
 	case !st.Dirty:
 		dg.Verdict = Verdict{Clean: true, Certainty: Proven, Summary: fmt.Sprintf("version %d is clean: nothing to recover", st.Version)}
 		return dg, nil

@@ -187,10 +187,13 @@ func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
 			}
 		}
 		if back.Available {
-			undo := fmt.Sprintf("statements %d to 1", k)
-			if k == 1 {
-				undo = "statement 1"
+			var undone []int // descending: the order the inverses run
+			for _, s := range back.Steps {
+				if len(undone) == 0 || undone[len(undone)-1] != s.Statement {
+					undone = append(undone, s.Statement)
+				}
 			}
+			undo := statementList(undone)
 			generated := fmt.Sprintf("%d generated statements", len(back.Steps))
 			if len(back.Steps) == 1 {
 				generated = "1 generated statement"
@@ -245,14 +248,53 @@ func analyseStep(d sqlsplit.Dialect, text string) bool {
 	return ddl.Analyse(d, text).Destroys
 }
 
-// command is the ferry recover command for a plan.
+// command is the ferry recover command for a plan: the folder, database
+// and dev server as the user gave them, the fingerprint, and
+// --accept-unproven (with --assume) when the verdict is not proven, so
+// that the command runs the plan when pasted.
 func (dg *Diagnosis) command(k PlanKind) string {
-	parts := []string{"ferry recover --" + string(k), "--path " + shellquote.Quote(dg.opts.Path), "--database " + shellquote.Quote(dg.Database)}
-	if dg.opts.DevURL != nil {
-		parts = append(parts, "--dev-url "+shellquote.Quote(dg.opts.DevURL.Redacted()))
+	words := append([]string{"ferry", "recover", "--" + string(k)}, dg.opts.targetArgs(dg.url)...)
+	words = append(words, "--expect", dg.Fingerprint)
+	if dg.Verdict.Certainty != Proven {
+		words = append(words, "--accept-unproven")
+		switch v := dg.Verdict; {
+		case dg.assumed != nil:
+			words = append(words, "--assume", fmt.Sprintf("%s:%d", dg.assumed.Case, dg.assumed.Applied))
+		case len(v.Alternatives) > 1:
+			// The plan is the verdict's; other states agree too, and
+			// recover acts on one only when it is named.
+			words = append(words, "--assume", fmt.Sprintf("%s:%d", v.Case, v.Applied))
+		}
 	}
-	parts = append(parts, "--expect "+dg.Fingerprint)
-	return strings.Join(parts, " ")
+	return shellquote.Command(words...)
+}
+
+// statementList names the statements ks (descending, as they are undone):
+// "statement 2", "statements 3 to 1", "statements 5 to 4 and 2".
+func statementList(ks []int) string {
+	switch len(ks) {
+	case 0:
+		return "no statement"
+	case 1:
+		return fmt.Sprintf("statement %d", ks[0])
+	}
+	var runs []string
+	for i := 0; i < len(ks); {
+		j := i
+		for j+1 < len(ks) && ks[j+1] == ks[j]-1 {
+			j++
+		}
+		if i == j {
+			runs = append(runs, fmt.Sprint(ks[i]))
+		} else {
+			runs = append(runs, fmt.Sprintf("%d to %d", ks[i], ks[j]))
+		}
+		i = j + 1
+	}
+	if len(runs) == 1 {
+		return "statements " + runs[0]
+	}
+	return "statements " + strings.Join(runs[:len(runs)-1], ", ") + " and " + runs[len(runs)-1]
 }
 
 // span names statements from to to: "statement 3" or "statements 3 to 5".

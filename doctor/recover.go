@@ -16,7 +16,6 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
-	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -167,7 +166,7 @@ func (dg *Diagnosis) adopt(token string) error {
 			ks = dg.Replay.matches(c)
 		}
 		if !slices.Contains(ks, k) {
-			return &Refusal{Reason: fmt.Sprintf("the diagnosis %s said %d of %d statements of %s ran, but the evidence now contradicts it (%s); nothing was written", token, k, c.Total(), c.File, strings.Join(c.RuledOut[k], "; ")), Next: "ferry doctor --path " + shellquote.Quote(dg.opts.Path) + " --database " + shellquote.Quote(dg.Database)}
+			return &Refusal{Reason: fmt.Sprintf("the diagnosis %s said %d of %d statements of %s ran, but the evidence now contradicts it (%s); nothing was written", token, k, c.Total(), c.File, strings.Join(c.RuledOut[k], "; ")), Next: DoctorCommand(dg.url, dg.opts)}
 		}
 		if dg.Verdict.File != c.File || dg.Verdict.Applied != k || dg.Verdict.Certainty != cert {
 			// The adopted verdict is the one token names: the plans'
@@ -184,26 +183,33 @@ func (dg *Diagnosis) adopt(token string) error {
 }
 
 // choosePlan picks the plan the options ask for, refusing unproven
-// verdicts unless accepted.
+// verdicts unless accepted. A dry run shows the plan of a verdict that is
+// not proven too (its command carries --accept-unproven): it writes
+// nothing.
 func choosePlan(dg *Diagnosis, o RecoverOptions) (*Plan, error) {
-	next := "ferry doctor --path " + shellquote.Quote(dg.opts.Path) + " --database " + shellquote.Quote(dg.Database)
+	next := DoctorCommand(dg.url, dg.opts)
 	if dg.Verdict.Certainty != Proven {
-		if !o.AcceptUnproven {
-			return nil, &Refusal{Reason: fmt.Sprintf("the verdict is %s, not proven (%s); nothing was written. Check the schema by hand; to act anyway pass --accept-unproven", dg.Verdict.Certainty, dg.Verdict.Summary), Next: next + " --dev-url URL"}
-		}
-		if o.Assume != nil {
+		switch {
+		case !o.AcceptUnproven && !o.DryRun:
+			var how []string
+			if dg.Verdict.ReplayCanHelp && dg.opts.DevURL == nil {
+				how = append(how, "a replay on a scratch server of the same engine (--dev-url) may prove it")
+			}
+			act := "to act anyway pass --accept-unproven"
+			if len(dg.Verdict.Alternatives) > 1 {
+				act += " and name the state with --assume CASE:K (the states that agree are listed above)"
+			}
+			how = append(how, act)
+			return nil, &Refusal{Reason: fmt.Sprintf("the verdict is %s, not proven (%s); nothing was written. Check the schema by hand; %s", dg.Verdict.Certainty, dg.Verdict.Summary, strings.Join(how, "; ")), Next: next}
+		case o.Assume != nil:
 			for _, c := range dg.Candidates {
 				if c.Case == o.Assume.Case && o.Assume.Applied >= 0 && o.Assume.Applied <= c.Total() {
+					dg.assumed = o.Assume
 					dg.Plans = dg.plansFor(c, o.Assume.Applied)
 					dg.Verdict.Case, dg.Verdict.File, dg.Verdict.Version, dg.Verdict.Applied, dg.Verdict.Total = c.Case, c.File, c.Version, o.Assume.Applied, c.Total()
-					for _, p := range dg.Plans {
-						if p.Command != "" {
-							p.Command += fmt.Sprintf(" --accept-unproven --assume %s:%d", c.Case, o.Assume.Applied)
-						}
-					}
 				}
 			}
-		} else if len(dg.Verdict.Alternatives) > 1 {
+		case len(dg.Verdict.Alternatives) > 1 && !o.DryRun:
 			return nil, &Refusal{Reason: "the evidence agrees with several states: say which one with --assume CASE:K (for example up:2)", Next: next}
 		}
 	}

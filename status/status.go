@@ -194,7 +194,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	r.decide(st, dir)
 	if u := revs; u != nil && u.Unfinished != nil && st.Dirty && !st.Lock.Held {
 		f := u.Unfinished
-		r.Action = &Action{ActionDirty, fmt.Sprintf("ferry apply stopped part-way through version %s: %d of %d statements are applied and recorded (%s). Fix statement %d (statements 1 to %d must stay as they are), then run ferry apply again: it resumes at statement %d. Do not force the row", f.Version, f.Applied, f.Total, f.Error, f.Applied+1, f.Applied, f.Applied+1)}
+		r.Action = &Action{ActionDirty, fmt.Sprintf("ferry apply stopped part-way through version %s: %d of %d statements are applied and recorded (%s). Fix statement %d (%s), then run ferry apply again: it resumes at statement %d. Do not force the row", f.Version, f.Applied, f.Total, f.Error, f.Applied+1, mustStay(f.Applied), f.Applied+1)}
 	}
 	r.stateFindings(st, dir)
 	finding.Sort(r.Findings)
@@ -431,4 +431,15 @@ func versionText(v int64) string { return strconv.FormatInt(v, 10) }
 
 func (r *Report) add(sev finding.Severity, code, version, msg string) {
 	r.Findings = append(r.Findings, finding.Finding{Code: code, Severity: sev, Message: msg, Version: version})
+}
+
+// mustStay names the statements of a partial file that must not change.
+func mustStay(applied int) string {
+	switch applied {
+	case 0:
+		return "no statement of it is applied"
+	case 1:
+		return "statement 1 must stay as it is"
+	}
+	return fmt.Sprintf("statements 1 to %d must stay as they are", applied)
 }

@@ -94,8 +94,11 @@ func runCheck(cmd *cobra.Command, e *env, o *checkOptions) error {
 		}
 	case o.format == "github":
 		renderGitHub(e.Out, dir, rep.Findings)
+		if why := notLinted(rep, o.all); why != "" {
+			fmt.Fprintf(e.Out, "::warning title=ferry check::no statement was linted: %s\n", why)
+		}
 	default:
-		renderCheck(e.Out, rep)
+		renderCheck(e.Out, rep, notLinted(rep, o.all))
 	}
 	if rep.Failed() {
 		return &exitError{ExitFindings}
@@ -103,7 +106,20 @@ func runCheck(cmd *cobra.Command, e *env, o *checkOptions) error {
 	return nil
 }
 
-func renderCheck(w io.Writer, r *check.Report) {
+// notLinted says why check linted no file, or "" when it linted some.
+func notLinted(r *check.Report, all bool) string {
+	switch {
+	case len(r.Linted) > 0:
+		return ""
+	case r.Dialect == "":
+		return "no --dialect and no --database, so ferry cannot split the statements"
+	case r.GitBase == "" && !all:
+		return "no --git-base and no --all, so no file is new"
+	}
+	return "no up file is new since " + r.GitBase
+}
+
+func renderCheck(w io.Writer, r *check.Report, notLinted string) {
 	errs, warns := 0, 0
 	for _, f := range r.Findings {
 		switch f.Severity {
@@ -119,6 +135,8 @@ func renderCheck(w io.Writer, r *check.Report) {
 	}
 	if len(r.Linted) > 0 {
 		scope += fmt.Sprintf(", %s linted", plural(len(r.Linted), "file"))
+	} else {
+		scope += ", nothing linted (" + notLinted + ")"
 	}
 	fmt.Fprintf(w, "%s%s: %s, %s\n", r.Path, scope, plural(errs, "error"), plural(warns, "warning"))
 	renderFindings(w, r.Findings)

@@ -339,6 +339,7 @@ func (o *convertOptions) targets(e *env) ([]*compat.DatabaseURL, error) {
 			if err != nil {
 				return nil, err
 			}
+			u.FromEnv = true
 			out = append(out, u)
 		}
 	}

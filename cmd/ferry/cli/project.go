@@ -99,6 +99,7 @@ func (p *projectFlags) databaseURL(e *env) (*compat.DatabaseURL, error) {
 	if err != nil {
 		return nil, err
 	}
+	u.FromEnv = !p.databaseSet
 	e.urls = append(e.urls, u)
 	return u, nil
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
-	"github.com/ferrymigrate/ferry/internal/shellquote"
 )
 
 type recoverOptions struct {
@@ -137,7 +136,7 @@ func runRecover(cmd *cobra.Command, e *env, o *recoverOptions) error {
 	}
 	res, err := doctor.Recover(ctx, db, u, os.DirFS(dir), opts)
 	if err != nil {
-		return recoverFailed(e, o, res, err, noTerminal, show, doctorCommand(dir, u.Redacted(), dopts))
+		return recoverFailed(e, o, res, err, noTerminal, show, doctor.DoctorCommand(u, dopts))
 	}
 	if o.json {
 		return writeJSON(e.Out, recoverJSON{OK: true, Result: res}, nil)
@@ -236,15 +235,6 @@ func recoverFailed(e *env, o *recoverOptions, res *doctor.Result, err error, noT
 		fmt.Fprintf(e.ErrOut, "  next: %s\n", next)
 	}
 	return &exitError{ExitFindings}
-}
-
-// doctorCommand is the ferry doctor command for the same database.
-func doctorCommand(dir, database string, o doctor.Options) string {
-	cmd := "ferry doctor --path " + shellquote.Quote(dir) + " --database " + shellquote.Quote(database)
-	if o.DevURL != nil {
-		cmd += " --dev-url " + shellquote.Quote(o.DevURL.Redacted())
-	}
-	return cmd
 }
 
 func renderRecovered(w io.Writer, res *doctor.Result) {
