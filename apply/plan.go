@@ -283,12 +283,24 @@ func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uin
 
 // dirtyRun names the run that left golang-migrate's row dirty at v: a
 // golang-migrate run, unless the revisions record a run of that version by
-// another tool (ferry without legacy sync, or Atlas) that failed.
+// another tool: one that failed (ferry without legacy sync, or Atlas), or,
+// failing that, one that executed it (ferry stopped between its revision
+// row and golang-migrate's row).
 func dirtyRun(rows []revision.Row, v int64) string {
-	for _, r := range rows {
-		if sameVersion(r.Version, v) && (r.Error != "" || r.Partial()) && r.Type&revision.TypeExecute != 0 {
+	var executed *revision.Row
+	for i, r := range rows {
+		if !sameVersion(r.Version, v) || r.Type&revision.TypeExecute == 0 {
+			continue
+		}
+		if r.Error != "" || r.Partial() {
 			return fmt.Sprintf("a run of %s (%s)", operatorOf(r), describeRow(r))
 		}
+		if executed == nil && r.OperatorVersion != "" {
+			executed = &rows[i]
+		}
+	}
+	if executed != nil {
+		return fmt.Sprintf("a run of %s (%s)", operatorOf(*executed), describeRow(*executed))
 	}
 	return "a golang-migrate run"
 }
