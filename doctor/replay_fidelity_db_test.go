@@ -3,6 +3,7 @@ package doctor_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
@@ -97,5 +98,66 @@ func TestReplayOutweighsProbes(t *testing.T) {
 	v := dg.Verdict
 	if v.Certainty != doctor.Proven || v.File != "3_c.up.sql" || v.Applied != 4 {
 		t.Errorf("%s %s k=%d, want proven 3_c.up.sql k=4: %s\n%s", v.Certainty, v.File, v.Applied, v.Summary, dump(dg))
+	}
+}
+
+// TestRecoverTrustsTheReplay: the statement reader misreads a history (a
+// multi-clause ALTER that drops and re-adds a key of the same name), so
+// the catalog probes disagree; doctor --dev-url proves the state by the
+// replay, and recover --forward, after the fix, verifies against the
+// replay and marks the row clean instead of refusing the plan doctor
+// proved (as seen on a real MariaDB history).
+func TestRecoverTrustsTheReplay(t *testing.T) {
+	cases := []struct {
+		dialect string
+		opts    []string
+		files   map[string]string
+		broken  string
+	}{
+		{testdb.MySQL, nil, map[string]string{
+			"1_t.up.sql": "CREATE TABLE t (id int PRIMARY KEY, k varchar(10), UNIQUE KEY `k` (k));\n",
+			"2_k.up.sql": "ALTER TABLE t DROP INDEX `k`, ADD INDEX `k` (k);\nALTER TABLE t ADD COLUMN c int;\nALTER TABLE t ADD COLUMN d int;\n",
+		}, "ALTER TABLE t DROP INDEX `k`, ADD INDEX `k` (k);\nALTER TABLE t ADD COLUMN c int;\nALTER TABLE nosuch ADD COLUMN d int;\n"},
+		{testdb.Postgres, pgMulti, map[string]string{
+			"1_t.up.sql": "CREATE TABLE t (id int PRIMARY KEY, k text, CONSTRAINT t_k UNIQUE (k));\n",
+			"2_k.up.sql": "ALTER TABLE t DROP CONSTRAINT t_k, ADD CONSTRAINT t_k UNIQUE (k, id);\nALTER TABLE t ADD COLUMN c int;\nALTER TABLE t ADD COLUMN d int;\n",
+		}, "ALTER TABLE t DROP CONSTRAINT t_k, ADD CONSTRAINT t_k UNIQUE (k, id);\nALTER TABLE t ADD COLUMN c int;\nALTER TABLE nosuch ADD COLUMN d int;\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.dialect, func(t *testing.T) {
+			t.Parallel()
+			db := testdb.New(t, c.dialect)
+			broken := withFile(c.files, "2_k.up.sql", c.broken)
+			dir := testdb.WriteDir(t, broken)
+			url := db.URLWith(c.opts...)
+			errText := testdb.UpExpectError(t, dir, url).Error()
+			u, err := compat.ParseDatabaseURL(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := doctor.Options{Path: dir, DevURL: devURL(t, c.dialect), Error: errText}
+			dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := dg.Verdict; v.Certainty != doctor.Proven || v.Applied != 2 {
+				t.Fatalf("%s k=%d, want proven k=2: %s\n%s", v.Certainty, v.Applied, v.Summary, dump(dg))
+			}
+			if err := os.WriteFile(filepath.Join(dir, "2_k.up.sql"), []byte(c.files["2_k.up.sql"]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{
+				Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true },
+				Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, c.dialect)},
+			})
+			if err != nil {
+				t.Fatalf("recover --forward refused the plan doctor proved: %v", err)
+			}
+			t.Logf("verified: %v", res.Verified)
+			if _, dirty := legacyRow(t, db, url); dirty {
+				t.Fatal("golang-migrate's row is still dirty")
+			}
+			testdb.Up(t, dir, url)
+		})
 	}
 }
