@@ -161,3 +161,44 @@ func TestRecoverTrustsTheReplay(t *testing.T) {
 		})
 	}
 }
+
+// TestHistoryOfRebuildsAndOpaqueStatements: without --dev-url, the history
+// check does not claim drift for what real histories do: SQLite's table
+// rebuild (an index re-made on the new table, the old table dropped) and a
+// PostgreSQL DO block that re-adds a constraint a plain statement dropped.
+func TestHistoryOfRebuildsAndOpaqueStatements(t *testing.T) {
+	cases := []struct {
+		name, dialect string
+		files         map[string]string
+	}{
+		{"sqlite-rebuild", testdb.SQLite, map[string]string{
+			"1_p.up.sql":       "CREATE TABLE p (id int, name text);\nCREATE INDEX p_name ON p (name);\n",
+			"2_rebuild.up.sql": "DROP INDEX p_name;\nALTER TABLE p RENAME TO p_old;\nCREATE TABLE p (id int, name text);\nCREATE INDEX p_name ON p (name);\nINSERT INTO p SELECT * FROM p_old;\nDROP TABLE p_old;\n",
+			"3_q.up.sql":       "CREATE TABLE q (id int);\n" + fail,
+		}},
+		{"postgres-do-block", testdb.Postgres, map[string]string{
+			"1_a.up.sql": "CREATE TABLE a (id int, x int, CONSTRAINT uq_a UNIQUE (x));\n",
+			"2_b.up.sql": "ALTER TABLE a DROP CONSTRAINT uq_a;\nDO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'uq_a') THEN ALTER TABLE a ADD CONSTRAINT uq_a UNIQUE (x, id); END IF; END $$;\n",
+			"3_q.up.sql": "CREATE TABLE q (id int);\n" + fail,
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			db := testdb.New(t, c.dialect)
+			dir := testdb.WriteDir(t, c.files)
+			errText := testdb.UpExpectError(t, dir, db.URL).Error()
+			u, err := compat.ParseDatabaseURL(db.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir, Error: errText})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := dg.Verdict; v.Certainty != doctor.Proven || v.File != "3_q.up.sql" || v.Applied != 0 || len(dg.Drift) > 0 {
+				t.Errorf("%s %s k=%d, drift %q, want proven 3_q.up.sql k=0 without drift: %s\n%s", v.Certainty, v.File, v.Applied, dg.Drift, v.Summary, dump(dg))
+			}
+		})
+	}
+}
