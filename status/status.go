@@ -16,6 +16,8 @@ import (
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
+	"github.com/ferrymigrate/ferry/internal/gitx"
+	"github.com/ferrymigrate/ferry/rebase"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -42,6 +44,11 @@ type Options struct {
 	// findings (FM4xx). It defaults to nothing; the CLI passes the
 	// database's dialect or --dialect.
 	Dialect sqlsplit.Dialect
+	// GitBase, when set, is the commit the branch is compared with
+	// ("origin/main"): with only golang-migrate's row, the files new since
+	// it at or below the row's version are the ones golang-migrate will
+	// never run (FM302). A database with revision rows needs no git base.
+	GitBase string
 	// Open opens a database handle; nil means dbconn.Open.
 	Open func(context.Context, *compat.DatabaseURL, dbconn.Mode) (*sql.DB, error)
 }
@@ -197,8 +204,33 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		r.Action = &Action{ActionDirty, fmt.Sprintf("ferry apply stopped part-way through version %s: %d of %d statements are applied and recorded (%s). Fix statement %d (statements 1 to %d must stay as they are), then run ferry apply again: it resumes at statement %d. Do not force the row", f.Version, f.Applied, f.Total, f.Error, f.Applied+1, f.Applied, f.Applied+1)}
 	}
 	r.stateFindings(st, dir)
+	late, err := skipped(ctx, opts, dir, st, revs)
+	if err != nil {
+		return nil, err
+	}
+	r.Findings = append(r.Findings, late...)
 	finding.Sort(r.Findings)
 	return r, nil
+}
+
+// skipped reports the files golang-migrate will never run on the database
+// (FM302, worded as ferry check words them): below its newest revision
+// without a row, or, with only golang-migrate's row and a git base, new
+// since the base and not above the row's version.
+func skipped(ctx context.Context, opts Options, dir *compat.Directory, st *compat.LegacyState, revs *Revisions) ([]finding.Finding, error) {
+	name := opts.Database.Redacted()
+	if revs != nil && len(revs.rows) > 0 {
+		return rebase.Findings(rebase.AgainstRevisions(dir, revs.rows, name)), nil
+	}
+	if opts.GitBase == "" || st.Version < 0 {
+		return nil, nil
+	}
+	names, err := gitx.FilesAt(ctx, opts.DirPath, opts.GitBase)
+	if err != nil {
+		return nil, err
+	}
+	added := rebase.Added(dir, rebase.Base{Ref: opts.GitBase, Names: names})
+	return rebase.Findings(rebase.AgainstLegacy(dir, added, st.Version, name)), nil
 }
 
 // StatementFindings splits every accepted file of dir in dialect d and
@@ -241,6 +273,8 @@ type Revisions struct {
 	Last  string `json:"last"` // the newest version recorded
 	// Unfinished is the file ferry apply left part-way, if any.
 	Unfinished *Unfinished `json:"unfinished,omitempty"`
+
+	rows []revision.Row // for the files the revisions show skipped
 }
 
 // Unfinished is a revision row whose file ran in part.
@@ -266,7 +300,7 @@ func readRevisions(ctx context.Context, db *sql.DB, u *compat.DatabaseURL) (*Rev
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	r := &Revisions{Table: store.String(), Rows: len(rows)}
+	r := &Revisions{Table: store.String(), Rows: len(rows), rows: rows}
 	var last uint64
 	for _, row := range rows {
 		if n, err := strconv.ParseUint(row.Version, 10, 64); err == nil && n >= last {
