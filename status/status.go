@@ -159,6 +159,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, fmt.Errorf("migration folder %s: %w", opts.DirPath, err)
 	}
 	r.Findings = append(r.Findings, r.Sum.Findings...)
+	r.Findings = append(r.Findings, rebase.StringOrder(dir)...) // FM304: Atlas orders these versions differently
 	multi := false
 	if opts.Database != nil {
 		multi, _ = strconv.ParseBool(opts.Database.Options["x-multi-statement"])
