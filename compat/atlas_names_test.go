@@ -2,6 +2,7 @@ package compat
 
 import (
 	"path"
+	"strings"
 	"testing"
 
 	"github.com/golang-migrate/migrate/v4/source"
@@ -52,5 +53,21 @@ func TestAtlasReadsUp(t *testing.T) {
 				t.Errorf("SQLName(%q) = %q: Atlas does not read it", n, fixed)
 			}
 		})
+	}
+}
+
+// TestNearMissAtlasReads: a name golang-migrate ignores but Atlas's
+// pattern reads (FM001) says that Atlas runs it; one Atlas ignores too
+// does not.
+func TestNearMissAtlasReads(t *testing.T) {
+	d := readDir(t, files("1_a.up.sql", "3add_b.up.sql", "4_c.sql"), ".")
+	for _, f := range d.Findings {
+		if f.Code != CodeNearMiss {
+			continue
+		}
+		says := strings.Contains(f.Message, "Atlas reads it as an up migration")
+		if says != atlasReadsUp(f.File) {
+			t.Errorf("%s: says Atlas reads it: %v, Atlas's pattern: %v (%s)", f.File, says, atlasReadsUp(f.File), f.Message)
+		}
 	}
 }

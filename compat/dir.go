@@ -108,6 +108,10 @@ func ReadDir(fsys fs.FS, dir string) (*Directory, error) {
 		switch status {
 		case NotMigration:
 			if why := nearMiss(name); why != "" {
+				if strings.HasSuffix(name, ".up.sql") {
+					// Atlas's golang-migrate format reads every *.up.sql file.
+					why += "; Atlas reads it as an up migration all the same (and atlas.sum covers it), so the two tools disagree"
+				}
 				d.add(finding.Warning, CodeNearMiss, name, "",
 					fmt.Sprintf("golang-migrate ignores %s: %s", name, why))
 			}
