@@ -8,6 +8,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/drift"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
 
@@ -200,5 +201,41 @@ func TestHistoryOfRebuildsAndOpaqueStatements(t *testing.T) {
 				t.Errorf("%s %s k=%d, drift %q, want proven 3_q.up.sql k=0 without drift: %s\n%s", v.Certainty, v.File, v.Applied, dg.Drift, v.Summary, dump(dg))
 			}
 		})
+	}
+}
+
+// TestScenarioFoldersReplayFaithfully: every folder of the scenario
+// matrix, as fixed, built by golang-migrate's own Up and replayed by ferry
+// on a scratch database, describes identically (drift is empty).
+func TestScenarioFoldersReplayFaithfully(t *testing.T) {
+	for _, s := range scenarios() {
+		for _, dialect := range s.dialects {
+			t.Run(s.name+"/"+dialect, func(t *testing.T) {
+				t.Parallel()
+				files := s.broken(dialect)
+				if s.fixed != nil {
+					for name, body := range s.fixed(dialect) {
+						files[name] = body
+					}
+				}
+				dir := testdb.WriteDir(t, files)
+				db := testdb.New(t, dialect)
+				if err := testdb.Migrator(t, dir, db.URL).Up(); err != nil {
+					t.Logf("golang-migrate cannot run this folder to the end (%v): nothing to compare", err)
+					return
+				}
+				u, err := compat.ParseDatabaseURL(db.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := drift.Run(context.Background(), drift.Options{Dir: os.DirFS(dir), DirPath: dir, Database: u, Dev: devURL(t, dialect)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Drifted {
+					t.Errorf("golang-migrate's Up and ferry's replay differ:\n%s", r.Diff)
+				}
+			})
+		}
 	}
 }
