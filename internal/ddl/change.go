@@ -1226,7 +1226,13 @@ func (a *analyser) adoptIndex(table Ref, name, ix string) ([]string, bool) {
 		a.require(false, to) // the renamed index would clash
 	}
 	a.effect(true, r)
-	a.ch.Effects = append(a.ch.Effects, Fact{Ref: from, Exists: false, Implicit: true})
+	// The index becomes the constraint's and takes its name (it stays,
+	// seen through the constraint, when the names are the same).
+	if name != ix {
+		to := from
+		to.Name = name
+		a.ch.Effects = append(a.ch.Effects, Fact{Ref: from, Exists: false, Implicit: true}, Fact{Ref: to, Exists: true, Implicit: true})
+	}
 	return nil, false
 }
 
