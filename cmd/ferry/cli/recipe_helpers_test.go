@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"database/sql"
 	"errors"
 	"os"
 	"os/exec"
@@ -8,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	_ "github.com/go-sql-driver/mysql"
 	"github.com/golang-migrate/migrate/v4"
+	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -147,4 +150,36 @@ func wantVersion(t *testing.T, dir, dbURL string, v uint) {
 	if got != v || dirty || none {
 		t.Fatalf("golang-migrate version %d dirty %v (none %v), want %d clean", got, dirty, none, v)
 	}
+}
+
+// rel is a path inside the migration folder as the recipe's commands name
+// it from the top of the repository (db/migrations/atlas.sum, atlas.sum).
+func (r *recipeRepo) rel(name string) string { return filepath.ToSlash(filepath.Join(r.path, name)) }
+
+func (r *recipeRepo) exists(name string) bool {
+	_, err := os.Stat(filepath.Join(r.dir(), name))
+	return err == nil
+}
+
+// tableExists reports whether the database of the golang-migrate URL dbURL
+// has a table named name.
+func tableExists(t *testing.T, d, dbURL, name string) bool {
+	t.Helper()
+	driver, dsn, query := "pgx", dbURL, "SELECT count(*) FROM information_schema.tables WHERE table_name = $1"
+	switch d {
+	case testdb.SQLite:
+		driver, dsn, query = "sqlite", strings.TrimPrefix(dbURL, "sqlite://"), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+	case testdb.MySQL:
+		driver, dsn, query = "mysql", strings.TrimPrefix(dbURL, "mysql://"), "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(query, name).Scan(&n); err != nil {
+		t.Fatalf("look for table %s: %v", name, err)
+	}
+	return n > 0
 }
