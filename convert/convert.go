@@ -35,7 +35,32 @@ type Refusal struct {
 	Next   string
 	// Disagreements lists existing revision rows that differ from the plan.
 	Disagreements []Disagreement
+
+	// sum holds what a refusal over atlas.sum found, so that ExplainEdits
+	// can weigh the edited files against a database's revision rows.
+	sum *sumRefusal
 }
+
+// sumRefusal is a folder whose files no longer match atlas.sum.
+type sumRefusal struct {
+	prefix   string       // "atlas.sum of DIR does not match the files (changed)"
+	messages []string     // one per finding, in order
+	edited   []editedFile // the edited up files among them
+	dirPath  string
+}
+
+// editedFile is an up file whose bytes changed since atlas.sum was written.
+type editedFile struct {
+	finding int    // index of its message in sumRefusal.messages
+	name    string // file name
+	version string // version as written in the name
+	line    int    // its line in atlas.sum
+	hash    string // its sum line computed from the file as it is now
+}
+
+// HasEdits reports a refusal over up files edited since atlas.sum was
+// written, which ExplainEdits can tailor to a database.
+func (r *Refusal) HasEdits() bool { return r.sum != nil && len(r.sum.edited) > 0 }
 
 func (r *Refusal) Error() string {
 	if r.Next == "" {
@@ -85,10 +110,21 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 		return nil, &Refusal{Reason: fmt.Sprintf("%s has no atlas.sum; the revision hashes come from it", dirPath), Next: shellquote.Command("ferry", "hash", "--path", dirPath) + " (or convert --write-sum)"}
 	default:
 		msgs := make([]string, len(rep.Findings))
+		sr := &sumRefusal{prefix: fmt.Sprintf("atlas.sum of %s does not match the files (%s)", dirPath, rep.State), dirPath: dirPath}
 		for i, f := range rep.Findings {
 			msgs[i] = f.Message
+			if f.Code != baseline.CodeSumEdited || rep.Computed == nil {
+				continue
+			}
+			for _, m := range dir.Migrations {
+				if m.Up != nil && m.Up.Name == f.File {
+					hash, _ := rep.Computed.Hash(f.File)
+					sr.edited = append(sr.edited, editedFile{finding: i, name: f.File, version: m.VersionText, line: editedLine(rep.Changes, f.File), hash: hash})
+				}
+			}
 		}
-		return nil, &Refusal{Reason: fmt.Sprintf("atlas.sum of %s does not match the files (%s): %s", dirPath, rep.State, strings.Join(msgs, "; ")), Next: shellquote.Command("ferry", "hash", "--path", dirPath, "--check")}
+		sr.messages = msgs
+		return nil, &Refusal{Reason: sr.prefix + ": " + strings.Join(msgs, "; "), Next: shellquote.Command("ferry", "hash", "--path", dirPath, "--check"), sum: sr}
 	}
 	hashes := make(map[string]string, len(rep.Computed.Files))
 	for _, f := range rep.Computed.Files {
