@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
@@ -74,9 +76,28 @@ type Plan struct {
 	Legacy     *compat.LegacyState
 	Revisions  *revision.Store
 	Steps      []Step
+	// CatchUp, when set, moves golang-migrate's row forward before the
+	// steps run: files above it were applied by another tool (Atlas, or
+	// ferry without legacy sync), and the schema shows them applied.
+	CatchUp *CatchUp
 	// newest is the highest version recorded before the run: golang-migrate's
 	// row never goes below it (an out-of-order file is older).
 	newest uint64
+}
+
+// CatchUp is golang-migrate's row moving forward to the newest complete
+// revision, under golang-migrate's lock, because the revisions above it
+// record files the schema shows applied: without it, `migrate up` would
+// run them again.
+type CatchUp struct {
+	From int64  // golang-migrate's version before (-1: none)
+	To   uint64 // the newest complete revision
+	// ToText is To as written in the file name.
+	ToText string
+	// Files are the revisions above From: file, who wrote the row and when.
+	Files []string
+	// Evidence says what in the live schema shows them applied.
+	Evidence *doctor.AheadEvidence
 }
 
 // Refusal is a state in which apply will not run. Nothing was written.
@@ -93,7 +114,7 @@ func (r *Refusal) Error() string {
 }
 
 // plan reads the database through q and works out the steps.
-func plan(ctx context.Context, q revision.Querier, st *compat.LegacyState, p *convert.Project, u *compat.DatabaseURL, o Options) (*Plan, error) {
+func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert.Project, u *compat.DatabaseURL, o Options) (*Plan, error) {
 	d, err := sqlsplit.ParseDialect(string(u.Dialect))
 	if err != nil {
 		return nil, err
@@ -162,8 +183,14 @@ func plan(ctx context.Context, q revision.Querier, st *compat.LegacyState, p *co
 	}
 	pl.newest = last
 	ownDirty := st.Dirty && st.Version >= 0 && (partial != nil && sameVersion(partial.Version, st.Version) || notStarted[uint64(st.Version)] != nil)
-	if err := checkLegacy(st, pl, rows, lastComplete, partial, ownDirty, p, u); err != nil {
+	behind, err := checkLegacy(st, pl, rows, lastComplete, partial, ownDirty, p, u)
+	if err != nil {
 		return nil, err
+	}
+	if behind {
+		if pl.CatchUp, err = catchUp(ctx, q, st, pl, rows, lastComplete, p, u); err != nil {
+			return nil, err
+		}
 	}
 
 	var outOfOrder, ahead []compat.Migration
@@ -227,40 +254,131 @@ func plan(ctx context.Context, q revision.Querier, st *compat.LegacyState, p *co
 }
 
 // checkLegacy makes sure golang-migrate's row and the revisions tell the
-// same story before anything runs.
-func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, partial *revision.Row, ownDirty bool, p *convert.Project, u *compat.DatabaseURL) error {
+// same story before anything runs. It reports behind when the row is clean
+// below the newest complete revision: the schema must then tell whether
+// another tool applied the files above it or golang-migrate stepped down
+// (see catchUp).
+func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, partial *revision.Row, ownDirty bool, p *convert.Project, u *compat.DatabaseURL) (behind bool, err error) {
 	if !pl.LegacySync || len(rows) == 0 || !st.TableExists {
 		if st.Dirty && !ownDirty && len(rows) > 0 {
-			return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d but no file is unfinished in the revisions: %s failed there", st.Table, st.Version, runBy(rows, st.Version)), Next: command(p, u, "", "doctor")}
+			return false, &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d but no file is unfinished in the revisions: %s failed there", st.Table, st.Version, dirtyRun(rows, st.Version)), Next: command(p, u, "", "doctor")}
 		}
-		return nil
+		return false, nil
 	}
 	v := st.Version
 	switch {
 	case ownDirty:
-		return nil // ferry's own unfinished file: resumed or run again
+		return false, nil // ferry's own unfinished file: resumed or run again
 	case !st.Dirty && partial != nil && v >= 0 && versionOf(partial.Version) <= uint64(v):
-		return &Refusal{Reason: fmt.Sprintf("version %s is unfinished in %s, but golang-migrate has recorded version %d as clean since: it probably ran the fixed file itself, and resuming would run statements again", partial.Version, pl.Revisions, v), Next: "check the schema; if the file is fully applied, record it with ferry convert after deleting its row (DELETE FROM " + pl.Revisions.Table() + " WHERE version = '" + partial.Version + "')"}
+		return false, &Refusal{Reason: fmt.Sprintf("version %s is unfinished in %s (%s), but golang-migrate has recorded version %d as clean since: it probably ran the fixed file itself, and resuming would run statements again", partial.Version, pl.Revisions, describeRow(*partial), v), Next: "check the schema; if the file is fully applied, record it with ferry convert after deleting its row (DELETE FROM " + pl.Revisions.Table() + " WHERE version = '" + partial.Version + "')"}
 	case !st.Dirty && v < int64(last) && last > 0:
-		return &Refusal{Reason: fmt.Sprintf("golang-migrate is at version %d, below the newest complete revision %d: it stepped down since (migrate down), so the revisions no longer match the schema", v, last), Next: "re-apply with golang-migrate (migrate up) or delete the revision rows above " + strconv.FormatInt(v, 10) + " from " + pl.Revisions.String()}
+		return true, nil
 	case st.Dirty:
-		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d: %s failed there; ferry does not guess what it left", st.Table, v, runBy(rows, v)), Next: command(p, u, "", "doctor")}
+		return false, &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d: %s failed there; ferry does not guess what it left", st.Table, v, dirtyRun(rows, v)), Next: command(p, u, "", "doctor")}
 	case v >= 0 && uint64(v) > last:
-		return &Refusal{Reason: fmt.Sprintf("golang-migrate has applied up to version %d since the revisions were written (they end at %d)", v, last), Next: command(p, u, "", "convert") + " records them"}
+		return false, &Refusal{Reason: fmt.Sprintf("golang-migrate has applied up to version %d since the revisions were written (they end at %d)", v, last), Next: command(p, u, "", "convert") + " records them"}
 	}
-	return nil
+	return false, nil
 }
 
-// runBy names the run that left golang-migrate's row dirty at v: the tool
-// that executed version v according to its revision row (operator_version:
-// ferry, Atlas), or else golang-migrate, which keeps no revisions.
-func runBy(rows []revision.Row, v int64) string {
-	for _, r := range rows {
-		if sameVersion(r.Version, v) && r.Type&revision.TypeExecute != 0 && r.OperatorVersion != "" {
-			return fmt.Sprintf("a run of %s (operator_version of its revision row)", r.OperatorVersion)
+// dirtyRun names the run that left golang-migrate's row dirty at v: a
+// golang-migrate run, unless the revisions record a run of that version by
+// another tool: one that failed (ferry without legacy sync, or Atlas), or,
+// failing that, one that executed it (ferry stopped between its revision
+// row and golang-migrate's row).
+func dirtyRun(rows []revision.Row, v int64) string {
+	var executed *revision.Row
+	for i, r := range rows {
+		if !sameVersion(r.Version, v) || r.Type&revision.TypeExecute == 0 {
+			continue
+		}
+		if r.Error != "" || r.Partial() {
+			return fmt.Sprintf("a run of %s (%s)", operatorOf(r), describeRow(r))
+		}
+		if executed == nil && r.OperatorVersion != "" {
+			executed = &rows[i]
 		}
 	}
+	if executed != nil {
+		return fmt.Sprintf("a run of %s (%s)", operatorOf(*executed), describeRow(*executed))
+	}
 	return "a golang-migrate run"
+}
+
+// operatorOf names the tool that wrote a revision row, from its
+// operator_version and type: ferry writes "ferry vX" (imports: "ferry vX
+// (golang-migrate import)"), Atlas its own version string.
+func operatorOf(r revision.Row) string {
+	op := strings.TrimSpace(r.OperatorVersion)
+	switch {
+	case op == "":
+		op = "an unnamed tool"
+	case strings.HasPrefix(strings.ToLower(op), "atlas"):
+		op = "Atlas (" + op + ")"
+	}
+	if r.Type&revision.TypeExecute == 0 && r.Type&revision.TypeResolved != 0 {
+		return "history imported by " + op
+	}
+	return op
+}
+
+// describeRow says who wrote a revision row, when, and how far it got.
+func describeRow(r revision.Row) string {
+	what := fmt.Sprintf("%s, %s", operatorOf(r), r.ExecutedAt.UTC().Format(time.RFC3339))
+	if r.Partial() || r.Error != "" {
+		what += fmt.Sprintf(", %d of %d statements applied", r.Applied, r.Total)
+	}
+	return what
+}
+
+// catchUp weighs golang-migrate's row below the newest complete revision.
+// The live schema decides: when it shows the files above the row applied
+// (Atlas, or ferry without legacy sync, ran them), the row moves forward;
+// when it shows them undone (migrate down ran since), apply refuses; when
+// it cannot tell, apply refuses and says how to find out. No message
+// advises re-running files or deleting the record of files the schema
+// shows applied.
+func catchUp(ctx context.Context, q doctor.Conn, st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, p *convert.Project, u *compat.DatabaseURL) (*CatchUp, error) {
+	v := st.Version
+	ev, err := doctor.Ahead(ctx, q, u, p.Dir, v, last)
+	if err != nil {
+		return nil, fmt.Errorf("weigh the revisions above golang-migrate's version %d: %w", v, err)
+	}
+	cu := &CatchUp{From: v, To: last, Evidence: ev}
+	var above []string
+	for _, r := range rows {
+		n, _ := strconv.ParseUint(r.Version, 10, 64)
+		if int64(n) <= v || n > last || r.Partial() || r.Error != "" {
+			continue
+		}
+		if n == last {
+			cu.ToText = r.Version
+		}
+		name := r.Version
+		if m, ok := p.Dir.Lookup(n); ok {
+			name = fileOf(m)
+		}
+		cu.Files = append(cu.Files, fmt.Sprintf("%s (%s)", name, describeRow(r)))
+		above = append(above, "'"+r.Version+"'")
+	}
+	at := fmt.Sprintf("golang-migrate is at version %d, below the newest complete revision %d", v, last)
+	if v < 0 {
+		at = fmt.Sprintf("golang-migrate records no version, but the revisions are complete up to %d", last)
+	}
+	dbArgs := " --path " + p.DirPath + " --database '" + u.Redacted() + "'"
+	switch ev.State {
+	case doctor.FileApplied:
+		return cu, nil
+	case doctor.FileUndone:
+		return nil, &Refusal{
+			Reason: fmt.Sprintf("%s, and %s: golang-migrate stepped down since (migrate down), so the revision rows of %s no longer match the schema", at, ev.Summary(), strings.Join(cu.Files, ", ")),
+			Next:   "confirm with ferry drift" + dbArgs + " --dev-url DEV_URL; if it shows those files undone, delete their rows (DELETE FROM " + pl.Revisions.Table() + " WHERE version IN (" + strings.Join(above, ", ") + ")) and run ferry apply, which runs them again",
+		}
+	}
+	return nil, &Refusal{
+		Reason: fmt.Sprintf("%s (%s), and %s: another tool may have applied them without moving golang-migrate's row, or migrate down may have undone them", at, strings.Join(cu.Files, ", "), ev.Summary()),
+		Next:   "compare the schema with the files: ferry drift" + dbArgs + " --dev-url DEV_URL; until it shows which, do not run migrate up (it would run those files again) and do not delete their revision rows",
+	}
 }
 
 // command is a ferry command on p and u: the folder and the database as

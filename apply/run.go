@@ -51,6 +51,9 @@ const (
 	FileFailed      EventKind = "file_failed"
 	WaitingForLock  EventKind = "waiting_for_lock"
 	NoticeTxChanged EventKind = "notice"
+	// LegacyCaughtUp: golang-migrate's row was moved forward to the newest
+	// complete revision (Plan.CatchUp) before any file ran.
+	LegacyCaughtUp EventKind = "legacy_caught_up"
 )
 
 // Event reports progress; fields that do not apply are zero.
@@ -100,6 +103,9 @@ func (e *StatementError) Unwrap() error { return e.Err }
 type Result struct {
 	Plan    *Plan
 	Applied []string // versions completed
+	// CaughtUp is true once golang-migrate's row was moved forward as
+	// Plan.CatchUp says, before any file ran.
+	CaughtUp bool
 }
 
 // Preview plans a run without locking or writing.
@@ -158,6 +164,10 @@ func Apply(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.Databa
 	if err := r.prepareTables(ctx); err != nil {
 		return res, err
 	}
+	if err := r.catchUp(ctx); err != nil {
+		return res, err
+	}
+	res.CaughtUp = pl.CatchUp != nil && pl.LegacySync
 	if o.TxMode == TxAll && u.Dialect != compat.MySQL && len(pl.Steps) > 0 {
 		err = r.all(ctx, res)
 		return res, err
@@ -327,6 +337,24 @@ func (r *runner) prepareTables(ctx context.Context) error {
 		r.pl.Legacy.TableExists = true
 	}
 	return r.pl.Revisions.Create(ctx, r.conn)
+}
+
+// catchUp moves golang-migrate's row forward to the newest complete
+// revision (clean) when the plan says the schema shows the files above it
+// applied. It runs under golang-migrate's lock, taken by Apply.
+func (r *runner) catchUp(ctx context.Context) error {
+	cu := r.pl.CatchUp
+	if cu == nil || !r.pl.LegacySync {
+		return nil
+	}
+	if err := r.atomic(ctx, func(q revision.Execer) error {
+		return compat.WriteLegacy(ctx, q, r.d, r.pl.Legacy.Table, int64(cu.To), false)
+	}); err != nil {
+		return fmt.Errorf("move %s forward from version %d to %d: %w", r.pl.Legacy.Table, cu.From, cu.To, err)
+	}
+	r.pl.Legacy.Version, r.pl.Legacy.Dirty = int64(cu.To), false
+	r.o.Reporter.Report(Event{Kind: LegacyCaughtUp, Version: cu.ToText, Note: fmt.Sprintf("moved %s from version %d to %s: %s were applied without it (%s), so migrate up would have run them again", r.pl.Legacy.Table, cu.From, cu.ToText, strings.Join(cu.Files, ", "), cu.Evidence.Summary())})
+	return nil
 }
 
 // row builds the revision row of a step.

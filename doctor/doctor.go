@@ -129,6 +129,9 @@ type Diagnosis struct {
 	// Replay is what the replay on the dev database showed; nil without
 	// --dev-url.
 	Replay *Replay `json:"replay,omitempty"`
+	// Revision is the revision row ferry or Atlas wrote for a run of the
+	// dirty version that stopped part-way; nil when there is none.
+	Revision *RevisionEvidence `json:"revision,omitempty"`
 	// Drift lists objects the earlier files create (or drop) that the live
 	// schema does not agree with.
 	Drift []string `json:"drift,omitempty"`
@@ -317,6 +320,9 @@ func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS
 		}
 	}
 	dg.matchError()
+	if err := dg.revisionEvidence(ctx, db); err != nil {
+		return nil, fmt.Errorf("read the revisions of %s: %w", dg.Database, err)
+	}
 	if o.DevURL != nil && len(dg.Candidates) > 0 {
 		dg.Replay = dg.replay(ctx, o.DevURL)
 	}

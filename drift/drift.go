@@ -211,8 +211,34 @@ func readVersion(ctx context.Context, db *sql.DB, o Options) (*recorded, error) 
 		if st.Rows > 1 {
 			rec.notes = append(rec.notes, fmt.Sprintf("%s holds %d rows; golang-migrate, like drift, reads whichever the database returns first", rec.from, st.Rows))
 		}
+	}
+	revs, err := readRevisions(ctx, db, o)
+	if err != nil {
+		return nil, err
+	}
+	if st.TableExists {
+		// Atlas (or ferry without legacy sync) applies files without moving
+		// golang-migrate's row: the newest complete revision is then the
+		// version the schema is at.
+		if revs.version != nil && (rec.version == nil || *revs.version > *rec.version) {
+			was := "no version"
+			if rec.version != nil {
+				was = fmt.Sprintf("version %d", *rec.version)
+			}
+			rec.notes = append(rec.notes, fmt.Sprintf("replayed to version %d, the newest complete revision in %s, not to %s of %s: files above it were applied without moving golang-migrate's row (ferry apply moves it forward)", *revs.version, revs.from, was, rec.from))
+			rec.version, rec.from = revs.version, revs.from
+			rec.notes = append(rec.notes, revs.notes...)
+		}
 		return rec, nil
 	}
+	revs.notes = append(rec.notes, revs.notes...)
+	return revs, nil
+}
+
+// readRevisions finds the newest version the revisions table records as
+// complete; rows of unfinished files become notes.
+func readRevisions(ctx context.Context, db *sql.DB, o Options) (*recorded, error) {
+	rec := &recorded{}
 	store, err := revision.Locate(ctx, db, o.Database, "")
 	if err != nil {
 		return nil, fmt.Errorf("locate the revisions table of %s: %w", o.Database.Redacted(), err)

@@ -10,9 +10,12 @@ import (
 	"fmt"
 	"io/fs"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
@@ -29,6 +32,7 @@ const (
 	CodeLockHeld       = "FM205"
 	CodeNoDatabaseFile = "FM206"
 	CodeNegativeRow    = "FM207"
+	CodeAhead          = "FM209"
 )
 
 // Options say what to report on.
@@ -113,6 +117,7 @@ const (
 	ActionNoMigrations ActionKind = "no-migrations" // fails: the folder has no migrations
 	ActionBrokenFolder ActionKind = "broken-folder" // fails: golang-migrate refuses the folder
 	ActionBrokenTable  ActionKind = "broken-table"  // the table cannot be trusted
+	ActionRerun        ActionKind = "rerun"         // would run files that another tool already applied
 )
 
 // Action is what `migrate up` would do now, in words.
@@ -180,7 +185,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if open == nil {
 		open = dbconn.Open
 	}
-	st, revs, err := readLegacy(ctx, open, opts.Database)
+	st, revs, err := readLegacy(ctx, open, opts.Database, dir)
 	var missing *dbconn.MissingFileError
 	switch {
 	case errors.As(err, &missing):
@@ -197,8 +202,58 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		r.Action = &Action{ActionDirty, fmt.Sprintf("ferry apply stopped part-way through version %s: %d of %d statements are applied and recorded (%s). Fix statement %d (%s), then run ferry apply again: it resumes at statement %d. Do not force the row", f.Version, f.Applied, f.Total, f.Error, f.Applied+1, mustStay(f.Applied), f.Applied+1)}
 	}
 	r.stateFindings(st, dir)
+	r.ahead(st, opts)
 	finding.Sort(r.Findings)
 	return r, nil
+}
+
+// ahead reports revisions ahead of golang-migrate's row (FM209): another
+// tool (Atlas, or ferry without legacy sync) applied files without moving
+// the row, or golang-migrate stepped down since; the live schema tells
+// which. migrate up would run the files again in the first case.
+func (r *Report) ahead(st *compat.LegacyState, opts Options) {
+	a := r.Revisions.aheadOf()
+	if a == nil {
+		return
+	}
+	args := " --path " + opts.DirPath + " --database '" + opts.Database.Redacted() + "'"
+	at := fmt.Sprintf("%s is at version %d", st.Table, st.Version)
+	if st.Version < 0 {
+		at = fmt.Sprintf("%s records no version", st.Table)
+	}
+	what := fmt.Sprintf("the revisions record %s as applied (%s) but %s", plural(len(a.Files), "file"), joinComma(a.Files), at)
+	switch a.Evidence.State {
+	case doctor.FileApplied:
+		r.add(finding.Warning, CodeAhead, versionText(st.Version), fmt.Sprintf("%s; %s: they were applied without golang-migrate (Atlas, or ferry without legacy sync), and migrate up would run them again; next: ferry apply%s (moves golang-migrate's row to %s under its lock, then applies what is pending)", what, a.Evidence.Summary(), args, a.Last))
+		if r.Action != nil && (r.Action.Kind == ActionApply || r.Action.Kind == ActionNoChange) {
+			r.Action = &Action{ActionRerun, fmt.Sprintf("do not run migrate up: it would run %s again, which already ran (%s); run ferry apply%s instead: it moves golang-migrate's row to %s under its lock, then applies what is pending", joinComma(a.Names), a.Evidence.Summary(), args, a.Last)}
+		}
+	case doctor.FileUndone:
+		r.add(finding.Error, CodeAhead, versionText(st.Version), fmt.Sprintf("%s; %s: golang-migrate stepped down since (migrate down), so those revision rows no longer match the schema; next: confirm with ferry drift%s --dev-url DEV_URL", what, a.Evidence.Summary(), args))
+	default:
+		r.add(finding.Warning, CodeAhead, versionText(st.Version), fmt.Sprintf("%s; %s: another tool may have applied them, or migrate down may have undone them; next: ferry drift%s --dev-url DEV_URL to compare; until then do not run migrate up (it would run them again if they ran) and do not delete their revision rows", what, a.Evidence.Summary(), args))
+		if r.Action != nil && r.Action.Kind == ActionApply {
+			r.Action.Message += fmt.Sprintf("; but the revisions record %s as applied: see finding %s before running it", joinComma(a.Names), CodeAhead)
+		}
+	}
+}
+
+func joinComma(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += ", "
+		}
+		out += x
+	}
+	return out
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // StatementFindings splits every accepted file of dir in dialect d and
@@ -217,7 +272,7 @@ func StatementFindings(dir *compat.Directory, d sqlsplit.Dialect, multi bool) []
 	return out
 }
 
-func readLegacy(ctx context.Context, open func(context.Context, *compat.DatabaseURL, dbconn.Mode) (*sql.DB, error), u *compat.DatabaseURL) (*compat.LegacyState, *Revisions, error) {
+func readLegacy(ctx context.Context, open func(context.Context, *compat.DatabaseURL, dbconn.Mode) (*sql.DB, error), u *compat.DatabaseURL, dir *compat.Directory) (*compat.LegacyState, *Revisions, error) {
 	db, err := open(ctx, u, dbconn.ReadOnly)
 	if err != nil {
 		return nil, nil, err
@@ -227,9 +282,14 @@ func readLegacy(ctx context.Context, open func(context.Context, *compat.Database
 	if err != nil {
 		return nil, nil, fmt.Errorf("read golang-migrate state of %s: %w", u.Redacted(), err)
 	}
-	revs, err := readRevisions(ctx, db, u)
+	revs, err := readRevisions(ctx, db, u, dir, st)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read the revisions of %s: %w", u.Redacted(), err)
+	}
+	if a := revs.aheadOf(); a != nil {
+		if a.Evidence, err = doctor.Ahead(ctx, db, u, dir, st.Version, a.number); err != nil {
+			return nil, nil, err
+		}
 	}
 	return st, revs, nil
 }
@@ -241,6 +301,26 @@ type Revisions struct {
 	Last  string `json:"last"` // the newest version recorded
 	// Unfinished is the file ferry apply left part-way, if any.
 	Unfinished *Unfinished `json:"unfinished,omitempty"`
+	// Ahead is set when the complete revisions go beyond golang-migrate's
+	// clean row (FM209).
+	Ahead *Ahead `json:"ahead,omitempty"`
+}
+
+// Ahead is the revisions above golang-migrate's clean row, and what the
+// live schema shows of their files.
+type Ahead struct {
+	Last     string                `json:"last"`  // the newest complete revision
+	Files    []string              `json:"files"` // file (who wrote the row, when)
+	Names    []string              `json:"-"`
+	Evidence *doctor.AheadEvidence `json:"evidence"`
+	number   uint64
+}
+
+func (r *Revisions) aheadOf() *Ahead {
+	if r == nil {
+		return nil
+	}
+	return r.Ahead
 }
 
 // Unfinished is a revision row whose file ran in part.
@@ -252,7 +332,7 @@ type Unfinished struct {
 	Statement string `json:"statement"`
 }
 
-func readRevisions(ctx context.Context, db *sql.DB, u *compat.DatabaseURL) (*Revisions, error) {
+func readRevisions(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, dir *compat.Directory, st *compat.LegacyState) (*Revisions, error) {
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != compat.SQLite})
 	if err != nil {
 		return nil, err
@@ -276,7 +356,42 @@ func readRevisions(ctx context.Context, db *sql.DB, u *compat.DatabaseURL) (*Rev
 			r.Unfinished = &Unfinished{Version: row.Version, Applied: row.Applied, Total: row.Total, Error: row.Error, Statement: row.ErrorStmt}
 		}
 	}
+	if !st.TableExists || st.Dirty || st.Rows > 1 || st.Version < compat.NilVersion {
+		return r, nil
+	}
+	a := &Ahead{}
+	for _, row := range rows {
+		n, err := strconv.ParseUint(row.Version, 10, 64)
+		if err != nil || int64(n) <= st.Version || row.Partial() || row.Error != "" {
+			continue
+		}
+		if n >= a.number {
+			a.number, a.Last = n, row.Version
+		}
+		name := row.Version
+		if m, ok := dir.Lookup(n); ok {
+			name = fileOf(m)
+		}
+		a.Names = append(a.Names, name)
+		a.Files = append(a.Files, fmt.Sprintf("%s: %s, %s", name, operatorOf(row), row.ExecutedAt.UTC().Format(time.RFC3339)))
+	}
+	if len(a.Files) > 0 {
+		r.Ahead = a
+	}
 	return r, nil
+}
+
+// operatorOf names the tool that wrote a revision row: ferry writes "ferry
+// vX" (history it imported: type 4), Atlas its own version string.
+func operatorOf(r revision.Row) string {
+	op := strings.TrimSpace(r.OperatorVersion)
+	if op == "" {
+		op = "an unnamed tool"
+	}
+	if r.Type&revision.TypeExecute == 0 && r.Type&revision.TypeResolved != 0 {
+		return "imported by " + op
+	}
+	return "applied by " + op
 }
 
 func legacyOf(st *compat.LegacyState, dir *compat.Directory) *Legacy {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,9 +81,28 @@ type applyResult struct {
 	OK       bool     `json:"ok"`
 	Pending  []string `json:"pending"`
 	Applied  []string `json:"applied"`
-	Error    string   `json:"error,omitempty"`
-	Failed   *failure `json:"failed,omitempty"`
-	Next     string   `json:"next,omitempty"`
+	// CaughtUp says golang-migrate's row was (or, with --dry-run, would be)
+	// moved forward to the newest complete revision.
+	CaughtUp *caughtUp `json:"legacy_caught_up,omitempty"`
+	Error    string    `json:"error,omitempty"`
+	Failed   *failure  `json:"failed,omitempty"`
+	Next     string    `json:"next,omitempty"`
+}
+
+type caughtUp struct {
+	Table    string   `json:"table"`
+	From     int64    `json:"from"`
+	To       string   `json:"to"`
+	Files    []string `json:"files"`
+	Evidence string   `json:"evidence"`
+}
+
+func caughtUpOf(pl *apply.Plan) *caughtUp {
+	cu := pl.CatchUp
+	if cu == nil || !pl.LegacySync {
+		return nil
+	}
+	return &caughtUp{Table: pl.Legacy.Table.String(), From: cu.From, To: cu.ToText, Files: cu.Files, Evidence: cu.Evidence.Summary()}
 }
 
 type failure struct {
@@ -225,6 +245,7 @@ func applyOne(ctx context.Context, project *convert.Project, u *compat.DatabaseU
 		for _, s := range pl.Steps {
 			res.Pending = append(res.Pending, s.Version)
 		}
+		res.CaughtUp = caughtUpOf(pl)
 		if !quiet {
 			mu.Lock()
 			renderApplyPlan(w, prefixFor(2, u), pl)
@@ -239,6 +260,9 @@ func applyOne(ctx context.Context, project *convert.Project, u *compat.DatabaseU
 			res.Pending = append(res.Pending, s.Version)
 		}
 		res.Applied = append(res.Applied, r.Applied...)
+		if r.CaughtUp {
+			res.CaughtUp = caughtUpOf(r.Plan)
+		}
 		if err == nil && len(r.Plan.Steps) == 0 && !quiet {
 			mu.Lock()
 			fmt.Fprintf(w, "%sno change: every file is applied\n", opts.Reporter.(*lineReporter).prefix)
@@ -253,6 +277,9 @@ func applyOne(ctx context.Context, project *convert.Project, u *compat.DatabaseU
 }
 
 func renderApplyPlan(w io.Writer, prefix string, pl *apply.Plan) {
+	if cu := caughtUpOf(pl); cu != nil {
+		fmt.Fprintf(w, "%swould move %s from version %d to %s first: %s were applied without it; %s\n", prefix, cu.Table, cu.From, cu.To, strings.Join(cu.Files, ", "), cu.Evidence)
+	}
 	if len(pl.Steps) == 0 {
 		fmt.Fprintf(w, "%sno change: every file is applied\n", prefix)
 		return
@@ -313,7 +340,7 @@ func (l *lineReporter) Report(ev apply.Event) {
 	switch ev.Kind {
 	case apply.NoticeTxChanged:
 		fmt.Fprintf(l.w, "%snotice: %s %s\n", l.prefix, ev.File, ev.Note)
-	case apply.WaitingForLock:
+	case apply.WaitingForLock, apply.LegacyCaughtUp:
 		fmt.Fprintf(l.w, "%s%s\n", l.prefix, ev.Note)
 	case apply.StatementDone:
 		if l.verbose {
