@@ -74,6 +74,9 @@ func (r *Refusal) Error() string {
 type Disagreement struct {
 	Version string `json:"version"`
 	Problem string `json:"problem"`
+	// hashOnly: a complete row of the same file whose hash differs: the
+	// file ran there, as another text.
+	hashOnly bool
 }
 
 // Project is a migration folder prepared for converting any number of
@@ -292,6 +295,12 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 				versions[i] = "'" + strings.ReplaceAll(d.Version, "'", "''") + "'"
 			}
 			in := strings.Join(versions, ", ")
+			if hashOnly(r.Disagreements) {
+				// The files ran there completely, as other texts: their
+				// rows are right; deleting them would lose that.
+				r.Next = fmt.Sprintf("the files ran there as other texts than the folder has now: restore them as they ran (git log -p -- %s) and put the change in a new migration (SELECT * FROM %s WHERE version IN (%s) shows who ran them and when)", shellquote.Quote(p.DirPath), store.Table(), in)
+				return nil, err
+			}
 			r.Next = fmt.Sprintf("inspect them (SELECT * FROM %s WHERE version IN (%s)); if they were written wrongly, delete them (DELETE FROM %s WHERE version IN (%s)) and run convert again", store.Table(), in, store.Table(), in)
 		}
 		return nil, err
@@ -406,7 +415,9 @@ func reconcile(want, existing []revision.Row, legacy int64, earlier map[string]s
 		case executedByFerry(h, w, earlier[w.Version]):
 			present++ // ferry apply ran it: the same history, with execution details
 		default:
-			bad = append(bad, Disagreement{Version: w.Version, Problem: describe(h, w)})
+			hashOnly := h.Hash != w.Hash && w.PartialHashes == nil && h.PartialHashes == nil && h.Applied == h.Total && h.Total == w.Total &&
+				h.Error == "" && h.Description == w.Description
+			bad = append(bad, Disagreement{Version: w.Version, Problem: describe(h, w), hashOnly: hashOnly})
 		}
 	}
 	for _, h := range existing {
@@ -642,4 +653,15 @@ func (p *Project) Statements(d sqlsplit.Dialect, f *compat.File) ([]sqlsplit.Sta
 func (p *Project) Hash(name string) (string, bool) {
 	h, ok := p.hashes[name]
 	return h, ok
+}
+
+// hashOnly reports disagreements that are all complete rows whose files
+// ran as other texts.
+func hashOnly(ds []Disagreement) bool {
+	for _, d := range ds {
+		if !d.hashOnly {
+			return false
+		}
+	}
+	return len(ds) > 0
 }

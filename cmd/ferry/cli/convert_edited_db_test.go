@@ -79,7 +79,10 @@ func TestConvertEditedFileNamesTheRevisionRow(t *testing.T) {
 			run(0, "hash", "--path", dir)
 			run(0, "convert", "--path", dir, "--database", ranNew)
 			r = run(1, "convert", "--path", dir, "--database", ranOld)
-			mustContain(t, "convert on the old database after re-hashing", r.out, "version 2: ", "hash differs from atlas.sum")
+			mustContain(t, "convert on the old database after re-hashing", r.out, "version 2: ", "hash differs from atlas.sum", "restore them as they ran (git log -p -- ")
+			if strings.Contains(r.out, "DELETE") {
+				t.Fatalf("convert advises deleting the row of a file that ran there:\n%s", r.out)
+			}
 		})
 	}
 }
