@@ -425,7 +425,8 @@ func makeStep(d sqlsplit.Dialect, p *convert.Project, m compat.Migration, mode T
 	s.Statements, s.Hashes = stmts, sqlsplit.Hashes(stmts)
 	h, ok := p.Hash(m.Up.Name)
 	if !ok {
-		return s, &Refusal{Reason: m.Up.Name + " is not in atlas.sum", Next: shellquote.Command("ferry", "hash", "--path", p.DirPath)}
+		reason, next := p.NotHashed(*m.Up)
+		return s, &Refusal{Reason: reason, Next: next}
 	}
 	s.FileHash = h
 	if mode == TxNone || dialect == compat.MySQL {

@@ -240,6 +240,7 @@ func Generate(ctx context.Context, fsys fs.FS, dirPath string, o Options) (*Base
 	} else {
 		b.Method = Dump
 		body, err = dump(ctx, b, o, files)
+		b.Notes = append(b.Notes, dataNotes(d, files)...)
 	}
 	if err != nil {
 		return nil, err
@@ -1022,6 +1023,31 @@ func gitError(err error) error {
 		return fmt.Errorf("git: %w: %s", err, strings.TrimSpace(string(ee.Stderr)))
 	}
 	return fmt.Errorf("git: %w", err)
+}
+
+// dataNotes warns that a schema dump carries no rows: the replaced files'
+// statements that change rows (seed data) are not in the baseline.
+func dataNotes(d sqlsplit.Dialect, files []source) []string {
+	var where []string
+	n := 0
+	for _, f := range files {
+		for _, st := range f.stmts {
+			if ch := ddl.Analyse(d, st.Text); ch.DML {
+				n++
+				if len(where) < 5 {
+					where = append(where, fmt.Sprintf("%s statement %d (line %d)", f.name, st.Index, st.Line))
+				}
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	more := ""
+	if n > len(where) {
+		more = fmt.Sprintf(" and %d more", n-len(where))
+	}
+	return []string{fmt.Sprintf("the replaced files change rows in %d statement(s) (%s%s), and a schema dump has no rows: new environments built from this baseline lack that data; add it to the baseline by hand or keep it in a migration after the baseline", n, strings.Join(where, ", "), more)}
 }
 
 // pgQuote quotes a PostgreSQL identifier (also a pg_dump pattern that

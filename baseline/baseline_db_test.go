@@ -706,6 +706,9 @@ func TestBaselineOfRealisticHistories(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if !slices.ContainsFunc(b.Notes, func(n string) bool { return strings.Contains(n, "a schema dump has no rows") }) {
+				t.Errorf("no note that the files' row changes are not in the dump: %q", b.Notes)
+			}
 			fresh, freshURL := h.Prepare(t)
 			bdir := testdb.WriteDir(t, map[string]string{baseline.BaselineFileName(strconv.FormatUint(last, 10)): string(b.Content)})
 			testdb.Up(t, bdir, freshURL)

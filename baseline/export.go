@@ -106,6 +106,18 @@ type AtlasExport struct {
 	// nothing to run for them, so Out has no file for them (their down files
 	// are still copied).
 	Skipped []string `json:"skipped,omitempty"`
+	// Padded lists the files whose version Out writes with more digits than
+	// the golang-migrate file name does (1_a.up.sql -> 01_a.sql). Their
+	// revision rows, which ferry convert writes with the version as the
+	// file name writes it, would not match Out's names (Atlas compares
+	// versions as text): pad the folder itself first (ferry rebase --pad).
+	Padded []Rename `json:"padded,omitempty"`
+}
+
+// Rename is a file's name in the golang-migrate folder and in the export.
+type Rename struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // ExportFile is one file of an export.
@@ -161,6 +173,9 @@ func ExportAtlasDir(fsys fs.FS, dirPath, out string) (*AtlasExport, error) {
 		name := AtlasFileName(m.Version, m.Up.Title, x.Width)
 		data[name] = b
 		x.Files = append(x.Files, ExportFile{Name: name, Source: m.Up.Name, Version: padVersion(m.Version, x.Width), Data: b})
+		if padVersion(m.Version, x.Width) != m.Up.VersionText {
+			x.Padded = append(x.Padded, Rename{From: m.Up.Name, To: name})
+		}
 	}
 	names := make([]string, 0, len(x.Files))
 	for _, f := range x.Files {

@@ -108,6 +108,10 @@ func ReadDir(fsys fs.FS, dir string) (*Directory, error) {
 		switch status {
 		case NotMigration:
 			if why := nearMiss(name); why != "" {
+				if strings.HasSuffix(name, ".up.sql") {
+					// Atlas's golang-migrate format reads every *.up.sql file.
+					why += "; Atlas reads it as an up migration all the same (and atlas.sum covers it), so the two tools disagree"
+				}
 				d.add(finding.Warning, CodeNearMiss, name, "",
 					fmt.Sprintf("golang-migrate ignores %s: %s", name, why))
 			}
@@ -268,9 +272,12 @@ func (d *Directory) checkFile(e fs.DirEntry, f File) {
 		if backupExt(f.Ext) {
 			d.add(finding.Error, CodeOddExtension, f.Name, f.VersionText,
 				fmt.Sprintf("golang-migrate runs %s as the %s migration of version %d, but it looks like a backup or editor copy; delete it or move it out of the folder", f.Name, f.Direction, f.Version))
+		} else if f.Direction == Up {
+			d.add(finding.Warning, CodeOddExtension, f.Name, f.VersionText,
+				fmt.Sprintf("golang-migrate runs %s as the up migration of version %d although its extension is %q, not \"sql\"; Atlas reads only *.up.sql files as up migrations, so atlas.sum leaves it out, Atlas never runs it and ferry cannot record it: rename it to %s (ferry rebase --fix-names renames every such file)", f.Name, f.Version, f.Ext, f.SQLName()))
 		} else {
 			d.add(finding.Warning, CodeOddExtension, f.Name, f.VersionText,
-				fmt.Sprintf("golang-migrate runs %s as the %s migration of version %d although its extension is %q, not \"sql\"", f.Name, f.Direction, f.Version, f.Ext))
+				fmt.Sprintf("golang-migrate runs %s as the down migration of version %d although its extension is %q, not \"sql\"; rename it to %s (ferry rebase --fix-names renames every such file)", f.Name, f.Version, f.Ext, f.SQLName()))
 		}
 	}
 	if e.Type()&fs.ModeSymlink != 0 {

@@ -65,6 +65,28 @@ func ParseName(name string) (File, NameStatus) {
 	return f, MigrationName
 }
 
+// AtlasReadsUp reports whether Atlas reads the file as an up migration.
+// Atlas's golang-migrate directory format takes exactly the files matching
+// *.up.sql, and its atlas.sum covers only those; golang-migrate reads any
+// extension. Since golang-migrate's title is greedy, an accepted up file
+// ends in ".up.sql" exactly when its extension is "sql": every up file
+// with another extension ("2_b.up..sql", "2_b.up.SQL", "2_b.up.txt",
+// "2_b.up.", "2_b.up.sql.bak") is run by golang-migrate and skipped by
+// Atlas. Down files are never read by Atlas's format.
+func (f File) AtlasReadsUp() bool { return f.Direction == Up && f.Ext == "sql" }
+
+// SQLName is the file's name with the extension "sql": golang-migrate reads
+// it as the same version, title and direction, and, for an up file, Atlas
+// reads it too (AtlasReadsUp).
+func (f File) SQLName() string {
+	return f.VersionText + "_" + f.Title + "." + string(f.Direction) + ".sql"
+}
+
+// LooksLikeBackup reports whether an extension looks like an editor or
+// merge-tool copy ("sql.bak", "sql.orig", "sql~"): such a file is deleted,
+// not renamed.
+func LooksLikeBackup(ext string) bool { return backupExt(ext) }
+
 // nearMiss explains why a name that golang-migrate ignores was probably meant
 // to be a migration, or returns "" when it does not look like one.
 func nearMiss(name string) string {

@@ -24,6 +24,7 @@ import (
 	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/rebase"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -281,6 +282,7 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 	}
 	plan := &Plan{Database: u.Redacted(), Revisions: store.String(), Create: !exists, LegacyTable: st.Table.String(), LegacyVersion: st.Version, LegacyDirty: st.Dirty,
 		Partial: partial, Evidence: ev, Findings: ev.findings(), url: u, store: store, keys: st.Lock.Keys}
+	plan.Findings = append(plan.Findings, p.stringOrder()...)
 	want = continueBaseline(want, existing)
 	earlier, err := p.earlierLines(existing)
 	if err != nil {
@@ -366,7 +368,8 @@ func (p *Project) rows(d sqlsplit.Dialect, v int64, o Options) ([]revision.Row, 
 			n := len(stmts)
 			h, ok := p.hashes[m.Up.Name] // Sum.Hash searches linearly: quadratic over the history
 			if !ok {
-				return nil, nil, &Refusal{Reason: fmt.Sprintf("%s is not in atlas.sum (it carries atlas:sum ignore)", m.Up.Name), Next: "remove the directive and run ferry hash --path " + p.DirPath}
+				reason, next := p.NotHashed(*m.Up)
+				return nil, nil, &Refusal{Reason: reason, Next: next}
 			}
 			r.Applied, r.Total, r.Hash = n, n, h
 		}
@@ -647,6 +650,31 @@ func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []c
 // per dialect; safe for concurrent use).
 func (p *Project) Statements(d sqlsplit.Dialect, f *compat.File) ([]sqlsplit.Statement, error) {
 	return p.statements(d, f)
+}
+
+// stringOrder is FM304 (rebase.StringOrder) as a conversion must say it:
+// the rows it writes name the versions as the files do, and Atlas compares
+// them as text.
+func (p *Project) stringOrder() []finding.Finding {
+	later, earlier, ok := rebase.FirstStringDisorder(p.Dir)
+	if !ok {
+		return nil
+	}
+	return []finding.Finding{{Code: rebase.CodeStringOrder, Severity: finding.Warning, Version: later,
+		Message: fmt.Sprintf("versions sort differently as text and as numbers (%s after %s): the revision rows name them as the files do, and Atlas compares them as text, so Atlas would not run this database's files in golang-migrate's order; before converting databases that Atlas will run, pad the folder: ferry rebase --path %s --pad (convert --dry-run shows this first)", later, earlier, shellquote.Quote(p.DirPath))}}
+}
+
+// NotHashed explains why an up file golang-migrate runs has no line in
+// atlas.sum (Hash says false), and gives the command that fixes it: a name
+// Atlas does not read as an up file (rename it, keeping its version, with
+// ferry rebase --fix-names), or Atlas's "atlas:sum ignore" directive on its
+// first line.
+func (p *Project) NotHashed(f compat.File) (reason, next string) {
+	if !f.AtlasReadsUp() {
+		return fmt.Sprintf("%s is not in atlas.sum: golang-migrate runs it as the up migration of version %d, but Atlas reads only *.up.sql files as up migrations (its extension is %q), so atlas.sum leaves it out and Atlas would never run it", f.Name, f.Version, f.Ext),
+			shellquote.Command("ferry", "rebase", "--path", p.DirPath, "--fix-names") + " (renames it to " + f.SQLName() + ", the same version for golang-migrate, and rewrites atlas.sum)"
+	}
+	return fmt.Sprintf("%s is not in atlas.sum (its first line carries atlas:sum ignore)", f.Name), "remove the directive and run " + shellquote.Command("ferry", "hash", "--path", p.DirPath)
 }
 
 // Hash returns an up file's line in atlas.sum, without "h1:".

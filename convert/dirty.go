@@ -109,7 +109,8 @@ func (p *Project) partialRow(d sqlsplit.Dialect, m compat.Migration, o Options) 
 	}
 	h, ok := p.hashes[m.Up.Name]
 	if !ok {
-		return revision.Row{}, nil, &Refusal{Reason: fmt.Sprintf("%s is not in atlas.sum (it carries atlas:sum ignore)", m.Up.Name), Next: "remove the directive and run " + shellquote.Command("ferry", "hash", "--path", p.DirPath)}
+		reason, next := p.NotHashed(*m.Up)
+		return revision.Row{}, nil, &Refusal{Reason: reason, Next: next}
 	}
 	k := dp.Applied
 	imp := &PartialImport{Version: m.VersionText, File: m.Up.Name, Applied: k, Total: n, Proven: !dp.Unproven, Evidence: dp.Evidence, Error: importError(m.Up.Name, dp)}

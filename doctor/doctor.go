@@ -635,6 +635,10 @@ func (dg *Diagnosis) checkHistory() {
 			}
 		}
 		var order []ddl.Ref
+		// opaque are the names statements ferry cannot read mention (a DO
+		// block, a procedure call): what they did to those objects is
+		// unknown, so the history claims nothing of them.
+		opaque := map[string]bool{}
 		for _, m := range dg.dir.Migrations {
 			if m.Version > c.Version || m.Version == c.Version && c.Case == Up {
 				break
@@ -646,10 +650,13 @@ func (dg *Diagnosis) checkHistory() {
 			if f.err != nil {
 				continue
 			}
-			for _, ch := range f.changes {
+			for i, ch := range f.changes {
 				s.apply(ch)
 				for _, e := range ch.Effects {
 					order = append(order, e.Ref)
+				}
+				if !ch.Understood && !ch.DML && !ch.TxControl && i < len(f.stmts) {
+					mentionedBy(f.stmts[i].Text, opaque)
 				}
 			}
 		}
@@ -657,7 +664,7 @@ func (dg *Diagnosis) checkHistory() {
 		var problems []string
 		for _, r := range order {
 			k := s.norm(r)
-			if touched[k] || !dg.cat.observable(r) {
+			if touched[k] || !dg.cat.observable(r) || opaque[strings.ToLower(r.Name)] {
 				continue
 			}
 			if r.Kind.Child() && touched[s.norm(ddl.Ref{Kind: ddl.Table, Schema: r.Schema, Name: r.Table})] {
@@ -856,6 +863,16 @@ func errorNames(text string) []string {
 		add(m[2])
 	}
 	return out
+}
+
+// identifier finds the words of a statement that could name an object.
+var identifier = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_$]*`)
+
+// mentionedBy adds the words of text, in lower case, to names.
+func mentionedBy(text string, names map[string]bool) {
+	for _, w := range identifier.FindAllString(text, -1) {
+		names[strings.ToLower(w)] = true
+	}
 }
 
 // survivor is a (candidate, prefix) pair that agrees with the evidence.

@@ -163,6 +163,9 @@ func (s *sim) apply(ch ddl.Change) {
 				continue
 			}
 		}
+		if e.Exists && e.Ref.Kind.Child() && e.Ref.Table != "" {
+			s.reparent(k, e.Ref)
+		}
 		if e.Ref.Kind == ddl.Table && !renamedTo[k] {
 			delete(s.renamed, k)
 			epoch := absent
@@ -173,6 +176,21 @@ func (s *sim) apply(ch ddl.Change) {
 		}
 		s.vals[k] = boolValue(e.Exists)
 	}
+}
+
+// reparent makes the table r names the parent of the child with key k: a
+// child known by name alone (a PostgreSQL or SQLite index) created on
+// another table than the one that had it before (an index re-made on the
+// new table of a rebuild, after the old one was renamed away).
+func (s *sim) reparent(k, r ddl.Ref) {
+	p := s.norm(ddl.Ref{Kind: ddl.Table, Schema: r.Schema, Name: r.Table})
+	old, ok := s.parent[k]
+	if !ok || old == p {
+		return
+	}
+	s.children[old] = slices.DeleteFunc(s.children[old], func(c ddl.Ref) bool { return c == k })
+	s.parent[k] = p
+	s.children[p] = append(s.children[p], k)
 }
 
 // resetChildren forgets what is known of a table's children: from now on

@@ -3,10 +3,12 @@ package doctor_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/drift"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
 
@@ -97,5 +99,143 @@ func TestReplayOutweighsProbes(t *testing.T) {
 	v := dg.Verdict
 	if v.Certainty != doctor.Proven || v.File != "3_c.up.sql" || v.Applied != 4 {
 		t.Errorf("%s %s k=%d, want proven 3_c.up.sql k=4: %s\n%s", v.Certainty, v.File, v.Applied, v.Summary, dump(dg))
+	}
+}
+
+// TestRecoverTrustsTheReplay: the statement reader misreads a history (a
+// multi-clause ALTER that drops and re-adds a key of the same name), so
+// the catalog probes disagree; doctor --dev-url proves the state by the
+// replay, and recover --forward, after the fix, verifies against the
+// replay and marks the row clean instead of refusing the plan doctor
+// proved (as seen on a real MariaDB history).
+func TestRecoverTrustsTheReplay(t *testing.T) {
+	cases := []struct {
+		dialect string
+		opts    []string
+		files   map[string]string
+		broken  string
+	}{
+		{testdb.MySQL, nil, map[string]string{
+			"1_t.up.sql": "CREATE TABLE t (id int PRIMARY KEY, k varchar(10), UNIQUE KEY `k` (k));\n",
+			"2_k.up.sql": "ALTER TABLE t DROP INDEX `k`, ADD INDEX `k` (k);\nALTER TABLE t ADD COLUMN c int;\nALTER TABLE t ADD COLUMN d int;\n",
+		}, "ALTER TABLE t DROP INDEX `k`, ADD INDEX `k` (k);\nALTER TABLE t ADD COLUMN c int;\nALTER TABLE nosuch ADD COLUMN d int;\n"},
+		{testdb.Postgres, pgMulti, map[string]string{
+			"1_t.up.sql": "CREATE TABLE t (id int PRIMARY KEY, k text, CONSTRAINT t_k UNIQUE (k));\n",
+			"2_k.up.sql": "ALTER TABLE t DROP CONSTRAINT t_k, ADD CONSTRAINT t_k UNIQUE (k, id);\nALTER TABLE t ADD COLUMN c int;\nALTER TABLE t ADD COLUMN d int;\n",
+		}, "ALTER TABLE t DROP CONSTRAINT t_k, ADD CONSTRAINT t_k UNIQUE (k, id);\nALTER TABLE t ADD COLUMN c int;\nALTER TABLE nosuch ADD COLUMN d int;\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.dialect, func(t *testing.T) {
+			t.Parallel()
+			db := testdb.New(t, c.dialect)
+			broken := withFile(c.files, "2_k.up.sql", c.broken)
+			dir := testdb.WriteDir(t, broken)
+			url := db.URLWith(c.opts...)
+			errText := testdb.UpExpectError(t, dir, url).Error()
+			u, err := compat.ParseDatabaseURL(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := doctor.Options{Path: dir, DevURL: devURL(t, c.dialect), Error: errText}
+			dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := dg.Verdict; v.Certainty != doctor.Proven || v.Applied != 2 {
+				t.Fatalf("%s k=%d, want proven k=2: %s\n%s", v.Certainty, v.Applied, v.Summary, dump(dg))
+			}
+			if err := os.WriteFile(filepath.Join(dir, "2_k.up.sql"), []byte(c.files["2_k.up.sql"]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{
+				Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true },
+				Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, c.dialect)},
+			})
+			if err != nil {
+				t.Fatalf("recover --forward refused the plan doctor proved: %v", err)
+			}
+			t.Logf("verified: %v", res.Verified)
+			if _, dirty := legacyRow(t, db, url); dirty {
+				t.Fatal("golang-migrate's row is still dirty")
+			}
+			testdb.Up(t, dir, url)
+		})
+	}
+}
+
+// TestHistoryOfRebuildsAndOpaqueStatements: without --dev-url, the history
+// check does not claim drift for what real histories do: SQLite's table
+// rebuild (an index re-made on the new table, the old table dropped) and a
+// PostgreSQL DO block that re-adds a constraint a plain statement dropped.
+func TestHistoryOfRebuildsAndOpaqueStatements(t *testing.T) {
+	cases := []struct {
+		name, dialect string
+		files         map[string]string
+	}{
+		{"sqlite-rebuild", testdb.SQLite, map[string]string{
+			"1_p.up.sql":       "CREATE TABLE p (id int, name text);\nCREATE INDEX p_name ON p (name);\n",
+			"2_rebuild.up.sql": "DROP INDEX p_name;\nALTER TABLE p RENAME TO p_old;\nCREATE TABLE p (id int, name text);\nCREATE INDEX p_name ON p (name);\nINSERT INTO p SELECT * FROM p_old;\nDROP TABLE p_old;\n",
+			"3_q.up.sql":       "CREATE TABLE q (id int);\n" + fail,
+		}},
+		{"postgres-do-block", testdb.Postgres, map[string]string{
+			"1_a.up.sql": "CREATE TABLE a (id int, x int, CONSTRAINT uq_a UNIQUE (x));\n",
+			"2_b.up.sql": "ALTER TABLE a DROP CONSTRAINT uq_a;\nDO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'uq_a') THEN ALTER TABLE a ADD CONSTRAINT uq_a UNIQUE (x, id); END IF; END $$;\n",
+			"3_q.up.sql": "CREATE TABLE q (id int);\n" + fail,
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			db := testdb.New(t, c.dialect)
+			dir := testdb.WriteDir(t, c.files)
+			errText := testdb.UpExpectError(t, dir, db.URL).Error()
+			u, err := compat.ParseDatabaseURL(db.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir, Error: errText})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := dg.Verdict; v.Certainty != doctor.Proven || v.File != "3_q.up.sql" || v.Applied != 0 || len(dg.Drift) > 0 {
+				t.Errorf("%s %s k=%d, drift %q, want proven 3_q.up.sql k=0 without drift: %s\n%s", v.Certainty, v.File, v.Applied, dg.Drift, v.Summary, dump(dg))
+			}
+		})
+	}
+}
+
+// TestScenarioFoldersReplayFaithfully: every folder of the scenario
+// matrix, as fixed, built by golang-migrate's own Up and replayed by ferry
+// on a scratch database, describes identically (drift is empty).
+func TestScenarioFoldersReplayFaithfully(t *testing.T) {
+	for _, s := range scenarios() {
+		for _, dialect := range s.dialects {
+			t.Run(s.name+"/"+dialect, func(t *testing.T) {
+				t.Parallel()
+				files := s.broken(dialect)
+				if s.fixed != nil {
+					for name, body := range s.fixed(dialect) {
+						files[name] = body
+					}
+				}
+				dir := testdb.WriteDir(t, files)
+				db := testdb.New(t, dialect)
+				if err := testdb.Migrator(t, dir, db.URL).Up(); err != nil {
+					t.Logf("golang-migrate cannot run this folder to the end (%v): nothing to compare", err)
+					return
+				}
+				u, err := compat.ParseDatabaseURL(db.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := drift.Run(context.Background(), drift.Options{Dir: os.DirFS(dir), DirPath: dir, Database: u, Dev: devURL(t, dialect)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Drifted {
+					t.Errorf("golang-migrate's Up and ferry's replay differ:\n%s", r.Diff)
+				}
+			})
+		}
 	}
 }

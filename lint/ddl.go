@@ -24,6 +24,22 @@ func (c *checker) statement(toks []token) {
 		}
 	case cur.kw("UPDATE"):
 		c.update(cur)
+	case cur.kw("INSERT"), cur.kw("REPLACE"):
+		c.insertSelect(cur)
+	}
+}
+
+// insertSelect reads INSERT ... SELECT ... FROM t: the rows of t are
+// copied, so a DROP TABLE t later in the same file (a table rebuild:
+// copy, drop, rename back) loses nothing.
+func (c *checker) insertSelect(cur *cursor) {
+	for !cur.done() {
+		if cur.next().is("FROM") {
+			if n, ok := cur.name(); ok {
+				c.copied[c.tableKey(n)] = true
+			}
+			return
+		}
 	}
 }
 
@@ -76,7 +92,7 @@ func (c *checker) drop(cur *cursor) {
 		cur.kw("IF", "EXISTS")
 		for _, n := range names(cur) {
 			key := c.tableKey(n)
-			if !temporary && c.existing(c.tables[key]) {
+			if !temporary && c.existing(c.tables[key]) && !c.copied[key] {
 				c.report(CodeDropTable, "", "drops table %q: its rows are lost for good, and code still using the table fails; stop using it in an earlier release and back up its rows (or rename it now and drop it later), then suppress this finding with \"-- ferry:nolint DS102\" before the statement", n)
 			}
 			delete(c.tables, key)
@@ -293,6 +309,10 @@ func (c *checker) addConstraintAction(x *alterTable, toks []token) {
 			name = c.fkName(x.t, tname, cd.cols)
 		}
 		c.addConstraint(x.t, name, true, cd.cols)
+		// A foreign key added to the table in the same migration (the
+		// same statement included) replaces the one dropped: CD101 says
+		// to do exactly that.
+		c.cancels["fk:"+x.key] = c.stmt
 	case "PRIMARY":
 		if c.d != sqlsplit.SQLite {
 			for _, k := range cd.cols {
@@ -370,10 +390,10 @@ func (c *checker) dropConstraint(x *alterTable, n objName, fk bool) {
 	}
 	const todo = "the database stops checking that its rows point at existing ones, so orphans can appear; if another constraint replaces it, add that one in the same migration, else make sure the application keeps the relation"
 	if con == nil && !fk {
-		c.report(CodeDropForeignKey, "", "drops constraint %q of table %q, a foreign key by its name: %s", n, x.name, todo)
+		c.report(CodeDropForeignKey, "fk:"+x.key, "drops constraint %q of table %q, a foreign key by its name: %s", n, x.name, todo)
 		return
 	}
-	c.report(CodeDropForeignKey, "", "drops foreign key %q of table %q: %s", n, x.name, todo)
+	c.report(CodeDropForeignKey, "fk:"+x.key, "drops foreign key %q of table %q: %s", n, x.name, todo)
 }
 
 // alterRename reads RENAME TO, RENAME [COLUMN] and RENAME CONSTRAINT.
@@ -534,6 +554,9 @@ func (c *checker) createTable(cur *cursor) {
 	}
 	t := &table{created: c.seq, cols: map[string]*column{}}
 	c.tables[key] = t
+	// A table renamed away earlier in the file is back under its name (a
+	// rebuild): code using the name keeps working, as with a view.
+	c.cancels["view:"+key] = c.stmt
 	tname := c.foldName(n)
 	switch {
 	case cur.kw("LIKE"): // MySQL

@@ -63,6 +63,7 @@ package lint
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/sqlsplit"
@@ -160,6 +161,7 @@ type checker struct {
 	// The file being read.
 	seq     int             // its position among all files read: prior, then files
 	filled  map[string]bool // columns an UPDATE of the file has set, by colKey
+	copied  map[string]bool // tables an INSERT ... SELECT of the file copied rows from, by tableKey
 	cancels map[string]int  // cancel keys set by statements of the file: the statement's index
 	diags   []diag
 
@@ -182,7 +184,7 @@ func (c *checker) file(seq int, f File) ([]finding.Finding, error) {
 	if err != nil {
 		return nil, &FileError{File: f.Name, Version: f.Version, Err: err}
 	}
-	c.seq, c.filled, c.cancels, c.diags = seq, map[string]bool{}, map[string]int{}, nil
+	c.seq, c.filled, c.copied, c.cancels, c.diags = seq, map[string]bool{}, map[string]bool{}, map[string]int{}, nil
 	src := string(f.Src)
 	var fileNolint nolint
 	for _, cm := range fileComments(c.d, src) {
@@ -204,7 +206,7 @@ func (c *checker) file(seq int, f File) ([]finding.Finding, error) {
 	}
 	var out []finding.Finding
 	for _, dg := range c.diags {
-		if at, ok := c.cancels[dg.cancel]; dg.cancel != "" && ok && at > dg.stmt {
+		if at, ok := c.cancels[dg.cancel]; dg.cancel != "" && ok && (at > dg.stmt || at == dg.stmt && strings.HasPrefix(dg.cancel, "fk:")) {
 			continue
 		}
 		if fileNolint.suppresses(dg.code) || stmtNolint[dg.stmt].suppresses(dg.code) {

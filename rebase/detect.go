@@ -205,12 +205,23 @@ func Findings(late []Late) []finding.Finding {
 // StringOrder reports versions whose order as strings (Atlas) differs from
 // their numeric order (golang-migrate): unpadded sequences.
 func StringOrder(dir *compat.Directory) []finding.Finding {
+	later, earlier, ok := FirstStringDisorder(dir)
+	if !ok {
+		return nil
+	}
+	return []finding.Finding{{Code: CodeStringOrder, Severity: finding.Warning, Version: later,
+		Message: fmt.Sprintf("versions sort differently as text and as numbers (%s after %s): Atlas and the revisions table compare them as text; zero-pad them with ferry rebase --pad before handing the databases to Atlas", later, earlier)}}
+}
+
+// FirstStringDisorder returns the first version (as written) that sorts
+// before its predecessor as text although it follows it as a number, and
+// that predecessor.
+func FirstStringDisorder(dir *compat.Directory) (later, earlier string, ok bool) {
 	ms := dir.Migrations
 	for i := 1; i < len(ms); i++ {
 		if ms[i-1].VersionText > ms[i].VersionText {
-			return []finding.Finding{{Code: CodeStringOrder, Severity: finding.Warning, Version: ms[i].VersionText,
-				Message: fmt.Sprintf("versions sort differently as text and as numbers (%s after %s): Atlas and the revisions table compare them as text; zero-pad them with ferry rebase --pad before handing the databases to Atlas", ms[i].VersionText, ms[i-1].VersionText)}}
+			return ms[i].VersionText, ms[i-1].VersionText, true
 		}
 	}
-	return nil
+	return "", "", false
 }

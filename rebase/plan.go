@@ -37,6 +37,11 @@ type Options struct {
 	RevisionsSchema string
 	// Pad zero-pads every version to the width of the longest one.
 	Pad bool
+	// FixNames renames the files golang-migrate runs under an extension
+	// other than "sql" (2_b.up..sql, 2_b.up.txt) to VERSION_TITLE.up.sql /
+	// .down.sql, which golang-migrate reads as the same version and Atlas
+	// (and atlas.sum) reads as an up file. Backup copies are left alone.
+	FixNames bool
 	// Now is the clock for timestamp numbering; zero means time.Now().
 	Now time.Time
 	// Open opens a database handle; nil means dbconn.Open.
@@ -64,6 +69,7 @@ type Input struct {
 	Databases []Database
 	Versions  []string
 	Pad       bool
+	FixNames  bool
 	Now       time.Time
 }
 
@@ -96,6 +102,9 @@ type Plan struct {
 	Moves  []Move `json:"moves"`
 	// Pads are the renames of --pad (files that only gain leading zeros).
 	Pads []Rename `json:"pads"`
+	// Fixes are the renames of --fix-names (files that only get the
+	// extension "sql").
+	Fixes []Rename `json:"fixes"`
 	// SumBefore is the state of atlas.sum before the rebase.
 	SumBefore baseline.SumState `json:"sum_before"`
 	// Sum is the sum file after the renames; nil when the folder has none
@@ -110,19 +119,21 @@ type Plan struct {
 	Findings []finding.Finding `json:"findings"`
 }
 
-// Renames returns every rename: the moves' files, then the pads.
+// Renames returns every rename: the moves' files, then the pads, then the
+// fixes.
 func (p *Plan) Renames() []Rename {
 	var out []Rename
 	for _, m := range p.Moves {
 		out = append(out, m.Files...)
 	}
-	return append(out, p.Pads...)
+	out = append(out, p.Pads...)
+	return append(out, p.Fixes...)
 }
 
 // NoOp reports whether the plan renames nothing and the sum file is
 // already right.
 func (p *Plan) NoOp() bool {
-	return len(p.Moves) == 0 && len(p.Pads) == 0 && (p.Sum == nil || p.SumBefore == baseline.SumValid)
+	return len(p.Moves) == 0 && len(p.Pads) == 0 && len(p.Fixes) == 0 && (p.Sum == nil || p.SumBefore == baseline.SumValid)
 }
 
 // Prepare reads the folder, the folder at the git base and every database
@@ -132,7 +143,7 @@ func Prepare(ctx context.Context, o Options) (*Plan, error) {
 	if o.Open == nil {
 		o.Open = dbconn.Open
 	}
-	in := Input{Path: o.DirPath, Versions: o.Versions, Pad: o.Pad, Now: o.Now}
+	in := Input{Path: o.DirPath, Versions: o.Versions, Pad: o.Pad, FixNames: o.FixNames, Now: o.Now}
 	if o.GitBase != "" {
 		names, err := gitx.FilesAt(ctx, o.DirPath, o.GitBase)
 		if err != nil {
@@ -188,7 +199,7 @@ func NewPlan(fsys fs.FS, in Input) (*Plan, error) {
 	if in.Now.IsZero() {
 		in.Now = time.Now()
 	}
-	p := &Plan{Path: in.Path, Scheme: dir.Scheme, Moves: []Move{}, Pads: []Rename{}}
+	p := &Plan{Path: in.Path, Scheme: dir.Scheme, Moves: []Move{}, Pads: []Rename{}, Fixes: []Rename{}}
 	exists := map[string]bool{}
 	for _, e := range entries {
 		exists[e.Name()] = true
@@ -226,6 +237,9 @@ func NewPlan(fsys fs.FS, in Input) (*Plan, error) {
 	}
 	if in.Pad && len(pl.problems) == 0 {
 		pl.pad(p, renames)
+	}
+	if in.FixNames && len(pl.problems) == 0 {
+		pl.fixNames(p, renames)
 	}
 	for from, to := range renames {
 		if exists[to] {
@@ -336,5 +350,39 @@ func sortMigrationOrder(names []string) {
 	})
 	for i, k := range keys {
 		names[i] = k.name
+	}
+}
+
+// fixNames gives the extension "sql" to every file golang-migrate accepts
+// under another one (compat.File.AtlasReadsUp), after the moves and pads: a
+// file that moves or is padded gets it in its new name, the others a fix
+// rename. The version stays as written, so golang-migrate's row and the
+// revision rows keep naming the file. Backup copies are left for the user
+// to delete (FM002 says so).
+func (pl *planner) fixNames(p *Plan, renames map[string]string) {
+	retarget := func(list []Rename, from, to string) {
+		for i := range list {
+			if list[i].From == from {
+				list[i].To = to
+			}
+		}
+	}
+	for _, f := range pl.dir.Files {
+		if f.Ext == "sql" || compat.LooksLikeBackup(f.Ext) {
+			continue
+		}
+		if to, ok := renames[f.Name]; ok {
+			g, _ := compat.ParseName(to)
+			fixed := g.SQLName()
+			renames[f.Name] = fixed
+			for i := range p.Moves {
+				retarget(p.Moves[i].Files, f.Name, fixed)
+			}
+			retarget(p.Pads, f.Name, fixed)
+			continue
+		}
+		r := Rename{From: f.Name, To: f.SQLName()}
+		p.Fixes = append(p.Fixes, r)
+		renames[r.From] = r.To
 	}
 }

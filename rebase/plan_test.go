@@ -724,3 +724,53 @@ func TestEditedSumWarns(t *testing.T) {
 		t.Errorf("findings %v, want FM105 for 1_a.up.sql", p.Findings)
 	}
 }
+
+func TestFixNames(t *testing.T) {
+	odd := []string{"1_a.up.sql", "1_a.down.sql", "2_b.up..sql", "2_b.down..sql", "3_c.up.txt", "4_d.up.sql.bak", "10_e.up.SQL"}
+	for _, c := range []struct {
+		name string
+		in   rebase.Input
+		want []string
+	}{
+		{"alone", rebase.Input{Path: "m", FixNames: true}, renamesOf(
+			"2_b.up..sql>2_b.up.sql", "2_b.down..sql>2_b.down.sql", "3_c.up.txt>3_c.up.sql", "10_e.up.SQL>10_e.up.sql")},
+		{"with --pad", rebase.Input{Path: "m", FixNames: true, Pad: true}, renamesOf(
+			"1_a.up.sql>01_a.up.sql", "1_a.down.sql>01_a.down.sql", "2_b.up..sql>02_b.up.sql", "2_b.down..sql>02_b.down.sql",
+			"3_c.up.txt>03_c.up.sql", "4_d.up.sql.bak>04_d.up.sql.bak", "10_e.up.SQL>10_e.up.sql")},
+		{"with a move", rebase.Input{Path: "m", FixNames: true, Versions: []string{"2"}}, renamesOf(
+			"2_b.up..sql>11_b.up.sql", "2_b.down..sql>11_b.down.sql", "3_c.up.txt>3_c.up.sql", "10_e.up.SQL>10_e.up.sql")},
+		{"without the flag", rebase.Input{Path: "m", Versions: []string{"3"}}, renamesOf("3_c.up.txt>11_c.up.txt")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fsys := folder(odd...)
+			fsys["atlas.sum"] = &fstest.MapFile{Data: []byte("h1:x\n")}
+			p, err := rebase.NewPlan(fsys, c.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := renames(p); !slices.Equal(got, c.want) {
+				t.Errorf("renames:\n got %q\nwant %q", got, c.want)
+			}
+			if !c.in.FixNames {
+				return
+			}
+			var hashed []string
+			for _, f := range p.Sum.Files {
+				hashed = append(hashed, f.Name)
+			}
+			for _, f := range []string{"b.up.sql", "c.up.sql", "e.up.sql"} {
+				if !slices.ContainsFunc(hashed, func(n string) bool { return strings.HasSuffix(n, "_"+f) }) {
+					t.Errorf("the new atlas.sum does not cover *_%s: %q", f, hashed)
+				}
+			}
+		})
+	}
+	t.Run("a duplicate version", func(t *testing.T) {
+		// Two up files of version 2: golang-migrate refuses the folder, and
+		// so does rebase rather than rename one onto the other.
+		_, err := rebase.NewPlan(folder("1_a.up.sql", "2_b.up..sql", "2_b.up.sql"), rebase.Input{Path: "m", FixNames: true})
+		if !errors.Is(err, rebase.ErrAmbiguous) {
+			t.Fatalf("got %v, want ErrAmbiguous", err)
+		}
+	})
+}

@@ -247,18 +247,7 @@ func (pl *planner) check(u unit) bool {
 
 // backup reports whether an extension looks like an editor or merge-tool
 // copy (compat reports such files as FM002 and FM006).
-func backup(ext string) bool {
-	lower := "." + strings.ToLower(ext)
-	if strings.HasSuffix(lower, "~") {
-		return true
-	}
-	for _, s := range []string{".bak", ".orig", ".old", ".swp", ".tmp", ".rej", ".backup", ".copy"} {
-		if strings.HasSuffix(lower, s) {
-			return true
-		}
-	}
-	return false
-}
+func backup(ext string) bool { return compat.LooksLikeBackup(ext) }
 
 // versionKept reports whether the version of u keeps a file after u moves:
 // another file of a duplicate version, or one at the git base.

@@ -19,6 +19,9 @@ import (
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
+	"github.com/ferrymigrate/ferry/internal/gitx"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/rebase"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -46,6 +49,11 @@ type Options struct {
 	// findings (FM4xx). It defaults to nothing; the CLI passes the
 	// database's dialect or --dialect.
 	Dialect sqlsplit.Dialect
+	// GitBase, when set, is the commit the branch is compared with
+	// ("origin/main"): with only golang-migrate's row, the files new since
+	// it at or below the row's version are the ones golang-migrate will
+	// never run (FM302). A database with revision rows needs no git base.
+	GitBase string
 	// Open opens a database handle; nil means dbconn.Open.
 	Open func(context.Context, *compat.DatabaseURL, dbconn.Mode) (*sql.DB, error)
 }
@@ -157,6 +165,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, fmt.Errorf("migration folder %s: %w", opts.DirPath, err)
 	}
 	r.Findings = append(r.Findings, r.Sum.Findings...)
+	r.Findings = append(r.Findings, rebase.StringOrder(dir)...) // FM304: Atlas orders these versions differently
 	multi := false
 	if opts.Database != nil {
 		multi, _ = strconv.ParseBool(opts.Database.Options["x-multi-statement"])
@@ -202,6 +211,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		r.Action = &Action{ActionDirty, fmt.Sprintf("ferry apply stopped part-way through version %s: %d of %d statements are applied and recorded (%s). Fix statement %d (%s), then run ferry apply again: it resumes at statement %d. Do not force the row", f.Version, f.Applied, f.Total, f.Error, f.Applied+1, mustStay(f.Applied), f.Applied+1)}
 	}
 	r.stateFindings(st, dir)
+	late, err := skipped(ctx, opts, dir, st, revs)
+	if err != nil {
+		return nil, err
+	}
+	r.Findings = append(r.Findings, late...)
 	r.ahead(st, opts)
 	finding.Sort(r.Findings)
 	return r, nil
@@ -216,7 +230,7 @@ func (r *Report) ahead(st *compat.LegacyState, opts Options) {
 	if a == nil {
 		return
 	}
-	args := " --path " + opts.DirPath + " --database '" + opts.Database.Redacted() + "'"
+	args := " " + shellquote.Command(append([]string{"--path", opts.DirPath}, opts.Database.DatabaseArgs()...)...)
 	at := fmt.Sprintf("%s is at version %d", st.Table, st.Version)
 	if st.Version < 0 {
 		at = fmt.Sprintf("%s records no version", st.Table)
@@ -254,6 +268,26 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// skipped reports the files golang-migrate will never run on the database
+// (FM302, worded as ferry check words them): below its newest revision
+// without a row, or, with only golang-migrate's row and a git base, new
+// since the base and not above the row's version.
+func skipped(ctx context.Context, opts Options, dir *compat.Directory, st *compat.LegacyState, revs *Revisions) ([]finding.Finding, error) {
+	name := opts.Database.Redacted()
+	if revs != nil && len(revs.rows) > 0 {
+		return rebase.Findings(rebase.AgainstRevisions(dir, revs.rows, name)), nil
+	}
+	if opts.GitBase == "" || st.Version < 0 {
+		return nil, nil
+	}
+	names, err := gitx.FilesAt(ctx, opts.DirPath, opts.GitBase)
+	if err != nil {
+		return nil, err
+	}
+	added := rebase.Added(dir, rebase.Base{Ref: opts.GitBase, Names: names})
+	return rebase.Findings(rebase.AgainstLegacy(dir, added, st.Version, name)), nil
 }
 
 // StatementFindings splits every accepted file of dir in dialect d and
@@ -304,6 +338,8 @@ type Revisions struct {
 	// Ahead is set when the complete revisions go beyond golang-migrate's
 	// clean row (FM209).
 	Ahead *Ahead `json:"ahead,omitempty"`
+
+	rows []revision.Row // for the files the revisions show skipped
 }
 
 // Ahead is the revisions above golang-migrate's clean row, and what the
@@ -346,7 +382,7 @@ func readRevisions(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, dir *
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	r := &Revisions{Table: store.String(), Rows: len(rows)}
+	r := &Revisions{Table: store.String(), Rows: len(rows), rows: rows}
 	var last uint64
 	for _, row := range rows {
 		if n, err := strconv.ParseUint(row.Version, 10, 64); err == nil && n >= last {

@@ -167,7 +167,16 @@ func (a *analyser) effect(exists bool, r Ref) {
 	a.ch.Effects = append(a.ch.Effects, Fact{Ref: r, Exists: exists})
 }
 
+// require records what must hold before the statement, unless an earlier
+// clause of the same statement makes it hold (ALTER TABLE t DROP INDEX k,
+// ADD INDEX k (...): the ADD needs no k, which the DROP just gave it).
 func (a *analyser) require(exists bool, r Ref) {
+	key := r.Key(a.d)
+	for _, f := range a.ch.Effects {
+		if f.Exists == exists && !f.Maybe && f.Ref.Key(a.d) == key {
+			return
+		}
+	}
 	a.ch.Requires = append(a.ch.Requires, Fact{Ref: r, Exists: exists})
 }
 

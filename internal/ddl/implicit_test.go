@@ -139,3 +139,23 @@ func TestEngine(t *testing.T) {
 		})
 	}
 }
+
+// TestLaterClauseNeedsWhatAnEarlierGave: in a multi-clause ALTER TABLE, a
+// clause that re-adds what an earlier clause dropped needs nothing of the
+// state before the statement.
+func TestLaterClauseNeedsWhatAnEarlierGave(t *testing.T) {
+	for _, c := range []struct {
+		d    sqlsplit.Dialect
+		text string
+	}{
+		{sqlsplit.MySQL, "ALTER TABLE t DROP INDEX `k`, ADD INDEX `k` (k)"},
+		{sqlsplit.Postgres, "ALTER TABLE t DROP CONSTRAINT t_k, ADD CONSTRAINT t_k UNIQUE (k, id)"},
+	} {
+		ch := Analyse(c.d, c.text)
+		for _, f := range ch.Requires {
+			if !f.Exists && (f.Ref.Name == "k" || f.Ref.Name == "t_k") {
+				t.Errorf("%s requires %s", c.text, f)
+			}
+		}
+	}
+}

@@ -26,7 +26,11 @@ type Token struct {
 // comments. backslash makes a backslash escape the next byte in a string
 // literal, as MySQL does.
 func Tokens(text string, n int, backslash bool) []Token {
-	var out []Token
+	size := len(text)/5 + 1 // about one token per five bytes of DDL
+	if n > 0 {
+		size = min(size, n)
+	}
+	out := make([]Token, 0, size)
 	i := 0
 	for i < len(text) && (n <= 0 || len(out) < n) {
 		c := text[i]

@@ -15,9 +15,10 @@ import (
 // ErrNotRepo is a folder outside any git work tree.
 var ErrNotRepo = errors.New("not inside a git work tree")
 
-// run runs git in dir and returns its standard output.
+// run runs git in dir and returns its standard output. Paths are literal
+// (--literal-pathspecs): a folder named "db[1]" is not a pattern.
 func run(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd := exec.CommandContext(ctx, "git", append([]string{"--literal-pathspecs"}, args...)...)
 	cmd.Dir = dir
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -41,8 +42,8 @@ func Root(ctx context.Context, dir string) (string, error) {
 }
 
 // FilesAt lists the names of the files directly inside dir (a folder of the
-// work tree) as they are at ref, e.g. "origin/main". The names are base
-// names.
+// work tree, its top included, given relative or absolute) as they are at
+// ref, e.g. "origin/main". The names are base names.
 func FilesAt(ctx context.Context, dir, ref string) ([]string, error) {
 	root, err := Root(ctx, dir)
 	if err != nil {
@@ -61,13 +62,15 @@ func FilesAt(ctx context.Context, dir, ref string) ([]string, error) {
 	if _, err := run(ctx, root, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err != nil {
 		return nil, fmt.Errorf("git base %q is not a commit here (fetch it first, e.g. git fetch origin main)", ref)
 	}
+	args := []string{"ls-tree", "-z", "--name-only", ref}
 	prefix := filepath.ToSlash(rel)
 	if prefix == "." {
-		prefix = ""
+		prefix = "" // the top of the work tree: ls-tree lists it without a path (an empty path is an error)
 	} else {
-		prefix += "/"
+		prefix += "/" // the trailing slash lists the folder's entries, not the folder
+		args = append(args, "--", prefix)
 	}
-	out, err := run(ctx, root, "ls-tree", "-z", "--name-only", ref, "--", prefix)
+	out, err := run(ctx, root, args...)
 	if err != nil {
 		return nil, err
 	}

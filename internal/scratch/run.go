@@ -100,6 +100,11 @@ type File struct {
 //     itself); the file's own BEGIN or START TRANSACTION opens a
 //     transaction until its COMMIT or ROLLBACK.
 //
+// A PostgreSQL statement that cannot run inside a transaction (CREATE INDEX
+// CONCURRENTLY, VACUUM, ...) runs on its own between the transactions:
+// golang-migrate cannot run such a file, so ferry apply or Atlas applied
+// it, and that is how they run it.
+//
 // Statements run one at a time so that a failure names its statement (a
 // *ReplayError); a file that fails inside a transaction leaves that
 // transaction rolled back and the row dirty, as golang-migrate does.
@@ -172,6 +177,15 @@ func (s *DB) run(ctx context.Context, f File, after func(k int) error) error {
 			err = end(control == txCommit)
 			if err == nil && wrapped && s.Dialect == compat.Postgres {
 				err = begin() // the rest of the query runs in a new implicit block
+			}
+		case s.Dialect == compat.Postgres && s.tx != nil && st.Kind.Has(sqlsplit.KindNoTx):
+			// golang-migrate cannot run such a file (the server refuses
+			// the statement inside the file's transaction: FM402), so
+			// ferry apply or Atlas ran it, the statement on its own.
+			if err = end(true); err == nil {
+				if _, err = s.DB.ExecContext(ctx, st.Text); err == nil && wrapped {
+					err = begin()
+				}
 			}
 		default:
 			_, err = s.exec(ctx, st.Text)

@@ -284,3 +284,31 @@ func refused(t *testing.T, dev *compat.DatabaseURL, wants ...string) {
 		t.Errorf("message shows the password: %s", msg)
 	}
 }
+
+// TestNonTransactionalStatement: a PostgreSQL file with CREATE INDEX
+// CONCURRENTLY (which golang-migrate cannot run, but ferry apply and Atlas
+// do, on its own) replays: the statement runs between the file's
+// transactions.
+func TestNonTransactionalStatement(t *testing.T) {
+	ctx := context.Background()
+	s, err := scratch.New(ctx, devURL(t, testdb.Postgres))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close(ctx) })
+	u, err := compat.ParseDatabaseURL(testdb.PostgresServerURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Mimic(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	file := "CREATE TABLE g (id int);\nCREATE INDEX CONCURRENTLY g_id ON g (id);\nCREATE TABLE h (id int);\n"
+	if err := s.Run(ctx, scratch.File{Name: "1_g.up.sql", Version: 1, Statements: split(t, s.Dialect, file)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'g_id'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("index g_id: %d (%v)", n, err)
+	}
+}

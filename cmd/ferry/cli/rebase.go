@@ -23,6 +23,7 @@ type rebaseOptions struct {
 	databases       []string
 	revisionsSchema string
 	pad             bool
+	fixNames        bool
 	dryRun          bool
 	yes             bool
 	json            bool
@@ -43,11 +44,15 @@ conflict markers in it do not matter).
 
 rebase refuses, renaming nothing, to move a file a given database has applied or the file of
 a database's current version, onto a name that exists, or a version the folder does not have.
---pad zero-pads every version to one width (1, 2, 10 -> 01, 02, 10).`,
+--pad zero-pads every version to one width (1, 2, 10 -> 01, 02, 10).
+--fix-names gives the extension "sql" to the files golang-migrate runs under another one
+(2_b.up..sql, 2_b.up.txt -> 2_b.up.sql): Atlas and atlas.sum read only *.up.sql files as up
+migrations, and golang-migrate reads the new name as the same version.`,
 		Example: `  ferry rebase --path db/migrations --git-base origin/main --dry-run
   ferry rebase --path db/migrations --git-base origin/main --database "$STAGING_URL"
   ferry rebase --path db/migrations 20240105093000
-  ferry rebase --path db/migrations --pad`,
+  ferry rebase --path db/migrations --pad
+  ferry rebase --path db/migrations --fix-names`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runRebase(cmd, e, &o, args) },
 	}
 	f := cmd.Flags()
@@ -56,6 +61,7 @@ a database's current version, onto a name that exists, or a version the folder d
 	f.StringArrayVar(&o.databases, "database", nil, "database URL whose applied files must not move (repeatable; default $DATABASE_URL; --database '' for none)")
 	f.StringVar(&o.revisionsSchema, "revisions-schema", "", "schema (MySQL: database) of the revisions table")
 	f.BoolVar(&o.pad, "pad", false, "zero-pad every version to the width of the longest one")
+	f.BoolVar(&o.fixNames, "fix-names", false, "rename files golang-migrate runs under an extension other than sql to VERSION_TITLE.up.sql / .down.sql")
 	f.BoolVar(&o.dryRun, "dry-run", false, "show the plan; rename and write nothing")
 	f.BoolVar(&o.yes, "yes", false, "do not ask (rebase never asks; accepted so scripts can always pass it)")
 	f.BoolVar(&o.json, "json", false, "print one JSON object")
@@ -83,7 +89,7 @@ func runRebase(cmd *cobra.Command, e *env, o *rebaseOptions, versions []string) 
 		e.urls = append(e.urls, u)
 		dbs = append(dbs, u)
 	}
-	plan, err := rebase.Prepare(cmd.Context(), rebase.Options{Dir: os.DirFS(dir), DirPath: dir, GitBase: o.gitBase, Versions: versions, Databases: dbs, RevisionsSchema: o.revisionsSchema, Pad: o.pad, Now: time.Now()})
+	plan, err := rebase.Prepare(cmd.Context(), rebase.Options{Dir: os.DirFS(dir), DirPath: dir, GitBase: o.gitBase, Versions: versions, Databases: dbs, RevisionsSchema: o.revisionsSchema, Pad: o.pad, FixNames: o.fixNames, Now: time.Now()})
 	var ref *rebase.Refusal
 	if errors.As(err, &ref) {
 		if o.json {
@@ -122,9 +128,9 @@ func writeJSON(w io.Writer, v any, then error) error {
 
 func renderRebase(w io.Writer, p *rebase.Plan, res *rebase.Result, o *rebaseOptions, blind bool) {
 	fmt.Fprintf(w, "%s: %s, newest version %d\n", p.Path, p.Scheme.Describe(), p.Newest)
-	if len(p.Moves) == 0 && len(p.Pads) == 0 {
+	if len(p.Moves) == 0 && len(p.Pads) == 0 && len(p.Fixes) == 0 {
 		hint := ""
-		if blind {
+		if blind && !o.fixNames {
 			hint = " (give --git-base REF, --database URL or the versions to move)"
 		}
 		fmt.Fprintf(w, "nothing to renumber%s\n", hint)
@@ -138,6 +144,12 @@ func renderRebase(w io.Writer, p *rebase.Plan, res *rebase.Result, o *rebaseOpti
 	if len(p.Pads) > 0 {
 		fmt.Fprintln(w, "pad with zeros:")
 		for _, r := range p.Pads {
+			fmt.Fprintf(w, "  %s -> %s\n", r.From, r.To)
+		}
+	}
+	if len(p.Fixes) > 0 {
+		fmt.Fprintln(w, "give the extension sql (Atlas reads only *.up.sql; golang-migrate reads the same version):")
+		for _, r := range p.Fixes {
 			fmt.Fprintf(w, "  %s -> %s\n", r.From, r.To)
 		}
 	}

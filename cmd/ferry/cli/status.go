@@ -17,6 +17,7 @@ import (
 type statusOptions struct {
 	project projectFlags
 	dialect string
+	gitBase string
 	json    bool
 }
 
@@ -28,7 +29,9 @@ func newStatusCmd(e *env) *cobra.Command {
 		Long: `Show the migration folder, golang-migrate's version row and what ` + "`migrate up`" + ` would do.
 
 status reads only: it creates nothing, writes nothing and takes no lock. Without a
-database it reports on the folder alone. Exit code 1 when a finding is an error.`,
+database it reports on the folder alone. Files golang-migrate will never run on the
+database (FM302) are reported from its revision rows, or, with only golang-migrate's row,
+with --git-base REF. Exit code 1 when a finding is an error.`,
 		Example: `  ferry status --path db/migrations --database "$DATABASE_URL"
   ferry status -path db/migrations -database 'postgres://app@localhost/app?sslmode=disable'
   ferry status --source file://db/migrations --json`,
@@ -37,6 +40,7 @@ database it reports on the folder alone. Exit code 1 when a finding is an error.
 	}
 	o.project.bind(cmd.Flags())
 	cmd.Flags().StringVar(&o.dialect, "dialect", "", "postgres, mysql or sqlite: check the statements of every file (default: the database's)")
+	cmd.Flags().StringVar(&o.gitBase, "git-base", "", "compare with this git commit (e.g. origin/main) to find merged files golang-migrate will skip")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print one JSON object")
 	return cmd
 }
@@ -55,7 +59,7 @@ func runStatus(cmd *cobra.Command, e *env, o *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	r, err := status.Run(cmd.Context(), status.Options{Dir: os.DirFS(dir), DirPath: dir, Database: u, Dialect: d})
+	r, err := status.Run(cmd.Context(), status.Options{Dir: os.DirFS(dir), DirPath: dir, Database: u, Dialect: d, GitBase: o.gitBase})
 	if err != nil {
 		return err
 	}

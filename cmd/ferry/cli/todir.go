@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/internal/shellquote"
 )
 
 // convertToDir carries out convert's --to-dir: it writes (or, with
@@ -26,6 +27,14 @@ func convertToDir(e *env, dir string, o *convertOptions) (done bool, err error) 
 	x, err := baseline.ExportAtlasDir(os.DirFS(dir), dir, o.toDir)
 	if err != nil {
 		return true, err
+	}
+	if !alone && len(x.Padded) > 0 {
+		p := x.Padded[0]
+		return true, &baseline.Refusal{
+			Reason: fmt.Sprintf("%s would name %s as %s (versions zero-padded so that Atlas, which compares them as text, orders them as golang-migrate does), but ferry convert records each revision with the version as %s writes it: Atlas would find no file for those rows; nothing written",
+				x.Out, p.From, p.To, dir),
+			Next: "pad the folder first: ferry rebase --path " + shellquote.Quote(dir) + " --pad, then run this convert again (or write " + x.Out + " alone, without a database)",
+		}
 	}
 	if !o.dryRun {
 		if err := baseline.WriteAtlasDir(x); err != nil {
@@ -56,6 +65,10 @@ func renderToDir(w io.Writer, x *baseline.AtlasExport, dryRun bool) {
 	}
 	fmt.Fprintf(w, "%s %s: %d migration(s) (versions %d digits wide)%s, %s (%d files)\n",
 		verb, x.Out, len(x.Files), x.Width, downs, filepath.Join(x.Out, baseline.SumFileName), len(x.Sum.Files))
+	if len(x.Padded) > 0 {
+		fmt.Fprintf(w, "  warning FM304: versions zero-padded to %d digits, so that Atlas orders the files as golang-migrate does (%s -> %s, %d file(s)); the folder's own names are not: revision rows of databases converted from it name the versions as its files do; pad it before converting: ferry rebase --path %s --pad\n",
+			x.Width, x.Padded[0].From, x.Padded[0].To, len(x.Padded), shellquote.Quote(x.Source))
+	}
 	for _, v := range x.Skipped {
 		fmt.Fprintf(w, "  version %s has no up file: no Atlas file for it\n", v)
 	}
