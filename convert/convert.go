@@ -36,7 +36,32 @@ type Refusal struct {
 	Next   string
 	// Disagreements lists existing revision rows that differ from the plan.
 	Disagreements []Disagreement
+
+	// sum holds what a refusal over atlas.sum found, so that ExplainEdits
+	// can weigh the edited files against a database's revision rows.
+	sum *sumRefusal
 }
+
+// sumRefusal is a folder whose files no longer match atlas.sum.
+type sumRefusal struct {
+	prefix   string       // "atlas.sum of DIR does not match the files (changed)"
+	messages []string     // one per finding, in order
+	edited   []editedFile // the edited up files among them
+	dirPath  string
+}
+
+// editedFile is an up file whose bytes changed since atlas.sum was written.
+type editedFile struct {
+	finding int    // index of its message in sumRefusal.messages
+	name    string // file name
+	version string // version as written in the name
+	line    int    // its line in atlas.sum
+	hash    string // its sum line computed from the file as it is now
+}
+
+// HasEdits reports a refusal over up files edited since atlas.sum was
+// written, which ExplainEdits can tailor to a database.
+func (r *Refusal) HasEdits() bool { return r.sum != nil && len(r.sum.edited) > 0 }
 
 func (r *Refusal) Error() string {
 	if r.Next == "" {
@@ -50,6 +75,9 @@ func (r *Refusal) Error() string {
 type Disagreement struct {
 	Version string `json:"version"`
 	Problem string `json:"problem"`
+	// hashOnly: a complete row of the same file whose hash differs: the
+	// file ran there, as another text.
+	hashOnly bool
 }
 
 // Project is a migration folder prepared for converting any number of
@@ -86,10 +114,21 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 		return nil, &Refusal{Reason: fmt.Sprintf("%s has no atlas.sum; the revision hashes come from it", dirPath), Next: shellquote.Command("ferry", "hash", "--path", dirPath) + " (or convert --write-sum)"}
 	default:
 		msgs := make([]string, len(rep.Findings))
+		sr := &sumRefusal{prefix: fmt.Sprintf("atlas.sum of %s does not match the files (%s)", dirPath, rep.State), dirPath: dirPath}
 		for i, f := range rep.Findings {
 			msgs[i] = f.Message
+			if f.Code != baseline.CodeSumEdited || rep.Computed == nil {
+				continue
+			}
+			for _, m := range dir.Migrations {
+				if m.Up != nil && m.Up.Name == f.File {
+					hash, _ := rep.Computed.Hash(f.File)
+					sr.edited = append(sr.edited, editedFile{finding: i, name: f.File, version: m.VersionText, line: editedLine(rep.Changes, f.File), hash: hash})
+				}
+			}
 		}
-		return nil, &Refusal{Reason: fmt.Sprintf("atlas.sum of %s does not match the files (%s): %s", dirPath, rep.State, strings.Join(msgs, "; ")), Next: shellquote.Command("ferry", "hash", "--path", dirPath, "--check")}
+		sr.messages = msgs
+		return nil, &Refusal{Reason: sr.prefix + ": " + strings.Join(msgs, "; "), Next: shellquote.Command("ferry", "hash", "--path", dirPath, "--check"), sum: sr}
 	}
 	hashes := make(map[string]string, len(rep.Computed.Files))
 	for _, f := range rep.Computed.Files {
@@ -258,6 +297,12 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 				versions[i] = "'" + strings.ReplaceAll(d.Version, "'", "''") + "'"
 			}
 			in := strings.Join(versions, ", ")
+			if hashOnly(r.Disagreements) {
+				// The files ran there completely, as other texts: their
+				// rows are right; deleting them would lose that.
+				r.Next = fmt.Sprintf("the files ran there as other texts than the folder has now: restore them as they ran (git log -p -- %s) and put the change in a new migration (SELECT * FROM %s WHERE version IN (%s) shows who ran them and when)", shellquote.Quote(p.DirPath), store.Table(), in)
+				return nil, err
+			}
 			r.Next = fmt.Sprintf("inspect them (SELECT * FROM %s WHERE version IN (%s)); if they were written wrongly, delete them (DELETE FROM %s WHERE version IN (%s)) and run convert again", store.Table(), in, store.Table(), in)
 		}
 		return nil, err
@@ -373,7 +418,9 @@ func reconcile(want, existing []revision.Row, legacy int64, earlier map[string]s
 		case executedByFerry(h, w, earlier[w.Version]):
 			present++ // ferry apply ran it: the same history, with execution details
 		default:
-			bad = append(bad, Disagreement{Version: w.Version, Problem: describe(h, w)})
+			hashOnly := h.Hash != w.Hash && w.PartialHashes == nil && h.PartialHashes == nil && h.Applied == h.Total && h.Total == w.Total &&
+				h.Error == "" && h.Description == w.Description
+			bad = append(bad, Disagreement{Version: w.Version, Problem: describe(h, w), hashOnly: hashOnly})
 		}
 	}
 	for _, h := range existing {
@@ -634,4 +681,15 @@ func (p *Project) NotHashed(f compat.File) (reason, next string) {
 func (p *Project) Hash(name string) (string, bool) {
 	h, ok := p.hashes[name]
 	return h, ok
+}
+
+// hashOnly reports disagreements that are all complete rows whose files
+// ran as other texts.
+func hashOnly(ds []Disagreement) bool {
+	for _, d := range ds {
+		if !d.hashOnly {
+			return false
+		}
+	}
+	return len(ds) > 0
 }

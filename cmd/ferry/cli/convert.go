@@ -145,6 +145,19 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 		}
 	}
 	project, err := convert.LoadProject(os.DirFS(dir), dir)
+	var edits *convert.Refusal
+	if errors.As(err, &edits) && edits.HasEdits() && len(targets) > 0 {
+		// Whether re-hashing is right depends on what each database ran.
+		results := fleet.Run(ctx, targets, o.concurrency, func(ctx context.Context, u *compat.DatabaseURL) (convertResult, error) {
+			return convertResult{}, explainEdits(ctx, u, o.revisionsSchema, edits)
+		}, nil)
+		for _, r := range results {
+			if r.Err != error(edits) {
+				return finishConvert(e, dir, o, len(targets), results)
+			}
+		}
+		// No database has a revision row for the edited files.
+	}
 	if err != nil {
 		return err
 	}
@@ -153,7 +166,26 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 	results := fleet.Run(ctx, targets, o.concurrency, func(ctx context.Context, u *compat.DatabaseURL) (convertResult, error) {
 		return convertOne(ctx, project, dir, u, opts, o)
 	}, progress)
+	return finishConvert(e, dir, o, len(targets), results)
+}
 
+// explainEdits returns the refusal over edited files as it reads for the
+// database u (its revision rows say whether re-hashing is right there).
+func explainEdits(ctx context.Context, u *compat.DatabaseURL, revisionsSchema string, r *convert.Refusal) error {
+	db, err := dbconn.Open(ctx, u, dbconn.ReadOnly)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tailored, err := convert.ExplainEdits(ctx, db, u, revisionsSchema, r)
+	if err != nil {
+		return err
+	}
+	return tailored
+}
+
+// finishConvert reports the result of each database and returns the exit.
+func finishConvert(e *env, dir string, o *convertOptions, targets int, results []fleet.Result[convertResult]) error {
 	out := make([]convertResult, len(results))
 	failed := 0
 	for i, r := range results {
@@ -180,11 +212,11 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 			return err
 		}
 	} else {
-		renderConvert(e.Out, out, o.dryRun, len(targets) == 1)
+		renderConvert(e.Out, out, o.dryRun, targets == 1)
 	}
 	if failed > 0 {
 		if !o.json {
-			fmt.Fprintf(e.ErrOut, "ferry: %d of %d database(s) not converted\n", failed, len(targets))
+			fmt.Fprintf(e.ErrOut, "ferry: %d of %d database(s) not converted\n", failed, targets)
 		}
 		return &exitError{ExitFindings}
 	}
