@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/inspect"
@@ -63,25 +64,14 @@ func (a *AheadEvidence) Summary() string {
 	}
 	switch a.State {
 	case FileApplied:
-		return "the schema shows the files applied (" + join(facts) + ")"
+		return "the schema shows the files applied (" + strings.Join(facts, "; ") + ")"
 	case FileUndone:
-		return "the schema shows the files undone (" + join(facts) + ")"
+		return "the schema shows the files undone (" + strings.Join(facts, "; ") + ")"
 	}
 	if len(facts) == 0 {
 		return "the schema cannot show whether the files ran (their statements create or drop nothing ferry can probe)"
 	}
-	return "the schema does not tell whether the files ran (" + join(facts) + ")"
-}
-
-func join(s []string) string {
-	out := ""
-	for i, x := range s {
-		if i > 0 {
-			out += "; "
-		}
-		out += x
-	}
-	return out
+	return "the schema does not tell whether the files ran (" + strings.Join(facts, "; ") + ")"
 }
 
 // Conn is what Ahead reads through: a *sql.DB or a *sql.Conn.

@@ -235,32 +235,21 @@ func (r *Report) ahead(st *compat.LegacyState, opts Options) {
 	if st.Version < 0 {
 		at = fmt.Sprintf("%s records no version", st.Table)
 	}
-	what := fmt.Sprintf("the revisions record %s as applied (%s) but %s", plural(len(a.Files), "file"), joinComma(a.Files), at)
+	what := fmt.Sprintf("the revisions record %s as applied (%s) but %s", plural(len(a.Files), "file"), strings.Join(a.Files, ", "), at)
 	switch a.Evidence.State {
 	case doctor.FileApplied:
 		r.add(finding.Warning, CodeAhead, versionText(st.Version), fmt.Sprintf("%s; %s: they were applied without golang-migrate (Atlas, or ferry without legacy sync), and migrate up would run them again; next: ferry apply%s (moves golang-migrate's row to %s under its lock, then applies what is pending)", what, a.Evidence.Summary(), args, a.Last))
 		if r.Action != nil && (r.Action.Kind == ActionApply || r.Action.Kind == ActionNoChange) {
-			r.Action = &Action{ActionRerun, fmt.Sprintf("do not run migrate up: it would run %s again, which already ran (%s); run ferry apply%s instead: it moves golang-migrate's row to %s under its lock, then applies what is pending", joinComma(a.Names), a.Evidence.Summary(), args, a.Last)}
+			r.Action = &Action{ActionRerun, fmt.Sprintf("do not run migrate up: it would run %s again, which already ran (%s); run ferry apply%s instead: it moves golang-migrate's row to %s under its lock, then applies what is pending", strings.Join(a.Names, ", "), a.Evidence.Summary(), args, a.Last)}
 		}
 	case doctor.FileUndone:
 		r.add(finding.Error, CodeAhead, versionText(st.Version), fmt.Sprintf("%s; %s: golang-migrate stepped down since (migrate down), so those revision rows no longer match the schema; next: confirm with ferry drift%s --dev-url DEV_URL", what, a.Evidence.Summary(), args))
 	default:
 		r.add(finding.Warning, CodeAhead, versionText(st.Version), fmt.Sprintf("%s; %s: another tool may have applied them, or migrate down may have undone them; next: ferry drift%s --dev-url DEV_URL to compare; until then do not run migrate up (it would run them again if they ran) and do not delete their revision rows", what, a.Evidence.Summary(), args))
 		if r.Action != nil && r.Action.Kind == ActionApply {
-			r.Action.Message += fmt.Sprintf("; but the revisions record %s as applied: see finding %s before running it", joinComma(a.Names), CodeAhead)
+			r.Action.Message += fmt.Sprintf("; but the revisions record %s as applied: see finding %s before running it", strings.Join(a.Names, ", "), CodeAhead)
 		}
 	}
-}
-
-func joinComma(s []string) string {
-	out := ""
-	for i, x := range s {
-		if i > 0 {
-			out += ", "
-		}
-		out += x
-	}
-	return out
 }
 
 func plural(n int, what string) string {
