@@ -223,6 +223,10 @@ func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
 // it rolled the rest of the file back, any statement from k+1 on can have
 // failed.
 func (dg *Diagnosis) failedHint(c *Candidate, k int) string {
+	if r := dg.Replay; r != nil && r.usable(c) && (r.Failed == nil || r.Failed.File != c.File) {
+		// The file as it is now runs to the end on the replay: fixed.
+		return fmt.Sprintf("statement %d runs on a fresh replay now", k+1)
+	}
 	if c.sem == perStatement {
 		return fmt.Sprintf("fix statement %d first: it failed", k+1)
 	}
