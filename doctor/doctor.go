@@ -927,6 +927,13 @@ func (dg *Diagnosis) decide() {
 	if pick != nil && !replayed && (len(dg.Drift) > 0 || dg.Replay != nil && dg.Replay.Nearest != nil) {
 		cert = Consistent
 	}
+	if replayed && len(pick.c.RuledOut[pick.k]) > 0 {
+		// The probes' reasons against the state the replay proved are
+		// their own misreading: say so once, not as "ruled out".
+		why := pick.c.RuledOut[pick.k]
+		delete(pick.c.RuledOut, pick.k)
+		dg.Notes = append(dg.Notes, fmt.Sprintf("the catalog probes ruled out %d of %d applied (%s), but the replay on the dev database built exactly the live schema with them applied: the replay decides", pick.k, pick.c.Total(), strings.Join(why, "; ")))
+	}
 	if replayed && len(dg.Drift) > 0 {
 		dg.Notes = append(dg.Notes, "the catalog probes see differences their reading of the files does not explain (listed under drift), but the replay of the files on the dev database built exactly the live schema: the replay decides")
 	}
