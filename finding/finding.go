@@ -8,7 +8,6 @@ package finding
 import (
 	"cmp"
 	"slices"
-	"strconv"
 )
 
 // Severity says how much a finding matters.
@@ -41,18 +40,6 @@ func HasErrors(fs []Finding) bool {
 // deterministic.
 func Sort(fs []Finding) {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(a.Code, b.Code), compareVersions(a.Version, b.Version), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+		return cmp.Or(cmp.Compare(a.Code, b.Code), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 	})
-}
-
-// compareVersions orders two golang-migrate versions as numbers (2 before
-// 10), as golang-migrate runs them; a missing or non-numeric one compares
-// equal, leaving the order to the file name.
-func compareVersions(a, b string) int {
-	x, errA := strconv.ParseUint(a, 10, 64)
-	y, errB := strconv.ParseUint(b, 10, 64)
-	if errA != nil || errB != nil {
-		return 0
-	}
-	return cmp.Compare(x, y)
 }
