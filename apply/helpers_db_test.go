@@ -28,6 +28,7 @@ import (
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/sqlsplit"
@@ -146,7 +147,7 @@ func atlasTexts(t testing.TB, dialect string, b []byte) []string {
 // ferryHashes returns sqlsplit.Hashes of a file.
 func ferryHashes(t testing.TB, dialect string, b []byte) []string {
 	t.Helper()
-	d, err := sqlsplit.ParseDialect(dialect)
+	d, err := engine.ParseDialect(dialect)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
@@ -70,7 +71,7 @@ type Step struct {
 // Plan is what Apply will do to one database.
 type Plan struct {
 	Database   string
-	Dialect    compat.Dialect
+	Dialect    engine.Dialect
 	Fresh      bool // no history yet: tables are created
 	LegacySync bool
 	Legacy     *compat.LegacyState
@@ -115,10 +116,7 @@ func (r *Refusal) Error() string {
 
 // plan reads the database through q and works out the steps.
 func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert.Project, u *compat.DatabaseURL, o Options) (*Plan, error) {
-	d, err := sqlsplit.ParseDialect(string(u.Dialect))
-	if err != nil {
-		return nil, err
-	}
+	d := u.Dialect
 	store, err := revision.Locate(ctx, q, u, o.RevisionsSchema)
 	if err != nil {
 		return nil, err
@@ -243,7 +241,7 @@ func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert
 		}
 		pl.Steps = append(pl.Steps, step)
 	}
-	if o.TxMode == TxAll && u.Dialect != compat.MySQL {
+	if o.TxMode == TxAll && u.Dialect != engine.MySQL {
 		for _, s := range pl.Steps {
 			if s.Mode == TxNone {
 				return nil, &Refusal{Reason: fmt.Sprintf("--tx-mode all cannot include %s: %s", s.File, s.Note), Next: "run with --tx-mode file"}
@@ -412,7 +410,7 @@ func fileOf(m compat.Migration) string {
 }
 
 // makeStep splits a file and decides how it runs.
-func makeStep(d sqlsplit.Dialect, p *convert.Project, m compat.Migration, mode TxMode, dialect compat.Dialect) (Step, error) {
+func makeStep(d engine.Dialect, p *convert.Project, m compat.Migration, mode TxMode, dialect engine.Dialect) (Step, error) {
 	s := Step{Version: m.VersionText, Number: m.Version, Description: m.Title, Mode: mode}
 	if m.Up == nil {
 		return s, nil
@@ -429,8 +427,8 @@ func makeStep(d sqlsplit.Dialect, p *convert.Project, m compat.Migration, mode T
 		return s, &Refusal{Reason: reason, Next: next}
 	}
 	s.FileHash = h
-	if mode == TxNone || dialect == compat.MySQL {
-		if dialect == compat.MySQL && mode != TxNone {
+	if mode == TxNone || dialect == engine.MySQL {
+		if dialect == engine.MySQL && mode != TxNone {
 			s.Note = "MySQL/MariaDB commit DDL on their own: statements run one by one, each recorded as it commits"
 		}
 		s.Mode = TxNone
@@ -445,7 +443,7 @@ func makeStep(d sqlsplit.Dialect, p *convert.Project, m compat.Migration, mode T
 		case st.Kind.Has(sqlsplit.KindTxControl):
 			s.Mode, s.Note = TxNone, fmt.Sprintf("it controls transactions itself (statement %d, line %d)", st.Index, st.Line)
 			return s, nil
-		case dialect == compat.Postgres && st.Kind.Has(sqlsplit.KindNoTx):
+		case dialect == engine.Postgres && st.Kind.Has(sqlsplit.KindNoTx):
 			s.Mode, s.Note = TxNone, fmt.Sprintf("PostgreSQL refuses statement %d (line %d) inside a transaction", st.Index, st.Line)
 			return s, nil
 		}

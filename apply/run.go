@@ -20,6 +20,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -138,10 +139,10 @@ func Apply(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.Databa
 		return nil, err
 	}
 	o.lockSeed = u.Database + "/" + o.RevisionsSchema
-	if u.Dialect == compat.SQLite {
+	if u.Dialect == engine.SQLite {
 		o.sqlitePath = u.Database
 	}
-	if u.Dialect == compat.Postgres {
+	if u.Dialect == engine.Postgres {
 		var current string
 		if err := conn.QueryRowContext(ctx, `SELECT current_database()`).Scan(&current); err == nil {
 			o.lockSeed = current + "/" + o.RevisionsSchema
@@ -168,7 +169,7 @@ func Apply(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.Databa
 		return res, err
 	}
 	res.CaughtUp = pl.CatchUp != nil && pl.LegacySync
-	if o.TxMode == TxAll && u.Dialect != compat.MySQL && len(pl.Steps) > 0 {
+	if o.TxMode == TxAll && u.Dialect != engine.MySQL && len(pl.Steps) > 0 {
 		err = r.all(ctx, res)
 		return res, err
 	}
@@ -192,7 +193,7 @@ func Apply(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.Databa
 }
 
 func readLegacy(ctx context.Context, conn *sql.Conn, u *compat.DatabaseURL) (*compat.LegacyState, error) {
-	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != compat.SQLite})
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != engine.SQLite})
 	if err != nil {
 		return nil, err
 	}
@@ -209,15 +210,15 @@ const ferryLockKey = "ferry"
 
 // lockSession takes golang-migrate's lock keys (and ferry's own) for the
 // session of conn, waiting up to the lock timeout, and returns the release.
-func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []compat.LockKey, o Options) (func(), error) {
-	if d == compat.SQLite {
+func lockSession(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []compat.LockKey, o Options) (func(), error) {
+	if d == engine.SQLite {
 		return lockFile(ctx, o)
 	}
 	var taken []string
 	release := func() {
 		bg := context.WithoutCancel(ctx)
 		for _, k := range taken {
-			if d == compat.Postgres {
+			if d == engine.Postgres {
 				_, _ = conn.ExecContext(bg, `SELECT pg_advisory_unlock($1::bigint)`, k)
 			} else {
 				_, _ = conn.ExecContext(bg, `SELECT RELEASE_LOCK(?)`, k)
@@ -237,7 +238,7 @@ func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []c
 		for {
 			var ok sql.NullBool
 			var err error
-			if d == compat.Postgres {
+			if d == engine.Postgres {
 				err = conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1::bigint)`, k).Scan(&ok)
 			} else {
 				err = conn.QueryRowContext(ctx, `SELECT GET_LOCK(?, 0)`, k).Scan(&ok)
@@ -312,9 +313,9 @@ func lockFile(ctx context.Context, o Options) (func(), error) {
 // ferryKey is ferry's own lock, taken besides golang-migrate's, so that two
 // ferry runs exclude each other whatever URL form or lock strategy they
 // use: it is derived from the database and the revisions table.
-func ferryKey(d compat.Dialect, seed string) string {
+func ferryKey(d engine.Dialect, seed string) string {
 	n, _ := strconv.ParseUint(compat.MySQLLockName(ferryLockKey+":"+seed, "revisions"), 10, 64)
-	if d == compat.MySQL {
+	if d == engine.MySQL {
 		return "ferry-" + strconv.FormatUint(n, 10)
 	}
 	return strconv.FormatUint(n, 10)
@@ -324,7 +325,7 @@ type runner struct {
 	conn *sql.Conn
 	pl   *Plan
 	o    Options
-	d    compat.Dialect
+	d    engine.Dialect
 }
 
 // prepareTables creates the revisions table (and golang-migrate's, on a
@@ -466,7 +467,7 @@ func (r *runner) none(ctx context.Context, s *Step) error {
 			} else {
 				err = r.pl.Revisions.Progress(ctx, r.conn, s.Version, i+1, partial(s, i+1))
 			}
-		case r.d == compat.Postgres && st.Kind.Has(sqlsplit.KindNoTx), r.d == compat.MySQL && implicitCommit(st.Text):
+		case r.d == engine.Postgres && st.Kind.Has(sqlsplit.KindNoTx), r.d == engine.MySQL && implicitCommit(st.Text):
 			// PostgreSQL refuses it inside a transaction, or MySQL commits
 			// it on its own (DDL): it runs alone, and its progress is
 			// recorded right after.
@@ -475,7 +476,7 @@ func (r *runner) none(ctx context.Context, s *Step) error {
 			} else {
 				err = r.pl.Revisions.Progress(ctx, r.conn, s.Version, i+1, partial(s, i+1))
 			}
-		case r.d == compat.MySQL:
+		case r.d == engine.MySQL:
 			// The statement and its progress commit together, in one round
 			// trip; the migration's text is sent without parameters.
 			text := strings.TrimSpace(st.Text)
@@ -567,7 +568,7 @@ func (r *runner) all(ctx context.Context, res *Result) error {
 // MySQL as one multi-statement round trip inside START TRANSACTION ...
 // COMMIT (parameters are interpolated client-side, see dbconn).
 func (r *runner) atomic(ctx context.Context, fn func(revision.Execer) error) error {
-	if r.d != compat.MySQL {
+	if r.d != engine.MySQL {
 		return r.inTx(ctx, func(tx *sql.Tx) error { return fn(tx) })
 	}
 	b := &batch{}

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/internal/scratch"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
@@ -52,7 +53,7 @@ type Options struct {
 	// V must have an up file.
 	Version uint64
 	// Dialect of the files; it may be left empty when Dev is set.
-	Dialect sqlsplit.Dialect
+	Dialect engine.Dialect
 	// Dev, when set, selects Dump: a server on which a scratch database is
 	// created (PostgreSQL, MySQL: ferry_scratch_<random>, always dropped
 	// again; see internal/scratch) or, for SQLite, an in-memory database.
@@ -70,11 +71,11 @@ type Options struct {
 // then the SQL.
 type Baseline struct {
 	// Dir is the migration folder as given to Generate; Replace works on it.
-	Dir         string           `json:"path"`
-	Version     uint64           `json:"version"`
-	VersionText string           `json:"version_text"` // as written in V's file name
-	Dialect     sqlsplit.Dialect `json:"dialect"`
-	Method      Method           `json:"method"`
+	Dir         string         `json:"path"`
+	Version     uint64         `json:"version"`
+	VersionText string         `json:"version_text"` // as written in V's file name
+	Dialect     engine.Dialect `json:"dialect"`
+	Method      Method         `json:"method"`
 	// Tool is the dump command (without connection arguments), for Dump.
 	Tool string `json:"tool,omitempty"`
 	// Scratch is the scratch database created and dropped again, for Dump
@@ -175,10 +176,7 @@ type source struct {
 func Generate(ctx context.Context, fsys fs.FS, dirPath string, o Options) (*Baseline, error) {
 	d := o.Dialect
 	if o.Dev != nil {
-		dd, err := sqlsplit.ParseDialect(string(o.Dev.Dialect))
-		if err != nil {
-			return nil, err
-		}
+		dd := o.Dev.Dialect
 		if d != "" && d != dd {
 			return nil, fmt.Errorf("dialect %s does not match the %s dev database", d, dd)
 		}
@@ -304,7 +302,7 @@ func header(b *Baseline) []byte {
 // concatenate joins the files, each behind a "-- source: FILE" line, and
 // proves that the result splits into exactly the statements of the files in
 // order. A file whose last statement has no delimiter gets one.
-func concatenate(d sqlsplit.Dialect, files []source) ([]byte, error) {
+func concatenate(d engine.Dialect, files []source) ([]byte, error) {
 	type origin struct {
 		file  string
 		index int
@@ -352,8 +350,8 @@ func concatenate(d sqlsplit.Dialect, files []source) ([]byte, error) {
 
 // concatNotes warns about statements that run in golang-migrate only as a
 // file of their own.
-func concatNotes(d sqlsplit.Dialect, files []source) []string {
-	if d != sqlsplit.Postgres {
+func concatNotes(d engine.Dialect, files []source) []string {
+	if d != engine.Postgres {
 		return nil
 	}
 	var notes []string
@@ -377,12 +375,12 @@ func dump(ctx context.Context, b *Baseline, o Options, files []source) ([]byte, 
 		look = exec.LookPath
 	}
 	switch b.Dialect {
-	case sqlsplit.SQLite:
+	case engine.SQLite:
 		b.Tool = "sqlite_master"
 		return onScratch(ctx, b, o.Dev, files, dumpSQLite)
-	case sqlsplit.Postgres:
+	case engine.Postgres:
 		return dumpPostgres(ctx, b, o.Dev, look, files)
-	case sqlsplit.MySQL:
+	case engine.MySQL:
 		return dumpMySQL(ctx, b, o.Dev, look, files)
 	}
 	return nil, fmt.Errorf("unknown dialect %q", b.Dialect)
@@ -405,7 +403,7 @@ func onScratch(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, files 
 			err = closeErr
 		}
 	}()
-	if dev.Dialect != compat.SQLite {
+	if dev.Dialect != engine.SQLite {
 		b.Scratch = s.Name
 	}
 	if err := s.Mimic(ctx, dev); err != nil {
@@ -430,7 +428,7 @@ func onScratch(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, files 
 // migrationsTableChanges returns the statements of the files that change
 // golang-migrate's table (add a column, an index, a trigger to it), in
 // file order, for the end of a baseline; nothing when there are none.
-func migrationsTableChanges(d sqlsplit.Dialect, table string, files []source) []byte {
+func migrationsTableChanges(d engine.Dialect, table string, files []source) []byte {
 	tableKey := func(name string) string { return ddl.Ref{Kind: ddl.Table, Name: name}.Key(d).Name }
 	key := tableKey(table)
 	var out bytes.Buffer
@@ -573,7 +571,7 @@ var pgSet = regexp.MustCompile(`^SET ([a-z_]+) = [^\n]*;$`)
 // same golang-migrate run see the settings they always saw.
 func postgresBody(dump []byte) ([]byte, error) {
 	body := psqlMeta.ReplaceAll(dump, nil)
-	stmts, err := sqlsplit.Split(sqlsplit.Postgres, body)
+	stmts, err := sqlsplit.Split(engine.Postgres, body)
 	if err != nil {
 		return nil, fmt.Errorf("pg_dump output does not split into statements: %w", err)
 	}
@@ -738,7 +736,7 @@ var (
 // whoever runs the migration.
 func mysqlBody(dump []byte) ([]byte, error) {
 	body := mariaSandbox.ReplaceAll(dump, nil)
-	stmts, err := sqlsplit.Split(sqlsplit.MySQL, body)
+	stmts, err := sqlsplit.Split(engine.MySQL, body)
 	if err != nil {
 		return nil, fmt.Errorf("dump output does not split into statements: %w", err)
 	}
@@ -1027,7 +1025,7 @@ func gitError(err error) error {
 
 // dataNotes warns that a schema dump carries no rows: the replaced files'
 // statements that change rows (seed data) are not in the baseline.
-func dataNotes(d sqlsplit.Dialect, files []source) []string {
+func dataNotes(d engine.Dialect, files []source) []string {
 	var where []string
 	n := 0
 	for _, f := range files {

@@ -18,9 +18,9 @@ import (
 
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/testdb"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // baselineVersion is V in the fixtures: versions 1-3 are replaced, 4 and 5
@@ -364,7 +364,7 @@ func TestBaselineReproducesSchema(t *testing.T) {
 				ref := testdb.New(t, dialect)
 				migrateTo(t, dir, ref, baselineVersion)
 
-				o := baseline.Options{Version: baselineVersion, Dialect: sqlsplit.Dialect(dialect)}
+				o := baseline.Options{Version: baselineVersion, Dialect: engine.Dialect(dialect)}
 				if fromDev {
 					o.Dev = devURL(t, dialect)
 				}
@@ -470,7 +470,7 @@ func TestReplace(t *testing.T) {
 					atV := testdb.New(t, dialect)
 					migrateTo(t, dir, atV, baselineVersion)
 
-					o := baseline.Options{Version: baselineVersion, Dialect: sqlsplit.Dialect(dialect), Replace: true}
+					o := baseline.Options{Version: baselineVersion, Dialect: engine.Dialect(dialect), Replace: true}
 					if fromDev {
 						o.Dev = devURL(t, dialect)
 					}
@@ -702,7 +702,7 @@ func TestBaselineOfRealisticHistories(t *testing.T) {
 			ref, refURL := h.Prepare(t)
 			testdb.Up(t, dir, refURL)
 			last := uint64(len(h.Files) / 2)
-			b, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: last, Dialect: sqlsplit.Dialect(dialect), Dev: devURL(t, dialect)})
+			b, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: last, Dialect: engine.Dialect(dialect), Dev: devURL(t, dialect)})
 			if err != nil {
 				t.Fatal(err)
 			}

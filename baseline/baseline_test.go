@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/testdb"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 var simple = map[string]string{
@@ -23,7 +23,7 @@ var simple = map[string]string{
 
 func TestConcatenationContent(t *testing.T) {
 	dir := testdb.WriteDir(t, simple)
-	b, err := baseline.Generate(context.Background(), os.DirFS(dir), dir, baseline.Options{Version: 5, Dialect: sqlsplit.SQLite})
+	b, err := baseline.Generate(context.Background(), os.DirFS(dir), dir, baseline.Options{Version: 5, Dialect: engine.SQLite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,16 +61,16 @@ func TestGenerateRefusals(t *testing.T) {
 		is      error  // errors.Is, if set
 		message string // part of the error
 	}{
-		{"unknown version", simple, baseline.Options{Version: 4, Dialect: sqlsplit.SQLite}, baseline.ErrUnknownVersion, "no up file for version 4 (the one before is 2, the one after is 5)"},
-		{"down only", map[string]string{"1_a.up.sql": "SELECT 1;", "2_b.down.sql": "SELECT 1;"}, baseline.Options{Version: 2, Dialect: sqlsplit.SQLite}, baseline.ErrUnknownVersion, "no up file for version 2"},
+		{"unknown version", simple, baseline.Options{Version: 4, Dialect: engine.SQLite}, baseline.ErrUnknownVersion, "no up file for version 4 (the one before is 2, the one after is 5)"},
+		{"down only", map[string]string{"1_a.up.sql": "SELECT 1;", "2_b.down.sql": "SELECT 1;"}, baseline.Options{Version: 2, Dialect: engine.SQLite}, baseline.ErrUnknownVersion, "no up file for version 2"},
 		{"no dialect", simple, baseline.Options{Version: 2}, nil, "no dialect"},
-		{"edited file", withSum(simple, "1_a.up.sql", "CREATE TABLE a (id bigint);\n"), baseline.Options{Version: 2, Dialect: sqlsplit.SQLite}, nil, "atlas.sum of"},
-		{"unsplittable", map[string]string{"1_a.up.sql": "SELECT 'open;\n"}, baseline.Options{Version: 1, Dialect: sqlsplit.Postgres}, nil, "1_a.up.sql:1:8: "},
+		{"edited file", withSum(simple, "1_a.up.sql", "CREATE TABLE a (id bigint);\n"), baseline.Options{Version: 2, Dialect: engine.SQLite}, nil, "atlas.sum of"},
+		{"unsplittable", map[string]string{"1_a.up.sql": "SELECT 'open;\n"}, baseline.Options{Version: 1, Dialect: engine.Postgres}, nil, "1_a.up.sql:1:8: "},
 		{"delimiter leaks into the next file", map[string]string{
 			"1_a.up.sql": "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; END$$\n",
 			"2_b.up.sql": "CREATE TABLE b (id int);\nCREATE TABLE c (id int);\n",
-		}, baseline.Options{Version: 2, Dialect: sqlsplit.MySQL}, nil, "cannot be concatenated safely: from 2_b.up.sql statement 1 on"},
-		{"duplicate", map[string]string{"1_a.up.sql": "SELECT 1;", "01_b.up.sql": "SELECT 1;"}, baseline.Options{Version: 1, Dialect: sqlsplit.SQLite}, nil, "duplicate"},
+		}, baseline.Options{Version: 2, Dialect: engine.MySQL}, nil, "cannot be concatenated safely: from 2_b.up.sql statement 1 on"},
+		{"duplicate", map[string]string{"1_a.up.sql": "SELECT 1;", "01_b.up.sql": "SELECT 1;"}, baseline.Options{Version: 1, Dialect: engine.SQLite}, nil, "duplicate"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -108,7 +108,7 @@ func TestConcatenationNotes(t *testing.T) {
 		"1_a.up.sql": "CREATE TABLE a (id int);\n",
 		"2_b.up.sql": "CREATE INDEX CONCURRENTLY a_id ON a (id);\n",
 	})
-	b, err := baseline.Generate(context.Background(), os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: sqlsplit.Postgres})
+	b, err := baseline.Generate(context.Background(), os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.Postgres})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestConcatenationNotes(t *testing.T) {
 
 func TestWriteOut(t *testing.T) {
 	dir := testdb.WriteDir(t, simple)
-	b, err := baseline.Generate(context.Background(), os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: sqlsplit.SQLite})
+	b, err := baseline.Generate(context.Background(), os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,21 +145,21 @@ func TestReplaceRefusals(t *testing.T) {
 	ctx := context.Background()
 	t.Run("archive already holds the file", func(t *testing.T) {
 		dir := testdb.WriteDir(t, maps(simple, map[string]string{"archive/1_a.up.sql": "old\n"}))
-		_, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: sqlsplit.SQLite, Replace: true})
+		_, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite, Replace: true})
 		if err == nil || !strings.Contains(err.Error(), "will not overwrite") {
 			t.Errorf("got %v", err)
 		}
 	})
 	t.Run("archive is a file", func(t *testing.T) {
 		dir := testdb.WriteDir(t, maps(simple, map[string]string{"archive": "x"}))
-		_, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: sqlsplit.SQLite, Replace: true})
+		_, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite, Replace: true})
 		if err == nil || !strings.Contains(err.Error(), "is a file") {
 			t.Errorf("got %v", err)
 		}
 	})
 	t.Run("folder changed since the plan", func(t *testing.T) {
 		dir := testdb.WriteDir(t, simple)
-		b, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: sqlsplit.SQLite, Replace: true})
+		b, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite, Replace: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +177,7 @@ func TestReplaceRefusals(t *testing.T) {
 	})
 	t.Run("not planned for replace", func(t *testing.T) {
 		dir := testdb.WriteDir(t, simple)
-		b, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: sqlsplit.SQLite})
+		b, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +191,7 @@ func TestReplaceRefusals(t *testing.T) {
 func TestReplaceWithoutSum(t *testing.T) {
 	ctx := context.Background()
 	dir := testdb.WriteDir(t, simple)
-	b, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: sqlsplit.SQLite, Replace: true})
+	b, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite, Replace: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -45,7 +46,7 @@ CREATE TABLE public.t (id integer);
 	if !strings.HasSuffix(s, want) {
 		t.Errorf("does not end with the resets (and only those; the body's SET x is not one):\n%s", s)
 	}
-	if _, err := sqlsplit.Split(sqlsplit.Postgres, got); err != nil {
+	if _, err := sqlsplit.Split(engine.Postgres, got); err != nil {
 		t.Error(err)
 	}
 }
@@ -79,7 +80,7 @@ func TestMySQLBody(t *testing.T) {
 			t.Errorf("lacks %q:\n%s", want, s)
 		}
 	}
-	stmts, err := sqlsplit.Split(sqlsplit.MySQL, got)
+	stmts, err := sqlsplit.Split(engine.MySQL, got)
 	if err != nil || len(stmts) != 6 {
 		t.Errorf("%d statements, %v", len(stmts), err)
 	}

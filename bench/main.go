@@ -45,6 +45,7 @@ import (
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/revision"
 )
@@ -207,9 +208,9 @@ type server struct {
 	display string // redacted server URL
 }
 
-func openServer(ctx context.Context, engine string) (*server, error) {
+func openServer(ctx context.Context, name string) (*server, error) {
 	env, raw := envPostgres, defaultPostgres
-	if engine == "mysql" {
+	if name == "mysql" {
 		env, raw = envMySQL, defaultMySQL
 	}
 	if v := os.Getenv(env); v != "" {
@@ -219,14 +220,14 @@ func openServer(ctx context.Context, engine string) (*server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", env, err)
 	}
-	if (engine == "mysql") != (u.Dialect == compat.MySQL) || u.Dialect == compat.SQLite {
-		return nil, fmt.Errorf("%s must be a %s URL", env, engine)
+	if (name == "mysql") != (u.Dialect == engine.MySQL) || u.Dialect == engine.SQLite {
+		return nil, fmt.Errorf("%s must be a %s URL", env, name)
 	}
 	admin, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
 	if err != nil {
 		return nil, fmt.Errorf("server unreachable (set %s, or start the local servers with `bash ../shared/scripts/db-up.sh`): %w", env, err)
 	}
-	s := &server{engine: engine, raw: raw, admin: admin, display: u.Redacted()}
+	s := &server{engine: name, raw: raw, admin: admin, display: u.Redacted()}
 	if err := admin.QueryRowContext(ctx, "SELECT version()").Scan(&s.version); err != nil {
 		admin.Close()
 		return nil, err

@@ -24,6 +24,7 @@ import (
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // The -trace run gives both tools a database/sql handle whose driver calls
@@ -306,13 +307,13 @@ func tracedDB(u *compat.DatabaseURL, t *tracer) (*sql.DB, error) {
 	var inner driver.Connector
 	var err error
 	switch u.Dialect {
-	case compat.Postgres:
+	case engine.Postgres:
 		dc, ok := stdlib.GetDefaultDriver().(driver.DriverContext)
 		if !ok {
 			return nil, errors.New("pgx stdlib driver without OpenConnector")
 		}
 		inner, err = dc.OpenConnector(u.DriverDSN())
-	case compat.MySQL:
+	case engine.MySQL:
 		inner, err = mysql.NewConnector(u.MySQLConfig())
 	default:
 		return nil, fmt.Errorf("no tracing for %s", u.Dialect)

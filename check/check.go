@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
@@ -20,7 +21,6 @@ import (
 	"github.com/ferrymigrate/ferry/lint"
 	"github.com/ferrymigrate/ferry/rebase"
 	"github.com/ferrymigrate/ferry/revision"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 	"github.com/ferrymigrate/ferry/status"
 )
 
@@ -33,7 +33,7 @@ type Options struct {
 	GitBase string
 	// Dialect enables statement findings and lint; defaults to the first
 	// database's.
-	Dialect sqlsplit.Dialect
+	Dialect engine.Dialect
 	// Databases are checked for files they will never run.
 	Databases []*compat.DatabaseURL
 	// All lints every up file, not only the ones new since GitBase.
@@ -65,7 +65,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		o.Open = dbconn.Open
 	}
 	if o.Dialect == "" && len(o.Databases) > 0 {
-		o.Dialect, _ = sqlsplit.ParseDialect(string(o.Databases[0].Dialect))
+		o.Dialect = o.Databases[0].Dialect
 	}
 	dir, err := compat.ReadDir(fsys, ".")
 	if err != nil {
@@ -133,7 +133,7 @@ func checkDatabase(ctx context.Context, o Options, dir *compat.Directory, u *com
 		return nil, err
 	}
 	defer db.Close()
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != compat.SQLite})
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != engine.SQLite})
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func checkDatabase(ctx context.Context, o Options, dir *compat.Directory, u *com
 
 // lintNew lints the up files new since the git base (every up file with
 // all), with the older files as what already exists.
-func lintNew(d sqlsplit.Dialect, dir *compat.Directory, added map[uint64]bool, all bool) ([]finding.Finding, []string, error) {
+func lintNew(d engine.Dialect, dir *compat.Directory, added map[uint64]bool, all bool) ([]finding.Finding, []string, error) {
 	var prior, files []lint.File
 	var linted []string
 	for _, m := range dir.Migrations {

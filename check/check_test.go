@@ -11,9 +11,9 @@ import (
 
 	"github.com/ferrymigrate/ferry/check"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/testdb"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // repo makes a git repository whose main branch holds files in db/, then
@@ -103,7 +103,7 @@ func TestCheckAgainstGit(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := repo(t, baseFiles, c.change)
-			r := run(t, check.Options{DirPath: dir, GitBase: "main", Dialect: sqlsplit.Postgres})
+			r := run(t, check.Options{DirPath: dir, GitBase: "main", Dialect: engine.Postgres})
 			got := codes(r)
 			slices.Sort(got)
 			if strings.Join(got, "|") != strings.Join(c.want, "|") {

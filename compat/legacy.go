@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // TableRef names a table; Schema is the PostgreSQL schema or MySQL database,
@@ -93,7 +95,7 @@ func ReadLegacy(ctx context.Context, db *sql.DB, u *DatabaseURL) (*LegacyState, 
 		tx  *sql.Tx
 		err error
 	)
-	if u.Dialect == SQLite {
+	if u.Dialect == engine.SQLite {
 		tx, err = db.BeginTx(ctx, nil)
 	} else {
 		tx, err = db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -109,11 +111,11 @@ func ReadLegacy(ctx context.Context, db *sql.DB, u *DatabaseURL) (*LegacyState, 
 // that must check the state again under golang-migrate's lock.
 func ReadLegacyTx(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, error) {
 	switch u.Dialect {
-	case Postgres:
+	case engine.Postgres:
 		return readPostgres(ctx, tx, u)
-	case MySQL:
+	case engine.MySQL:
 		return readMySQL(ctx, tx, u)
-	case SQLite:
+	case engine.SQLite:
 		return readSQLite(ctx, tx, u)
 	}
 	return nil, fmt.Errorf("unknown dialect %q", u.Dialect)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // Execer runs statements; *sql.DB, *sql.Conn and *sql.Tx satisfy it.
@@ -13,14 +15,14 @@ type Execer interface {
 
 // CreateLegacyTable creates golang-migrate's table at t exactly as
 // golang-migrate's driver for d does, if it does not exist.
-func CreateLegacyTable(ctx context.Context, q Execer, d Dialect, t TableRef) error {
+func CreateLegacyTable(ctx context.Context, q Execer, d engine.Dialect, t TableRef) error {
 	var stmts []string
 	switch d {
-	case Postgres:
+	case engine.Postgres:
 		stmts = []string{`CREATE TABLE IF NOT EXISTS ` + quotePG(t.Schema) + `.` + quotePG(t.Name) + ` (version bigint not null primary key, dirty boolean not null)`}
-	case MySQL:
+	case engine.MySQL:
 		stmts = []string{"CREATE TABLE IF NOT EXISTS " + quoteMySQL(t.Schema) + "." + quoteMySQL(t.Name) + " (version bigint not null primary key, dirty boolean not null)"}
-	case SQLite:
+	case engine.SQLite:
 		stmts = []string{
 			`CREATE TABLE IF NOT EXISTS ` + quotePG(t.Name) + ` (version uint64,dirty bool)`,
 			`CREATE UNIQUE INDEX IF NOT EXISTS version_unique ON ` + quotePG(t.Name) + ` (version)`,
@@ -38,13 +40,13 @@ func CreateLegacyTable(ctx context.Context, q Execer, d Dialect, t TableRef) err
 // golang-migrate's SetVersion does: the table is emptied, and a row is
 // written unless the version is NilVersion and clean. Run it inside a
 // transaction so that the table is never seen empty.
-func WriteLegacy(ctx context.Context, q Execer, d Dialect, t TableRef, version int64, dirty bool) error {
+func WriteLegacy(ctx context.Context, q Execer, d engine.Dialect, t TableRef, version int64, dirty bool) error {
 	var del, ins string
 	switch d {
-	case Postgres:
+	case engine.Postgres:
 		name := quotePG(t.Schema) + `.` + quotePG(t.Name)
 		del, ins = `DELETE FROM `+name, `INSERT INTO `+name+` (version, dirty) VALUES ($1, $2)`
-	case MySQL:
+	case engine.MySQL:
 		name := quoteMySQL(t.Schema) + "." + quoteMySQL(t.Name)
 		del, ins = "DELETE FROM "+name, "INSERT INTO "+name+" (version, dirty) VALUES (?, ?)"
 	default:

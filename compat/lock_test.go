@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/golang-migrate/migrate/v4/database"
+
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // golangMigrateLockID is golang-migrate's own lock key function.
@@ -121,7 +123,7 @@ func TestLockKeysFromURL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if u.Dialect == MySQL {
+			if u.Dialect == engine.MySQL {
 				if got, want := MySQLLockName(u.Database, u.MigrationsTable), golangMigrateLockID(t, tt.mysqlLockInput); got != want {
 					t.Errorf("MySQLLockName = %s, want %s", got, want)
 				}

@@ -9,16 +9,8 @@ import (
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
-)
 
-// Dialect is a family of database engines that share SQL and bookkeeping rules.
-type Dialect string
-
-// Dialects ferry supports.
-const (
-	Postgres Dialect = "postgres"
-	MySQL    Dialect = "mysql" // MySQL and MariaDB
-	SQLite   Dialect = "sqlite"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // DefaultMigrationsTable is golang-migrate's default table name.
@@ -53,8 +45,8 @@ func Schemes() []string {
 // returns the redacted form; the password never leaves this type except
 // through DriverDSN and MySQLConfig, which feed database drivers.
 type DatabaseURL struct {
-	Scheme  string  // as written: postgres, postgresql, pgx, pgx4, pgx5, mysql, sqlite, sqlite3
-	Dialect Dialect // engine family
+	Scheme  string         // as written: postgres, postgresql, pgx, pgx4, pgx5, mysql, sqlite, sqlite3
+	Dialect engine.Dialect // engine family
 	// Options holds the x- options, validated for the scheme's driver.
 	Options map[string]string
 	// MigrationsTable is x-migrations-table as given, or "schema_migrations".
@@ -116,13 +108,13 @@ func ParseDatabaseURL(raw string) (*DatabaseURL, error) {
 	var err error
 	switch scheme {
 	case "mysql":
-		u.Dialect = MySQL
+		u.Dialect = engine.MySQL
 		err = u.parseMySQL(raw)
 	case "sqlite", "sqlite3":
-		u.Dialect = SQLite
+		u.Dialect = engine.SQLite
 		err = u.parseSQLite(raw)
 	default:
-		u.Dialect = Postgres
+		u.Dialect = engine.Postgres
 		err = u.parsePostgres(raw)
 	}
 	if err != nil {

@@ -7,11 +7,13 @@ import (
 	"testing"
 
 	migrate "github.com/golang-migrate/migrate/v4"
+
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 func TestParseDatabaseURL(t *testing.T) {
 	type want struct {
-		dialect       Dialect
+		dialect       engine.Dialect
 		database      string
 		urlPath       string
 		table         string
@@ -35,14 +37,14 @@ func TestParseDatabaseURL(t *testing.T) {
 		{
 			name: "postgres plain",
 			raw:  "postgres://user:pass@localhost:5432/mydb?sslmode=disable",
-			want: want{dialect: Postgres, database: "mydb", urlPath: "/mydb", table: "schema_migrations",
+			want: want{dialect: engine.Postgres, database: "mydb", urlPath: "/mydb", table: "schema_migrations",
 				dsn:      "postgres://user:pass@localhost:5432/mydb?sslmode=disable",
 				redacted: "postgres://user:xxxxx@localhost:5432/mydb?sslmode=disable"},
 		},
 		{
 			name: "postgresql with search_path and table",
 			raw:  "postgresql://user:pass@localhost/mydb?search_path=app&x-migrations-table=mig&sslmode=disable",
-			want: want{dialect: Postgres, database: "mydb", urlPath: "/mydb", table: "mig", searchPath: "app",
+			want: want{dialect: engine.Postgres, database: "mydb", urlPath: "/mydb", table: "mig", searchPath: "app",
 				dsn:      "postgres://user:pass@localhost/mydb?search_path=app&sslmode=disable",
 				redacted: "postgresql://user:xxxxx@localhost/mydb?search_path=app&sslmode=disable&x-migrations-table=mig",
 				options:  map[string]string{"x-migrations-table": "mig"}},
@@ -50,7 +52,7 @@ func TestParseDatabaseURL(t *testing.T) {
 		{
 			name: "postgres quoted schema and table",
 			raw:  `postgres://u:p@h/db?x-migrations-table="migrate"."schema_migrations"&x-migrations-table-quoted=1`,
-			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: `"migrate"."schema_migrations"`,
+			want: want{dialect: engine.Postgres, database: "db", urlPath: "/db", table: `"migrate"."schema_migrations"`,
 				quoted: true, qSchema: "migrate", qTable: "schema_migrations",
 				dsn:      "postgres://u:p@h/db",
 				redacted: "postgres://u:xxxxx@h/db?x-migrations-table=%22migrate%22.%22schema_migrations%22&x-migrations-table-quoted=1",
@@ -59,7 +61,7 @@ func TestParseDatabaseURL(t *testing.T) {
 		{
 			name: "postgres quoted table only, with a dot inside the quotes",
 			raw:  "postgres://u:p@h/db?x-migrations-table=%22my.table%22&x-migrations-table-quoted=true",
-			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: `"my.table"`,
+			want: want{dialect: engine.Postgres, database: "db", urlPath: "/db", table: `"my.table"`,
 				quoted: true, qTable: "my.table",
 				dsn:      "postgres://u:p@h/db",
 				redacted: "postgres://u:xxxxx@h/db?x-migrations-table=%22my.table%22&x-migrations-table-quoted=true"},
@@ -67,72 +69,72 @@ func TestParseDatabaseURL(t *testing.T) {
 		{
 			name: "postgres unquoted table with a dot is one name",
 			raw:  "postgres://u:p@h/db?x-migrations-table=a.b&x-migrations-table-quoted=false",
-			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: "a.b",
+			want: want{dialect: engine.Postgres, database: "db", urlPath: "/db", table: "a.b",
 				dsn: "postgres://u:p@h/db", redacted: "postgres://u:xxxxx@h/db?x-migrations-table=a.b&x-migrations-table-quoted=false"},
 		},
 		{
 			name: "postgres all options of the driver",
 			raw:  "postgres://u@h:5433/db?x-statement-timeout=1000&x-multi-statement=true&x-multi-statement-max-size=1024&application_name=ferry",
-			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: "schema_migrations",
+			want: want{dialect: engine.Postgres, database: "db", urlPath: "/db", table: "schema_migrations",
 				dsn:      "postgres://u@h:5433/db?application_name=ferry",
 				redacted: "postgres://u@h:5433/db?application_name=ferry&x-multi-statement=true&x-multi-statement-max-size=1024&x-statement-timeout=1000"},
 		},
 		{
 			name: "postgres without a database",
 			raw:  "postgres://u:p@h",
-			want: want{dialect: Postgres, table: "schema_migrations", dsn: "postgres://u:p@h", redacted: "postgres://u:xxxxx@h"},
+			want: want{dialect: engine.Postgres, table: "schema_migrations", dsn: "postgres://u:p@h", redacted: "postgres://u:xxxxx@h"},
 		},
 		{
 			name: "postgres with a bare slash",
 			raw:  "postgres://h/",
-			want: want{dialect: Postgres, urlPath: "/", table: "schema_migrations", dsn: "postgres://h/", redacted: "postgres://h/"},
+			want: want{dialect: engine.Postgres, urlPath: "/", table: "schema_migrations", dsn: "postgres://h/", redacted: "postgres://h/"},
 		},
 		{
 			name: "postgres escaped database name",
 			raw:  "postgres://h/my%20db",
-			want: want{dialect: Postgres, database: "my db", urlPath: "/my db", table: "schema_migrations", dsn: "postgres://h/my%20db", redacted: "postgres://h/my%20db"},
+			want: want{dialect: engine.Postgres, database: "my db", urlPath: "/my db", table: "schema_migrations", dsn: "postgres://h/my%20db", redacted: "postgres://h/my%20db"},
 		},
 		{
 			name: "postgres password in the query",
 			raw:  "postgres://u@h/db?password=secret&sslmode=require",
-			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: "schema_migrations",
+			want: want{dialect: engine.Postgres, database: "db", urlPath: "/db", table: "schema_migrations",
 				dsn: "postgres://u@h/db?password=secret&sslmode=require", redacted: "postgres://u@h/db?password=xxxxx&sslmode=require"},
 		},
 		{
 			name: "postgres first of a repeated option, as golang-migrate",
 			raw:  "postgres://u@h/db?x-migrations-table=first&x-migrations-table=second",
-			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: "first",
+			want: want{dialect: engine.Postgres, database: "db", urlPath: "/db", table: "first",
 				dsn: "postgres://u@h/db", redacted: "postgres://u@h/db?x-migrations-table=first&x-migrations-table=second",
 				options: map[string]string{"x-migrations-table": "first"}},
 		},
 		{
 			name: "pgx with lock strategy",
 			raw:  "pgx://u:p@h/db?x-lock-strategy=table&x-lock-table=lk",
-			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: "schema_migrations",
+			want: want{dialect: engine.Postgres, database: "db", urlPath: "/db", table: "schema_migrations",
 				dsn: "postgres://u:p@h/db", redacted: "pgx://u:xxxxx@h/db?x-lock-strategy=table&x-lock-table=lk",
 				options: map[string]string{"x-lock-strategy": "table", "x-lock-table": "lk"}},
 		},
 		{
 			name: "pgx4 advisory",
 			raw:  "pgx4://u:p@h/db?x-lock-strategy=advisory&sslmode=disable",
-			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: "schema_migrations",
+			want: want{dialect: engine.Postgres, database: "db", urlPath: "/db", table: "schema_migrations",
 				dsn: "postgres://u:p@h/db?sslmode=disable", redacted: "pgx4://u:xxxxx@h/db?sslmode=disable&x-lock-strategy=advisory"},
 		},
 		{
 			name: "pgx5",
 			raw:  "pgx5://u:p@h:5432/db?x-migrations-table=m&search_path=s1,s2",
-			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: "m", searchPath: "s1,s2",
+			want: want{dialect: engine.Postgres, database: "db", urlPath: "/db", table: "m", searchPath: "s1,s2",
 				dsn: "postgres://u:p@h:5432/db?search_path=s1%2Cs2", redacted: "pgx5://u:xxxxx@h:5432/db?search_path=s1%2Cs2&x-migrations-table=m"},
 		},
 		{
 			name: "empty table falls back to the default, as in golang-migrate",
 			raw:  "postgres://h/db?x-migrations-table=",
-			want: want{dialect: Postgres, database: "db", urlPath: "/db", table: "schema_migrations", dsn: "postgres://h/db", redacted: "postgres://h/db?x-migrations-table="},
+			want: want{dialect: engine.Postgres, database: "db", urlPath: "/db", table: "schema_migrations", dsn: "postgres://h/db", redacted: "postgres://h/db?x-migrations-table="},
 		},
 		{
 			name: "mysql tcp",
 			raw:  "mysql://user:pass@tcp(localhost:3306)/mydb?x-migrations-table=mig&parseTime=true",
-			want: want{dialect: MySQL, database: "mydb", table: "mig",
+			want: want{dialect: engine.MySQL, database: "mydb", table: "mig",
 				dsn:       "user:pass@tcp(localhost:3306)/mydb?multiStatements=true&parseTime=true",
 				redacted:  "mysql://user:xxxxx@tcp(localhost:3306)/mydb?x-migrations-table=mig&parseTime=true",
 				options:   map[string]string{"x-migrations-table": "mig"},
@@ -141,7 +143,7 @@ func TestParseDatabaseURL(t *testing.T) {
 		{
 			name: "mysql unix socket",
 			raw:  "mysql://root@unix(/var/run/mysqld/mysqld.sock)/app",
-			want: want{dialect: MySQL, database: "app", table: "schema_migrations",
+			want: want{dialect: engine.MySQL, database: "app", table: "schema_migrations",
 				dsn:       "root@unix(/var/run/mysqld/mysqld.sock)/app?multiStatements=true",
 				redacted:  "mysql://root@unix(/var/run/mysqld/mysqld.sock)/app",
 				mysqlUser: "root", mysqlNet: "unix", mysqlAddr: "/var/run/mysqld/mysqld.sock"},
@@ -149,7 +151,7 @@ func TestParseDatabaseURL(t *testing.T) {
 		{
 			name: "mysql escaped user and password",
 			raw:  "mysql://us%40er:p%40ss%3Aw%2Frd%2521@tcp(db.example:3307)/app?x-no-lock=true&x-statement-timeout=500",
-			want: want{dialect: MySQL, database: "app", table: "schema_migrations",
+			want: want{dialect: engine.MySQL, database: "app", table: "schema_migrations",
 				dsn:       "us@er:p@ss:w/rd%21@tcp(db.example:3307)/app?multiStatements=true",
 				redacted:  "mysql://us%40er:xxxxx@tcp(db.example:3307)/app?x-no-lock=true&x-statement-timeout=500",
 				options:   map[string]string{"x-no-lock": "true", "x-statement-timeout": "500"},
@@ -158,36 +160,36 @@ func TestParseDatabaseURL(t *testing.T) {
 		{
 			name: "mysql default address",
 			raw:  "mysql://u:p@/db",
-			want: want{dialect: MySQL, database: "db", table: "schema_migrations",
+			want: want{dialect: engine.MySQL, database: "db", table: "schema_migrations",
 				dsn: "u:p@tcp(127.0.0.1:3306)/db?multiStatements=true", redacted: "mysql://u:xxxxx@/db",
 				mysqlUser: "u", mysqlPassword: "p", mysqlNet: "tcp", mysqlAddr: "127.0.0.1:3306"},
 		},
 		{
 			name: "sqlite relative",
 			raw:  "sqlite://rel.db",
-			want: want{dialect: SQLite, database: "rel.db", table: "schema_migrations", dsn: "rel.db", redacted: "sqlite://rel.db"},
+			want: want{dialect: engine.SQLite, database: "rel.db", table: "schema_migrations", dsn: "rel.db", redacted: "sqlite://rel.db"},
 		},
 		{
 			name: "sqlite relative in a folder",
 			raw:  "sqlite://data/app.db?x-migrations-table=m",
-			want: want{dialect: SQLite, database: "data/app.db", table: "m", dsn: "data/app.db", redacted: "sqlite://data/app.db?x-migrations-table=m"},
+			want: want{dialect: engine.SQLite, database: "data/app.db", table: "m", dsn: "data/app.db", redacted: "sqlite://data/app.db?x-migrations-table=m"},
 		},
 		{
 			name: "sqlite absolute with options",
 			raw:  "sqlite:///abs/file.db?x-no-tx-wrap=true&_pragma=foreign_keys(1)",
-			want: want{dialect: SQLite, database: "/abs/file.db", table: "schema_migrations",
+			want: want{dialect: engine.SQLite, database: "/abs/file.db", table: "schema_migrations",
 				dsn: "/abs/file.db?_pragma=foreign_keys%281%29", redacted: "sqlite:///abs/file.db?x-no-tx-wrap=true&_pragma=foreign_keys(1)",
 				options: map[string]string{"x-no-tx-wrap": "true"}},
 		},
 		{
 			name: "sqlite3",
 			raw:  "sqlite3://dir/x.db?x-migrations-table=m",
-			want: want{dialect: SQLite, database: "dir/x.db", table: "m", dsn: "dir/x.db", redacted: "sqlite3://dir/x.db?x-migrations-table=m"},
+			want: want{dialect: engine.SQLite, database: "dir/x.db", table: "m", dsn: "dir/x.db", redacted: "sqlite3://dir/x.db?x-migrations-table=m"},
 		},
 		{
 			name: "sqlite3 absolute",
 			raw:  "sqlite3:///var/lib/app.sqlite",
-			want: want{dialect: SQLite, database: "/var/lib/app.sqlite", table: "schema_migrations", dsn: "/var/lib/app.sqlite", redacted: "sqlite3:///var/lib/app.sqlite"},
+			want: want{dialect: engine.SQLite, database: "/var/lib/app.sqlite", table: "schema_migrations", dsn: "/var/lib/app.sqlite", redacted: "sqlite3:///var/lib/app.sqlite"},
 		},
 	}
 	for _, tt := range tests {
@@ -221,7 +223,7 @@ func TestParseDatabaseURL(t *testing.T) {
 				t.Errorf("DriverDSN %q keeps an x- option", u.DriverDSN())
 			}
 			switch u.Dialect {
-			case MySQL:
+			case engine.MySQL:
 				cfg := u.MySQLConfig()
 				if cfg == nil {
 					t.Fatal("MySQLConfig() = nil")
@@ -238,7 +240,7 @@ func TestParseDatabaseURL(t *testing.T) {
 				}
 				cfg.User = "changed"
 				check("MySQLConfig is a copy", u.MySQLConfig().User, w.mysqlUser)
-			case Postgres:
+			case engine.Postgres:
 				if u.MySQLConfig() != nil {
 					t.Error("MySQLConfig() of a PostgreSQL URL is not nil")
 				}
@@ -250,7 +252,7 @@ func TestParseDatabaseURL(t *testing.T) {
 				pu.Scheme = "postgres"
 				check("DriverDSN against golang-migrate's FilterCustomQuery", u.DriverDSN(), migrate.FilterCustomQuery(pu).String())
 				check("URLPath against golang-migrate's DatabaseName", u.URLPath, pu.Path)
-			case SQLite:
+			case engine.SQLite:
 				pu, err := url.Parse(tt.raw)
 				if err != nil {
 					t.Fatal(err)
@@ -394,11 +396,11 @@ func TestURLRedaction(t *testing.T) {
 			}
 			// The DSN is for the driver, and must carry the password.
 			switch u.Dialect {
-			case MySQL:
+			case engine.MySQL:
 				if got := u.MySQLConfig().Passwd; got != tt.password {
 					t.Errorf("MySQLConfig().Passwd = %q, want %q", got, tt.password)
 				}
-			case Postgres:
+			case engine.Postgres:
 				du, err := url.Parse(u.DriverDSN())
 				if err != nil {
 					t.Fatalf("DriverDSN does not parse: %v", err)

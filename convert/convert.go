@@ -20,6 +20,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
@@ -89,8 +90,8 @@ type Project struct {
 	DirPath string
 
 	mu     sync.Mutex
-	split  map[sqlsplit.Dialect]map[string][]sqlsplit.Statement // file -> statements
-	hashes map[string]string                                    // file -> its line in Sum
+	split  map[engine.Dialect]map[string][]sqlsplit.Statement // file -> statements
+	hashes map[string]string                                  // file -> its line in Sum
 }
 
 // LoadProject reads and checks the folder: it must parse as golang-migrate
@@ -134,12 +135,12 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 	for _, f := range rep.Computed.Files {
 		hashes[f.Name] = f.Hash
 	}
-	return &Project{Dir: dir, Sum: rep.Computed, DirPath: dirPath, split: map[sqlsplit.Dialect]map[string][]sqlsplit.Statement{}, hashes: hashes}, nil
+	return &Project{Dir: dir, Sum: rep.Computed, DirPath: dirPath, split: map[engine.Dialect]map[string][]sqlsplit.Statement{}, hashes: hashes}, nil
 }
 
 // statements returns the statements of an up file in dialect d, splitting
 // each file once per dialect.
-func (p *Project) statements(d sqlsplit.Dialect, f *compat.File) ([]sqlsplit.Statement, error) {
+func (p *Project) statements(d engine.Dialect, f *compat.File) ([]sqlsplit.Statement, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	m := p.split[d]
@@ -164,7 +165,7 @@ func (p *Project) statements(d sqlsplit.Dialect, f *compat.File) ([]sqlsplit.Sta
 
 // objects returns the objects the up files up to version v leave behind;
 // of the file of a dirty version only its applied statements count.
-func (p *Project) objects(d sqlsplit.Dialect, v int64, dirty *DirtyPrefix) ([]Object, error) {
+func (p *Project) objects(d engine.Dialect, v int64, dirty *DirtyPrefix) ([]Object, error) {
 	var files []fileStatements
 	for _, m := range p.Dir.Migrations {
 		if m.Version > uint64(v) {
@@ -242,10 +243,7 @@ func (p *Plan) NoOp() bool { return len(p.Rows) == 0 && !p.Create }
 // below it are planned as complete rows and the dirty one as a partial row.
 // o.Dirty on a clean row is refused too: the diagnosis no longer applies.
 func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, o Options) (*Plan, error) {
-	d, err := sqlsplit.ParseDialect(string(u.Dialect))
-	if err != nil {
-		return nil, err
-	}
+	d := u.Dialect
 	st, err := compat.ReadLegacy(ctx, db, u)
 	if err != nil {
 		return nil, fmt.Errorf("read golang-migrate's state: %w", err)
@@ -343,7 +341,7 @@ func (p *Project) checkLegacy(st *compat.LegacyState, u *compat.DatabaseURL, o O
 
 // rows returns the history up to and including version v; with o.Dirty,
 // the row of v is partial and described by the PartialImport.
-func (p *Project) rows(d sqlsplit.Dialect, v int64, o Options) ([]revision.Row, *PartialImport, error) {
+func (p *Project) rows(d engine.Dialect, v int64, o Options) ([]revision.Row, *PartialImport, error) {
 	var out []revision.Row
 	var partial *revision.Row
 	var imp *PartialImport
@@ -573,7 +571,7 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 			err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
 		}
 	}()
-	if d == compat.MySQL {
+	if d == engine.MySQL {
 		// GET_LOCK belongs to the session: take it before the CREATE TABLE,
 		// which commits on its own, so that nothing is written while
 		// golang-migrate holds its lock.
@@ -589,7 +587,7 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 	// READ COMMITTED, so that the re-check below sees what committed while
 	// ferry waited for the lock, whatever the database's default isolation.
 	txOpts := &sql.TxOptions{}
-	if d != compat.SQLite {
+	if d != engine.SQLite {
 		txOpts.Isolation = sql.LevelReadCommitted
 	}
 	tx, err := conn.BeginTx(ctx, txOpts)
@@ -601,7 +599,7 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 			_ = tx.Rollback()
 		}
 	}()
-	if d != compat.MySQL {
+	if d != engine.MySQL {
 		if err := gmlock.AcquireTx(ctx, tx, d, p.keys, lockTimeout); err != nil {
 			return err
 		}
@@ -620,7 +618,7 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 	if len(existing) != p.Present {
 		return fmt.Errorf("%w: %s now holds %d rows, planned with %d; run convert again", ErrChanged, p.store, len(existing), p.Present)
 	}
-	if p.Create && d != compat.MySQL {
+	if p.Create && d != engine.MySQL {
 		if err := p.store.Create(ctx, tx); err != nil {
 			return err
 		}
@@ -637,7 +635,7 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 // lockSession takes golang-migrate's MySQL lock for the session of conn, in
 // a transaction of its own that ends at once (GET_LOCK outlives it). The
 // caller releases it with gmlock.Release.
-func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []compat.LockKey, timeout time.Duration) error {
+func lockSession(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []compat.LockKey, timeout time.Duration) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
@@ -648,7 +646,7 @@ func lockSession(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []c
 
 // Statements returns the statements of an up file in dialect d (split once
 // per dialect; safe for concurrent use).
-func (p *Project) Statements(d sqlsplit.Dialect, f *compat.File) ([]sqlsplit.Statement, error) {
+func (p *Project) Statements(d engine.Dialect, f *compat.File) ([]sqlsplit.Statement, error) {
 	return p.statements(d, f)
 }
 

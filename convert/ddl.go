@@ -3,8 +3,8 @@ package convert
 import (
 	"strings"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/ddl"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // Object is a schema object that the migrations create.
@@ -67,8 +67,8 @@ type change struct {
 
 // analyse reads what a statement creates, drops or renames. Statements it
 // does not recognise change nothing (they are not evidence either way).
-func analyse(d sqlsplit.Dialect, text string) change {
-	c := ddl.NewCursor(text, 40, d == sqlsplit.MySQL)
+func analyse(d engine.Dialect, text string) change {
+	c := ddl.NewCursor(text, 40, d == engine.MySQL)
 	var ch change
 	switch {
 	case c.Accept("CREATE"):
@@ -102,7 +102,7 @@ func analyse(d sqlsplit.Dialect, text string) change {
 			}
 		}
 		c.Accept("IF", "NOT", "EXISTS")
-		schema, name, ok := c.Name(d == sqlsplit.Postgres)
+		schema, name, ok := c.Name(d == engine.Postgres)
 		if !ok || kind == "index" && strings.EqualFold(name, "ON") {
 			return ch // an unnamed index
 		}
@@ -110,7 +110,7 @@ func analyse(d sqlsplit.Dialect, text string) change {
 		if kind == "index" || kind == "trigger" {
 			if c.SkipUntil("ON") == "ON" {
 				c.Accept("ONLY")
-				ts, tn, _ := c.Name(d == sqlsplit.Postgres)
+				ts, tn, _ := c.Name(d == engine.Postgres)
 				o.Table = tn
 				if o.Schema == "" {
 					o.Schema = ts // a PostgreSQL index lives in its table's schema
@@ -127,7 +127,7 @@ func analyse(d sqlsplit.Dialect, text string) change {
 		}
 		c.Accept("IF", "EXISTS")
 		for {
-			s, n, ok := c.Name(d == sqlsplit.Postgres)
+			s, n, ok := c.Name(d == engine.Postgres)
 			if !ok {
 				break
 			}
@@ -162,12 +162,12 @@ func analyse(d sqlsplit.Dialect, text string) change {
 		}
 		c.Accept("IF", "EXISTS")
 		c.Accept("ONLY")
-		s, n, ok := c.Name(d == sqlsplit.Postgres)
+		s, n, ok := c.Name(d == engine.Postgres)
 		if !ok {
 			return ch
 		}
-		if c.Accept("RENAME", "TO") || c.Accept("RENAME", "AS") || d == sqlsplit.MySQL && c.Accept("RENAME") {
-			ns, nn, ok := c.Name(d == sqlsplit.Postgres)
+		if c.Accept("RENAME", "TO") || c.Accept("RENAME", "AS") || d == engine.MySQL && c.Accept("RENAME") {
+			ns, nn, ok := c.Name(d == engine.Postgres)
 			if ok {
 				if ns == "" {
 					ns = s
@@ -177,11 +177,11 @@ func analyse(d sqlsplit.Dialect, text string) change {
 		}
 	case c.Accept("RENAME", "TABLE"): // MySQL: RENAME TABLE a TO b, c TO d
 		for {
-			s, n, ok := c.Name(d == sqlsplit.Postgres)
+			s, n, ok := c.Name(d == engine.Postgres)
 			if !ok || !c.Accept("TO") {
 				break
 			}
-			ns, nn, ok := c.Name(d == sqlsplit.Postgres)
+			ns, nn, ok := c.Name(d == engine.Postgres)
 			if !ok {
 				break
 			}

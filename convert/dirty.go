@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
@@ -93,7 +94,7 @@ func (p *Project) checkDirty(st *compat.LegacyState, u *compat.DatabaseURL, o Op
 // applied, with their cumulative hashes, the import explained in error and
 // statement k+1 in error_stmt, exactly as ferry apply leaves a file that
 // failed at statement k+1 (type 4: ferry did not execute them).
-func (p *Project) partialRow(d sqlsplit.Dialect, m compat.Migration, o Options) (revision.Row, *PartialImport, error) {
+func (p *Project) partialRow(d engine.Dialect, m compat.Migration, o Options) (revision.Row, *PartialImport, error) {
 	dp := o.Dirty
 	stmts, err := p.statements(d, m.Up)
 	if err != nil {

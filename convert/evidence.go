@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/revision"
@@ -34,12 +34,12 @@ type fileStatements struct {
 // What the server drops on its own (the indexes of a dropped column or
 // materialized view, an index a constraint takes over) comes from
 // ddl.Engine, which reads every statement too.
-func expected(d sqlsplit.Dialect, files []fileStatements) []Object {
-	engine := ddl.NewEngine(d)
+func expected(d engine.Dialect, files []fileStatements) []Object {
+	eng := ddl.NewEngine(d)
 	var order []key
 	objs := map[key]Object{}
 	norm := func(k key) key {
-		if d != sqlsplit.Postgres {
+		if d != engine.Postgres {
 			k.schema, k.name = strings.ToLower(k.schema), strings.ToLower(k.name)
 		}
 		if k.kind == "procedure" {
@@ -72,7 +72,7 @@ func expected(d sqlsplit.Dialect, files []fileStatements) []Object {
 			for _, k := range ch.drops {
 				remove(norm(k))
 			}
-			for _, f := range engine.Apply(ddl.Analyse(d, st.Text)).Effects {
+			for _, f := range eng.Apply(ddl.Analyse(d, st.Text)).Effects {
 				if f.Implicit && !f.Exists && (f.Ref.Kind == ddl.Index || f.Ref.Kind == ddl.Trigger) {
 					remove(norm(key{string(f.Ref.Kind), f.Ref.Schema, f.Ref.Name}))
 				}
@@ -116,7 +116,7 @@ type catalogEntry struct{ kind, schema, name string }
 
 // probe looks the objects up in the live catalog and returns the missing
 // ones. defaultSchema resolves unqualified names.
-func probe(ctx context.Context, q revision.Querier, d compat.Dialect, objs []Object) (*Evidence, error) {
+func probe(ctx context.Context, q revision.Querier, d engine.Dialect, objs []Object) (*Evidence, error) {
 	ev := &Evidence{Checked: len(objs)}
 	if len(objs) == 0 {
 		return ev, nil
@@ -126,7 +126,7 @@ func probe(ctx context.Context, q revision.Querier, d compat.Dialect, objs []Obj
 		return nil, fmt.Errorf("read the live catalog: %w", err)
 	}
 	have := map[catalogEntry]bool{}
-	fold := d != compat.Postgres
+	fold := d != engine.Postgres
 	for _, e := range entries {
 		if fold {
 			e.schema, e.name = strings.ToLower(e.schema), strings.ToLower(e.name)
@@ -149,7 +149,7 @@ func probe(ctx context.Context, q revision.Querier, d compat.Dialect, objs []Obj
 		case "extension":
 			e.schema = ""
 		}
-		if d == compat.SQLite {
+		if d == engine.SQLite {
 			e.schema = ""
 		}
 		if fold {
@@ -163,11 +163,11 @@ func probe(ctx context.Context, q revision.Querier, d compat.Dialect, objs []Obj
 }
 
 // catalog lists the objects of the live schema, and the default schema.
-func catalog(ctx context.Context, q revision.Querier, d compat.Dialect) ([]catalogEntry, string, error) {
+func catalog(ctx context.Context, q revision.Querier, d engine.Dialect) ([]catalogEntry, string, error) {
 	var queries []string
 	var defaultSchema string
 	switch d {
-	case compat.Postgres:
+	case engine.Postgres:
 		if err := q.QueryRowContext(ctx, `SELECT COALESCE(current_schema(), '')`).Scan(&defaultSchema); err != nil {
 			return nil, "", err
 		}
@@ -181,7 +181,7 @@ func catalog(ctx context.Context, q revision.Querier, d compat.Dialect) ([]catal
 			`SELECT 'schema', '', nspname FROM pg_catalog.pg_namespace`,
 			`SELECT 'extension', '', extname FROM pg_catalog.pg_extension`,
 		}
-	case compat.MySQL:
+	case engine.MySQL:
 		var cur sql.NullString
 		if err := q.QueryRowContext(ctx, `SELECT DATABASE()`).Scan(&cur); err != nil {
 			return nil, "", err

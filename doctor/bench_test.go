@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/sqlsplit"
@@ -33,14 +34,14 @@ func BenchmarkProbeLargeFile(b *testing.B) {
 		}
 		live.Objects = append(live.Objects, inspect.Object{Kind: inspect.KindTable, Name: fmt.Sprintf("t%d", i), Lines: lines})
 	}
-	stmts, err := sqlsplit.Split(sqlsplit.MySQL, []byte(src.String()))
+	stmts, err := sqlsplit.Split(engine.MySQL, []byte(src.String()))
 	if err != nil {
 		b.Fatal(err)
 	}
-	cat := newCatalog(sqlsplit.MySQL, live, []string{"app"}, false)
+	cat := newCatalog(engine.MySQL, live, []string{"app"}, false)
 	c := &Candidate{Case: Up, stmts: stmts, RuledOut: map[int][]string{}, errorRuled: map[int]bool{}, hist: newSim(cat)}
 	for _, st := range stmts {
-		c.changes = append(c.changes, ddl.Analyse(sqlsplit.MySQL, st.Text))
+		c.changes = append(c.changes, ddl.Analyse(engine.MySQL, st.Text))
 	}
 	c.Possible = allowedPrefixes(perStatement, stmts)
 	dg := &Diagnosis{cat: cat, dir: &compat.Directory{}}

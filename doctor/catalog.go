@@ -6,15 +6,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/revision"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // catalog is the live schema as a set of objects, for probes.
 type catalog struct {
-	d sqlsplit.Dialect
+	d engine.Dialect
 	// current is the schema unqualified names resolve to (PostgreSQL
 	// current_schema(), MySQL DATABASE()); objects elsewhere cannot be
 	// probed, except schemas themselves.
@@ -46,7 +46,7 @@ type tableKey struct {
 
 // newCatalog indexes a description of the current schema and the list of
 // schemas.
-func newCatalog(d sqlsplit.Dialect, s *inspect.Schema, schemas []string, caseTables bool) *catalog {
+func newCatalog(d engine.Dialect, s *inspect.Schema, schemas []string, caseTables bool) *catalog {
 	c := &catalog{d: d, has: map[ddl.Ref]bool{}, schemas: map[string]bool{}, caseTables: caseTables, implicit: map[ddl.Ref]bool{},
 		keys: map[ddl.Ref][]tableKey{}, unreadable: map[ddl.Ref]bool{}, foreign: map[ddl.Ref]bool{}}
 	if len(s.Schemas) == 1 {
@@ -107,7 +107,7 @@ func newCatalog(d sqlsplit.Dialect, s *inspect.Schema, schemas []string, caseTab
 				continue
 			}
 			add(ddl.Ref{Kind: ck, Table: name, Name: unquote(firstName(rest))})
-			if ck == ddl.Constraint && c.d == sqlsplit.Postgres {
+			if ck == ddl.Constraint && c.d == engine.Postgres {
 				// The index behind a primary key, unique or exclusion
 				// constraint has the constraint's name (the description
 				// lists it as the constraint only).
@@ -133,7 +133,7 @@ func newCatalog(d sqlsplit.Dialect, s *inspect.Schema, schemas []string, caseTab
 }
 
 func (c *catalog) fold(s string) string {
-	if c.d == sqlsplit.Postgres {
+	if c.d == engine.Postgres {
 		return s
 	}
 	return strings.ToLower(s)
@@ -143,18 +143,18 @@ func (c *catalog) fold(s string) string {
 // the described schema, and of a kind the description shows.
 func (c *catalog) observable(r ddl.Ref) bool {
 	if r.Kind == ddl.Schema {
-		return c.d != sqlsplit.SQLite
+		return c.d != engine.SQLite
 	}
-	if r.Kind == ddl.Extension && c.d != sqlsplit.Postgres {
+	if r.Kind == ddl.Extension && c.d != engine.Postgres {
 		return false
 	}
-	if r.Kind == ddl.Constraint && c.d == sqlsplit.SQLite {
+	if r.Kind == ddl.Constraint && c.d == engine.SQLite {
 		return false // SQLite keeps no constraint names
 	}
 	if r.Kind == ddl.Column && r.Table == "" {
 		return false
 	}
-	return c.d == sqlsplit.SQLite || r.Schema == "" || c.fold(r.Schema) == c.fold(c.current)
+	return c.d == engine.SQLite || r.Schema == "" || c.fold(r.Schema) == c.fold(c.current)
 }
 
 // exists reports whether the live schema has r (observable refs only).
@@ -220,12 +220,12 @@ func firstName(s string) string {
 }
 
 // schemaNames lists the schemas (PostgreSQL) or databases (MySQL).
-func schemaNames(ctx context.Context, q revision.Querier, d sqlsplit.Dialect) ([]string, error) {
+func schemaNames(ctx context.Context, q revision.Querier, d engine.Dialect) ([]string, error) {
 	var query string
 	switch d {
-	case sqlsplit.Postgres:
+	case engine.Postgres:
 		query = `SELECT nspname FROM pg_catalog.pg_namespace`
-	case sqlsplit.MySQL:
+	case engine.MySQL:
 		query = `SELECT schema_name FROM information_schema.schemata`
 	default:
 		return nil, nil
@@ -248,8 +248,8 @@ func schemaNames(ctx context.Context, q revision.Querier, d sqlsplit.Dialect) ([
 
 // caseSensitiveTables reports whether a MySQL/MariaDB server keeps table
 // names case-sensitive (lower_case_table_names = 0).
-func caseSensitiveTables(ctx context.Context, q revision.Querier, d sqlsplit.Dialect) (bool, error) {
-	if d != sqlsplit.MySQL {
+func caseSensitiveTables(ctx context.Context, q revision.Querier, d engine.Dialect) (bool, error) {
+	if d != engine.MySQL {
 		return false, nil
 	}
 	var n int
@@ -271,11 +271,11 @@ func (c *catalog) readKey(table ddl.Ref, kind ddl.Kind, def string) {
 		k.primary, k.unique = true, true
 	case strings.HasPrefix(def, "UNIQUE "):
 		k.unique = true
-	case kind == ddl.Index && c.d == sqlsplit.MySQL:
+	case kind == ddl.Index && c.d == engine.MySQL:
 	default:
 		return
 	}
-	if kind == ddl.Index && c.d == sqlsplit.Postgres && strings.Contains(def, " WHERE ") {
+	if kind == ddl.Index && c.d == engine.Postgres && strings.Contains(def, " WHERE ") {
 		k.partial = true
 	}
 	c.addKey(table, def, k)
@@ -329,7 +329,7 @@ func (c *catalog) addKey(table ddl.Ref, def string, k tableKey) {
 // checks nothing when a foreign key is declared; a key it could not read;
 // a table it cannot see).
 func (c *catalog) canBeReferenced(table ddl.Ref, columns []string) (ok, known bool) {
-	if c.d == sqlsplit.SQLite || !c.observable(table) || !c.exists(table) {
+	if c.d == engine.SQLite || !c.observable(table) || !c.exists(table) {
 		return false, false
 	}
 	tk := c.lookup(table)
@@ -345,11 +345,11 @@ func (c *catalog) canBeReferenced(table ddl.Ref, columns []string) (ok, known bo
 			continue
 		}
 		switch {
-		case c.d == sqlsplit.Postgres && len(cols) == 0:
+		case c.d == engine.Postgres && len(cols) == 0:
 			if k.primary {
 				return true, true
 			}
-		case c.d == sqlsplit.Postgres:
+		case c.d == engine.Postgres:
 			if k.unique && !k.partial && sameSet(k.columns, cols) {
 				return true, true
 			}
@@ -357,7 +357,7 @@ func (c *catalog) canBeReferenced(table ddl.Ref, columns []string) (ok, known bo
 			return true, true // (in any order: InnoDB wants them in order, but ferry does not judge that)
 		}
 	}
-	if c.d == sqlsplit.MySQL && len(cols) == 0 {
+	if c.d == engine.MySQL && len(cols) == 0 {
 		return false, false // MySQL needs the columns named; not a case to judge
 	}
 	return false, true

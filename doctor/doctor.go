@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
@@ -141,7 +142,7 @@ type Diagnosis struct {
 	Fingerprint string   `json:"fingerprint"`
 	Notes       []string `json:"notes,omitempty"`
 
-	dialect sqlsplit.Dialect
+	dialect engine.Dialect
 	url     *compat.DatabaseURL
 	legacy  *compat.LegacyState
 	dir     *compat.Directory
@@ -291,7 +292,7 @@ func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS
 		return nil, err
 	}
 	dg := &Diagnosis{Database: u.Redacted(), Table: st.Table.String(), Version: st.Version, Dirty: st.Dirty,
-		dialect: sqlsplit.Dialect(u.Dialect), url: u, legacy: st, dir: dir, opts: o}
+		dialect: u.Dialect, url: u, legacy: st, dir: dir, opts: o}
 	switch {
 	case !st.TableExists || st.Rows == 0:
 		dg.Verdict = Verdict{Clean: true, Certainty: Proven, Summary: "golang-migrate has no version here: nothing to recover"}
@@ -386,7 +387,7 @@ func (dg *Diagnosis) candidate(fsys fs.FS, cs Case, m compat.Migration, f *compa
 // semantics says how golang-migrate's driver for the URL runs a file.
 func (dg *Diagnosis) semantics(stmts []sqlsplit.Statement) (semantics, string) {
 	switch dg.dialect {
-	case sqlsplit.Postgres:
+	case engine.Postgres:
 		if dg.url.Options["x-multi-statement"] == "true" {
 			return perStatement, "PostgreSQL with x-multi-statement: each statement commits on its own, so any prefix can have run"
 		}
@@ -396,7 +397,7 @@ func (dg *Diagnosis) semantics(stmts []sqlsplit.Statement) (semantics, string) {
 			}
 		}
 		return wholeFile, "PostgreSQL runs the file as one query in one implicit transaction: all of it or nothing"
-	case sqlsplit.MySQL:
+	case engine.MySQL:
 		return perStatement, "MySQL/MariaDB run the statements one by one and commit DDL on its own: the statements before a failure stay applied"
 	default:
 		if dg.url.Options["x-no-tx-wrap"] == "true" {
@@ -533,7 +534,7 @@ func (dg *Diagnosis) foreignKeys(c *Candidate) {
 					what = "(" + strings.Join(fk.Columns, ", ") + ")"
 				}
 				need := "no primary key, unique constraint or unique index on exactly those columns"
-				if dg.dialect == sqlsplit.MySQL {
+				if dg.dialect == engine.MySQL {
 					need = "no index that starts with those columns"
 				}
 				c.badFK[i] = fmt.Sprintf("cannot have succeeded: its foreign key references %s %s, and that table has %s (and the file does not change it)", fk.Table, what, need)

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -30,14 +31,14 @@ func TestErrorNames(t *testing.T) {
 }
 
 func TestAllowedPrefixes(t *testing.T) {
-	split := func(d sqlsplit.Dialect, src string) []sqlsplit.Statement {
+	split := func(d engine.Dialect, src string) []sqlsplit.Statement {
 		st, err := sqlsplit.Split(d, []byte(src))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return st
 	}
-	pg := split(sqlsplit.Postgres, "BEGIN; CREATE TABLE a (i int); COMMIT; BEGIN; CREATE TABLE b (i int); COMMIT; CREATE TABLE c (i int);")
+	pg := split(engine.Postgres, "BEGIN; CREATE TABLE a (i int); COMMIT; BEGIN; CREATE TABLE b (i int); COMMIT; CREATE TABLE c (i int);")
 	cases := []struct {
 		sem   semantics
 		stmts []sqlsplit.Statement

@@ -14,6 +14,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/drift"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -41,7 +42,7 @@ func injections(t *testing.T, h testdb.History) []injection {
 		}
 	})
 	for _, name := range names {
-		stmts, err := sqlsplit.Split(sqlsplit.Dialect(h.Dialect), []byte(h.Files[name]))
+		stmts, err := sqlsplit.Split(engine.Dialect(h.Dialect), []byte(h.Files[name]))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +82,7 @@ func (in injection) truth(t *testing.T) int {
 // last own COMMIT before the failure, and the 1-based position of a BEGIN
 // still open at the failure (0 when none).
 func (in injection) lastCommitAndOpenBegin(t *testing.T) (commit, begin int) {
-	stmts, err := sqlsplit.Split(sqlsplit.Dialect(in.h.Dialect), []byte(in.h.Files[in.file]))
+	stmts, err := sqlsplit.Split(engine.Dialect(in.h.Dialect), []byte(in.h.Files[in.file]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func (in injection) acceptable(t *testing.T) []int {
 
 // broken is the history with the failing statement inserted.
 func (in injection) broken(t *testing.T) testdb.History {
-	stmts, err := sqlsplit.Split(sqlsplit.Dialect(in.h.Dialect), []byte(in.h.Files[in.file]))
+	stmts, err := sqlsplit.Split(engine.Dialect(in.h.Dialect), []byte(in.h.Files[in.file]))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -271,7 +272,7 @@ func diagnose(t *testing.T, dir string, db *testdb.DB, u *compat.DatabaseURL, de
 
 func describe(t *testing.T, db *testdb.DB) string {
 	t.Helper()
-	s, err := inspect.Inspect(context.Background(), db.SQL, compat.Dialect(db.Dialect), inspect.Options{})
+	s, err := inspect.Inspect(context.Background(), db.SQL, engine.Dialect(db.Dialect), inspect.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

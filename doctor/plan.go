@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/sqlsplit"
@@ -248,7 +249,7 @@ func notInvertible(dml, destroys bool) string {
 }
 
 // analyseStep reports whether a statement of a file destroys data.
-func analyseStep(d sqlsplit.Dialect, text string) bool {
+func analyseStep(d engine.Dialect, text string) bool {
 	return ddl.Analyse(d, text).Destroys
 }
 
@@ -313,7 +314,7 @@ func span(from, to int) string {
 // table that now has a foreign key: MySQL may have given the key that
 // index (dropping the one it made itself), and then refuses DROP INDEX.
 func (dg *Diagnosis) indexUnderForeignKey(ch ddl.Change) (string, bool) {
-	if dg.dialect != sqlsplit.MySQL {
+	if dg.dialect != engine.MySQL {
 		return "", false
 	}
 	for _, e := range ch.Effects {

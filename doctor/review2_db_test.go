@@ -12,6 +12,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -103,7 +104,7 @@ func recFix(t *testing.T, r rec, dir string) {
 
 func recDescribe(t *testing.T, db *testdb.DB, exclude []string) *inspect.Schema {
 	t.Helper()
-	s, err := inspect.Inspect(context.Background(), db.SQL, compat.Dialect(db.Dialect), inspect.Options{Exclude: exclude})
+	s, err := inspect.Inspect(context.Background(), db.SQL, engine.Dialect(db.Dialect), inspect.Options{Exclude: exclude})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
@@ -41,7 +42,7 @@ type Report struct {
 	Path     string         `json:"path"`
 	Database string         `json:"database"` // redacted URL
 	Dev      string         `json:"dev"`      // redacted URL
-	Dialect  compat.Dialect `json:"dialect"`
+	Dialect  engine.Dialect `json:"dialect"`
 	// Version is the version the database records; nil when it records
 	// none, and the files are then compared as the empty schema.
 	Version *uint64 `json:"version"`
@@ -129,10 +130,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Dev.Dialect != o.Database.Dialect {
 		return nil, fmt.Errorf("the dev server %s is %s but the database is %s: the files must replay on the same engine", o.Dev.Redacted(), o.Dev.Dialect, o.Database.Dialect)
 	}
-	dialect, err := sqlsplit.ParseDialect(string(o.Database.Dialect))
-	if err != nil {
-		return nil, err
-	}
+	dialect := o.Database.Dialect
 	dir, err := compat.ReadDir(cachefs.New(o.Dir), ".")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("migration folder %s does not exist; check --path: %w", o.DirPath, err)
@@ -266,7 +264,7 @@ func readRevisions(ctx context.Context, db *sql.DB, o Options) (*recorded, error
 
 // upFiles reads and splits the up files of the versions up to rec.version,
 // in order: what golang-migrate ran to get there.
-func upFiles(dir *compat.Directory, d sqlsplit.Dialect, rec *recorded, dirPath string) ([]scratch.File, error) {
+func upFiles(dir *compat.Directory, d engine.Dialect, rec *recorded, dirPath string) ([]scratch.File, error) {
 	if rec.version == nil {
 		return nil, nil
 	}

@@ -3,7 +3,7 @@ package inspect
 import (
 	"testing"
 
-	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 func table(name string, lines ...string) Object {
@@ -11,7 +11,7 @@ func table(name string, lines ...string) Object {
 }
 
 var (
-	before = &Schema{Dialect: compat.Postgres, Objects: []Object{
+	before = &Schema{Dialect: engine.Postgres, Objects: []Object{
 		{Kind: KindExtension, Name: "pg_trgm"},
 		{Kind: KindEnum, Name: "mood", Lines: []string{"value 'sad'", "value 'ok'"}},
 		table("customers",
@@ -29,7 +29,7 @@ var (
 		),
 		{Kind: KindView, Name: "big_orders", Lines: []string{"as", "   SELECT orders.id", "     FROM orders"}},
 	}}
-	after = &Schema{Dialect: compat.Postgres, Objects: []Object{
+	after = &Schema{Dialect: engine.Postgres, Objects: []Object{
 		{Kind: KindEnum, Name: "mood", Lines: []string{"value 'sad'", "value 'ok'", "value 'happy'"}},
 		table("customers",
 			"column id bigint NOT NULL",
@@ -122,8 +122,8 @@ func TestString(t *testing.T) {
 }
 
 func TestIdent(t *testing.T) {
-	pg := &inspector{dialect: compat.Postgres}
-	my := &inspector{dialect: compat.MySQL}
+	pg := &inspector{dialect: engine.Postgres}
+	my := &inspector{dialect: engine.MySQL}
 	tests := []struct{ in, pg, my string }{
 		{"users", "users", "users"},
 		{"_t1$", "_t1$", "_t1$"},
@@ -145,8 +145,8 @@ func TestIdent(t *testing.T) {
 }
 
 func TestExcluded(t *testing.T) {
-	pg := &inspector{dialect: compat.Postgres, exclude: append(DefaultExcluded(), "legacy")}
-	lite := &inspector{dialect: compat.SQLite, exclude: append(DefaultExcluded(), "legacy")}
+	pg := &inspector{dialect: engine.Postgres, exclude: append(DefaultExcluded(), "legacy")}
+	lite := &inspector{dialect: engine.SQLite, exclude: append(DefaultExcluded(), "legacy")}
 	for _, name := range []string{"atlas_schema_revisions", "ferry_recoveries", "schema_lock", "legacy"} {
 		if !pg.excluded(name) || !lite.excluded(name) {
 			t.Errorf("%s not excluded", name)

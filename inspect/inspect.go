@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // DefaultExcluded returns the bookkeeping tables every description leaves
@@ -97,18 +98,18 @@ type Beginner interface {
 // *compat.NoSchemaError and a MySQL session without a database
 // compat.ErrNoDatabaseName. Other errors name the catalog that could not be
 // read and wrap the driver's error.
-func Inspect(ctx context.Context, db Beginner, d compat.Dialect, o Options) (*Schema, error) {
+func Inspect(ctx context.Context, db Beginner, d engine.Dialect, o Options) (*Schema, error) {
 	opts := &sql.TxOptions{ReadOnly: true}
-	if d == compat.Postgres {
+	if d == engine.Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
 	var inspect func(context.Context, *sql.Tx, *inspector) error
 	switch d {
-	case compat.Postgres:
+	case engine.Postgres:
 		inspect = inspectPostgres
-	case compat.MySQL:
+	case engine.MySQL:
 		inspect = inspectMySQL
-	case compat.SQLite:
+	case engine.SQLite:
 		inspect = inspectSQLite
 	default:
 		return nil, fmt.Errorf("inspect: unknown dialect %q", d)
@@ -124,19 +125,19 @@ func Inspect(ctx context.Context, db Beginner, d compat.Dialect, o Options) (*Sc
 // InspectTx describes the schema as the transaction tx sees it, including
 // its own uncommitted changes (to verify DDL before committing it). It
 // neither commits nor rolls back tx.
-func InspectTx(ctx context.Context, tx *sql.Tx, d compat.Dialect, o Options) (*Schema, error) {
+func InspectTx(ctx context.Context, tx *sql.Tx, d engine.Dialect, o Options) (*Schema, error) {
 	switch d {
-	case compat.Postgres:
+	case engine.Postgres:
 		return inspectIn(ctx, tx, d, o, inspectPostgres)
-	case compat.MySQL:
+	case engine.MySQL:
 		return inspectIn(ctx, tx, d, o, inspectMySQL)
-	case compat.SQLite:
+	case engine.SQLite:
 		return inspectIn(ctx, tx, d, o, inspectSQLite)
 	}
 	return nil, fmt.Errorf("inspect: unknown dialect %q", d)
 }
 
-func inspectIn(ctx context.Context, tx *sql.Tx, d compat.Dialect, o Options, inspect func(context.Context, *sql.Tx, *inspector) error) (*Schema, error) {
+func inspectIn(ctx context.Context, tx *sql.Tx, d engine.Dialect, o Options, inspect func(context.Context, *sql.Tx, *inspector) error) (*Schema, error) {
 	in := &inspector{dialect: d, schemas: slices.Clone(o.Schemas), exclude: append(DefaultExcluded(), o.Exclude...),
 		migrations: append([]string{compat.DefaultMigrationsTable}, o.Migrations...)}
 	if err := inspect(ctx, tx, in); err != nil {
@@ -197,7 +198,7 @@ type Object struct {
 
 // Schema is the description of one database's schema.
 type Schema struct {
-	Dialect compat.Dialect
+	Dialect engine.Dialect
 	// Schemas are the schemas described (see Options.Schemas), as resolved.
 	Schemas []string
 	// Objects are sorted by kind (in the order of Kinds), then name.
@@ -246,7 +247,7 @@ func (s *Schema) Object(k Kind, name string) *Object {
 
 // inspector collects objects for one dialect.
 type inspector struct {
-	dialect    compat.Dialect
+	dialect    engine.Dialect
 	schemas    []string // resolved by the dialect's inspect function
 	exclude    []string
 	migrations []string
@@ -266,7 +267,7 @@ func (in *inspector) excluded(table string) bool {
 // ignoring case on MySQL and SQLite.
 func (in *inspector) matches(names []string, table string) bool {
 	for _, e := range names {
-		if e == table || (in.dialect != compat.Postgres && strings.EqualFold(e, table)) {
+		if e == table || (in.dialect != engine.Postgres && strings.EqualFold(e, table)) {
 			return true
 		}
 	}
@@ -314,7 +315,7 @@ func (in *inspector) ident(s string) string {
 	if plain {
 		return s
 	}
-	if in.dialect == compat.Postgres {
+	if in.dialect == engine.Postgres {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return "`" + strings.ReplaceAll(s, "`", "``") + "`"

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"github.com/ferrymigrate/ferry/internal/udiff"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/internal/udiff"
+
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/revision"
 )
@@ -20,9 +21,9 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 func dialectCases() []dialectCase {
 	return []dialectCase{
-		{compat.Postgres, postgresBase, postgresData, postgresChanges},
-		{compat.MySQL, mysqlBase, mysqlData, mysqlChanges},
-		{compat.SQLite, sqliteBase, sqliteData, sqliteChanges},
+		{engine.Postgres, postgresBase, postgresData, postgresChanges},
+		{engine.MySQL, mysqlBase, mysqlData, mysqlChanges},
+		{engine.SQLite, sqliteBase, sqliteData, sqliteChanges},
 	}
 }
 
@@ -31,7 +32,7 @@ func dialectCases() []dialectCase {
 func newDB(t *testing.T, c dialectCase) (*testdb.DB, dialectCase) {
 	t.Helper()
 	db := testdb.New(t, string(c.dialect))
-	if c.dialect == compat.MySQL {
+	if c.dialect == engine.MySQL {
 		var version string
 		if err := db.SQL.QueryRow(`SELECT VERSION()`).Scan(&version); err != nil {
 			t.Fatal(err)
@@ -45,7 +46,7 @@ func newDB(t *testing.T, c dialectCase) (*testdb.DB, dialectCase) {
 	return db, c
 }
 
-func describe(t *testing.T, db *testdb.DB, d compat.Dialect, o Options) *Schema {
+func describe(t *testing.T, db *testdb.DB, d engine.Dialect, o Options) *Schema {
 	t.Helper()
 	s, err := Inspect(context.Background(), db.SQL, d, o)
 	if err != nil {
@@ -165,17 +166,17 @@ func changedObjects(a, b *Schema) []string {
 
 func TestBookkeepingTablesAreLeftOut(t *testing.T) {
 	noop := map[string]string{"1_noop.up.sql": "SELECT 1;", "1_noop.down.sql": "SELECT 1;"}
-	bookkeeping := map[compat.Dialect][]string{
-		compat.Postgres: {
+	bookkeeping := map[engine.Dialect][]string{
+		engine.Postgres: {
 			`CREATE TABLE ferry_recoveries (id serial PRIMARY KEY, note text NOT NULL)`,
 			`CREATE INDEX ferry_recoveries_note ON ferry_recoveries (note)`,
 			`CREATE TABLE schema_lock (lock_id bigint PRIMARY KEY)`,
 		},
-		compat.MySQL: {
+		engine.MySQL: {
 			`CREATE TABLE ferry_recoveries (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, note varchar(100) NOT NULL, KEY ferry_recoveries_note (note))`,
 			`CREATE TABLE schema_lock (lock_id bigint PRIMARY KEY)`,
 		},
-		compat.SQLite: {
+		engine.SQLite: {
 			`CREATE TABLE ferry_recoveries (id INTEGER PRIMARY KEY AUTOINCREMENT, note TEXT NOT NULL)`,
 			`CREATE INDEX ferry_recoveries_note ON ferry_recoveries (note)`,
 			`CREATE TABLE schema_lock (lock_id INTEGER PRIMARY KEY)`,
@@ -198,9 +199,9 @@ func TestBookkeepingTablesAreLeftOut(t *testing.T) {
 			// is (PostgreSQL's default would be a schema of its own).
 			store := &revision.Store{Dialect: c.dialect}
 			switch c.dialect {
-			case compat.Postgres:
+			case engine.Postgres:
 				store.Schema = "public"
-			case compat.MySQL:
+			case engine.MySQL:
 				store.Schema = kept.Name
 			}
 			if err := store.Create(context.Background(), kept.SQL); err != nil {
@@ -250,7 +251,7 @@ func TestUnknownDialect(t *testing.T) {
 func TestSQLiteGolden(t *testing.T) {
 	db := testdb.NewSQLite(t)
 	db.Exec(t, sqliteBase...)
-	golden(t, "sqlite.golden", describe(t, db, compat.SQLite, Options{}).String())
+	golden(t, "sqlite.golden", describe(t, db, engine.SQLite, Options{}).String())
 }
 
 func golden(t *testing.T, name, got string) {

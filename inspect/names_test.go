@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
 
@@ -24,7 +24,7 @@ func TestAwkwardNames(t *testing.T) {
 			`CREATE FUNCTION "We""ird; sch.ema".f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`,
 			`CREATE TRIGGER "Tr ig" BEFORE INSERT ON "We""ird; sch.ema"."Tab""le; x.y" FOR EACH ROW EXECUTE FUNCTION "We""ird; sch.ema".f()`,
 		)
-		s := describe(t, db, compat.Postgres, Options{Schemas: []string{`We"ird; sch.ema`}})
+		s := describe(t, db, engine.Postgres, Options{Schemas: []string{`We"ird; sch.ema`}})
 		o := s.Object(KindTable, `"Tab""le; x.y"`)
 		if o == nil {
 			t.Fatalf("no table \"Tab\"\"le; x.y\" in:\n%s", s)
@@ -46,7 +46,7 @@ func TestAwkwardNames(t *testing.T) {
 			"CREATE TABLE `ta``ble; x.y` (`co\"l` int PRIMARY KEY, `n.o;te` text, KEY `i``x` (`n.o;te`(10)))",
 			"CREATE VIEW `v``w` AS SELECT `co\"l` FROM `ta``ble; x.y`",
 		)
-		s := describe(t, db, compat.MySQL, Options{})
+		s := describe(t, db, engine.MySQL, Options{})
 		o := s.Object(KindTable, "`ta``ble; x.y`")
 		if o == nil {
 			t.Fatalf("no table `ta``ble; x.y` in:\n%s", s)
@@ -85,7 +85,7 @@ func TestAwkwardNames(t *testing.T) {
 				t.Fatalf("%s: %v", stmt, err)
 			}
 		}
-		s, err := Inspect(ctx, conn, compat.SQLite, Options{Schemas: []string{`we"ird; x.y`}})
+		s, err := Inspect(ctx, conn, engine.SQLite, Options{Schemas: []string{`we"ird; x.y`}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +99,7 @@ func TestAwkwardNames(t *testing.T) {
 				t.Errorf("no %q in:\n%s", want, text)
 			}
 		}
-		if main := describe(t, db, compat.SQLite, Options{}); main.String() != "" {
+		if main := describe(t, db, engine.SQLite, Options{}); main.String() != "" {
 			t.Errorf("main is empty, but describes as:\n%s", main)
 		}
 	})
@@ -119,7 +119,7 @@ func TestSeveralSchemas(t *testing.T) {
 			`CREATE TABLE billing.schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL)`,
 			`CREATE VIEW public.open_invoices AS SELECT id FROM billing.invoices`,
 		)
-		s := describe(t, db, compat.Postgres, Options{Schemas: []string{"public", "billing"}})
+		s := describe(t, db, engine.Postgres, Options{Schemas: []string{"public", "billing"}})
 		for _, want := range []string{
 			"table billing.invoices\n  column id integer NOT NULL DEFAULT nextval('billing.invoices_id_seq'::regclass)",
 			"constraint invoices_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id)",
@@ -134,7 +134,7 @@ func TestSeveralSchemas(t *testing.T) {
 		if strings.Contains(s.String(), "schema_migrations") {
 			t.Errorf("schema_migrations described:\n%s", s)
 		}
-		one := describe(t, db, compat.Postgres, Options{}) // public
+		one := describe(t, db, engine.Postgres, Options{}) // public
 		if got := one.String(); !strings.Contains(got, "FROM billing.invoices") || strings.Contains(got, "table billing") {
 			t.Errorf("public alone:\n%s", got)
 		}
@@ -144,7 +144,7 @@ func TestSeveralSchemas(t *testing.T) {
 		a, b := testdb.NewMySQL(t), testdb.NewMySQL(t)
 		a.Exec(t, "CREATE TABLE customers (id int PRIMARY KEY)")
 		b.Exec(t, "CREATE TABLE invoices (id int PRIMARY KEY, customer_id int, FOREIGN KEY (customer_id) REFERENCES `"+a.Name+"`.customers (id))")
-		s, err := Inspect(ctx, a.SQL, compat.MySQL, Options{Schemas: []string{a.Name, b.Name}})
+		s, err := Inspect(ctx, a.SQL, engine.MySQL, Options{Schemas: []string{a.Name, b.Name}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +153,7 @@ func TestSeveralSchemas(t *testing.T) {
 				t.Errorf("no %q in:\n%s", want, s)
 			}
 		}
-		one := describe(t, b, compat.MySQL, Options{})
+		one := describe(t, b, engine.MySQL, Options{})
 		if !strings.Contains(one.String(), "REFERENCES "+a.Name+".customers(id)") {
 			t.Errorf("a reference to another database is not qualified:\n%s", one)
 		}

@@ -1,6 +1,6 @@
 package inspect
 
-import "github.com/ferrymigrate/ferry/compat"
+import "github.com/ferrymigrate/ferry/engine"
 
 // The schemas the integration tests build, one statement per string, and
 // the changes that each alter exactly one object: old is replaced by new in
@@ -216,7 +216,7 @@ var sqliteChanges = []change{
 
 // dialectCase is one dialect's share of the conformance tests.
 type dialectCase struct {
-	dialect compat.Dialect
+	dialect engine.Dialect
 	base    []string
 	data    []string
 	changes []change

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/lint"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // FuzzCheck checks that Check does not panic and that every finding it
@@ -23,7 +23,7 @@ func FuzzCheck(f *testing.F) {
 	}
 	f.Add([]byte("ALTER TABLE t ADD (a INT NOT NULL, CONSTRAINT x UNIQUE (a)), DROP FOREIGN KEY , RENAME TO;"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, d := range []sqlsplit.Dialect{sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite} {
+		for _, d := range []engine.Dialect{engine.Postgres, engine.MySQL, engine.SQLite} {
 			prior := []lint.File{{Name: "0_prior.sql", Src: src}}
 			fs, err := lint.Check(d, prior, []lint.File{{Name: "1_f.sql", Version: "1", Src: src}})
 			if err != nil {

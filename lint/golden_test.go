@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/lint"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // update (-update) rewrites the goldens from what Check returns. Review
@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite testdata/<dialect>/*.golden.jso
 // version order, and compares each file's findings with its golden,
 // NAME.golden.json next to NAME.sql.
 func TestGolden(t *testing.T) {
-	for _, d := range []sqlsplit.Dialect{pg, my, lite} {
+	for _, d := range []engine.Dialect{pg, my, lite} {
 		t.Run(string(d), func(t *testing.T) {
 			paths, err := filepath.Glob(filepath.Join("testdata", string(d), "*.sql"))
 			if err != nil || len(paths) == 0 {

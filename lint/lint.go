@@ -65,6 +65,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -125,9 +126,9 @@ func (e *FileError) Unwrap() error { return e.Err }
 // returns, with the findings of those, an error joining one *FileError per
 // such file (prior ones included). Check does not keep f.Src, and is safe
 // to call from several goroutines at once.
-func Check(d sqlsplit.Dialect, prior, files []File) ([]finding.Finding, error) {
+func Check(d engine.Dialect, prior, files []File) ([]finding.Finding, error) {
 	switch d {
-	case sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite:
+	case engine.Postgres, engine.MySQL, engine.SQLite:
 	default:
 		return nil, fmt.Errorf("lint: unknown dialect %q: use postgres, mysql or sqlite", d)
 	}
@@ -154,7 +155,7 @@ func Check(d sqlsplit.Dialect, prior, files []File) ([]finding.Finding, error) {
 // checker holds what the files read so far have built, and what it knows of
 // the file and statement being read.
 type checker struct {
-	d       sqlsplit.Dialect
+	d       engine.Dialect
 	tables  map[string]*table // by tableKey
 	schemas map[string]int    // schemas created, by key: the file's seq
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/lint"
 	"github.com/ferrymigrate/ferry/sqlsplit"
@@ -56,28 +57,28 @@ CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER, title TEXT);
 `
 )
 
-var priors = map[sqlsplit.Dialect]string{
-	sqlsplit.Postgres: pgPrior,
-	sqlsplit.MySQL:    myPrior,
-	sqlsplit.SQLite:   litePrior,
+var priors = map[engine.Dialect]string{
+	engine.Postgres: pgPrior,
+	engine.MySQL:    myPrior,
+	engine.SQLite:   litePrior,
 }
 
 // lintCase is one file to check against the dialect's prior file.
 type lintCase struct {
 	name string
-	d    sqlsplit.Dialect
+	d    engine.Dialect
 	src  string
 	want []string // "CODE@line", in report order
 }
 
 const (
-	pg   = sqlsplit.Postgres
-	my   = sqlsplit.MySQL
-	lite = sqlsplit.SQLite
+	pg   = engine.Postgres
+	my   = engine.MySQL
+	lite = engine.SQLite
 )
 
 // check runs Check on src, with the dialect's prior file before it.
-func check(t *testing.T, d sqlsplit.Dialect, src string) []finding.Finding {
+func check(t *testing.T, d engine.Dialect, src string) []finding.Finding {
 	t.Helper()
 	prior := []lint.File{{Name: "000001_init.up.sql", Version: "000001", Src: []byte(priors[d])}}
 	files := []lint.File{{Name: "000002_change.up.sql", Version: "000002", Src: []byte(src)}}

@@ -3,7 +3,7 @@ package lint
 import (
 	"strings"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // nolint is what "-- ferry:nolint" (or Atlas's "-- atlas:nolint")
@@ -84,7 +84,7 @@ func directiveArgs(comment string) ([]string, bool) {
 // that follows a statement begins with the rest of that statement's line:
 // a comment there ("DROP TABLE a; -- ferry:nolint") trails the previous
 // statement and is not returned.
-func leadingComments(d sqlsplit.Dialect, gap string, afterStatement bool) []string {
+func leadingComments(d engine.Dialect, gap string, afterStatement bool) []string {
 	if afterStatement {
 		if i := strings.IndexByte(gap, '\n'); i >= 0 {
 			gap = gap[i+1:]
@@ -93,7 +93,7 @@ func leadingComments(d sqlsplit.Dialect, gap string, afterStatement bool) []stri
 	var out []string
 	for i := 0; i < len(gap); {
 		switch c := gap[i]; {
-		case c == '-' && strings.HasPrefix(gap[i:], "--"), c == '#' && d == sqlsplit.MySQL:
+		case c == '-' && strings.HasPrefix(gap[i:], "--"), c == '#' && d == engine.MySQL:
 			j := skipLine(gap, i)
 			out = append(out, strings.TrimRight(gap[i:j], "\r\n"))
 			i = j
@@ -111,10 +111,10 @@ func leadingComments(d sqlsplit.Dialect, gap string, afterStatement bool) []stri
 // fileComments returns the comment lines at the top of a file when a blank
 // line separates them from the rest, as Atlas reads file directives: such
 // a comment is about the whole file, not its first statement.
-func fileComments(d sqlsplit.Dialect, src string) []string {
+func fileComments(d engine.Dialect, src string) []string {
 	var out []string
 	rest := src
-	for strings.HasPrefix(rest, "--") || d == sqlsplit.MySQL && strings.HasPrefix(rest, "#") {
+	for strings.HasPrefix(rest, "--") || d == engine.MySQL && strings.HasPrefix(rest, "#") {
 		line, after, found := strings.Cut(rest, "\n")
 		out = append(out, strings.TrimSpace(line))
 		if !found {

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // outside is the seq of a table that no file read so far created: it was
@@ -38,7 +38,7 @@ type constraint struct {
 // file systems and with lower_case_table_names) and SQLite compare names
 // without case, and so does ferry.
 func (c *checker) fold(part string, quoted bool) string {
-	if c.d == sqlsplit.Postgres && quoted {
+	if c.d == engine.Postgres && quoted {
 		return part
 	}
 	return strings.ToLower(part)
@@ -51,7 +51,7 @@ func (c *checker) tableKey(n objName) string {
 	key := c.fold(name, q)
 	if s, sq, ok := n.qualifier(); ok {
 		s = c.fold(s, sq)
-		if !(c.d == sqlsplit.Postgres && s == "public" || c.d == sqlsplit.SQLite && s == "main") {
+		if !(c.d == engine.Postgres && s == "public" || c.d == engine.SQLite && s == "main") {
 			key = s + "." + key
 		}
 	}
@@ -130,9 +130,9 @@ func (c *checker) addConstraint(t *table, name string, fk bool, cols []string) {
 // cannot be dropped on their own: it returns "".
 func (c *checker) fkName(t *table, tname string, cols []string) string {
 	switch c.d {
-	case sqlsplit.Postgres:
+	case engine.Postgres:
 		return pgObjectName(tname, strings.Join(cols, "_"), "fkey")
-	case sqlsplit.MySQL:
+	case engine.MySQL:
 		t.autoFKs++
 		return tname + "_ibfk_" + strconv.Itoa(t.autoFKs)
 	}

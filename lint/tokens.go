@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // tokKind is the kind of a token.
@@ -39,7 +39,7 @@ func (t token) name() bool { return t.kind == tWord || t.kind == tIdent }
 // comments are closed, and an unclosed one just ends the statement here.
 // MySQL executable comments (/*! ... */, /*M! ... */) are read as the
 // statement text they hold.
-func tokenize(d sqlsplit.Dialect, s string) []token {
+func tokenize(d engine.Dialect, s string) []token {
 	var (
 		toks []token
 		exec bool // inside a MySQL executable comment
@@ -50,14 +50,14 @@ func tokenize(d sqlsplit.Dialect, s string) []token {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
 			i++
-		case c == '-' && strings.HasPrefix(s[i:], "--") && (d != sqlsplit.MySQL || i+2 >= len(s) || s[i+2] <= ' '),
-			c == '#' && d == sqlsplit.MySQL:
+		case c == '-' && strings.HasPrefix(s[i:], "--") && (d != engine.MySQL || i+2 >= len(s) || s[i+2] <= ' '),
+			c == '#' && d == engine.MySQL:
 			i = skipLine(s, i)
 		case c == '*' && exec && strings.HasPrefix(s[i:], "*/"):
 			exec = false
 			i += 2
 		case c == '/' && strings.HasPrefix(s[i:], "/*"):
-			if d == sqlsplit.MySQL && !exec && (strings.HasPrefix(s[i:], "/*!") || strings.HasPrefix(s[i:], "/*M!")) {
+			if d == engine.MySQL && !exec && (strings.HasPrefix(s[i:], "/*!") || strings.HasPrefix(s[i:], "/*M!")) {
 				exec = true
 				i += strings.IndexByte(s[i:], '!') + 1
 				for i < len(s) && s[i] >= '0' && s[i] <= '9' {
@@ -67,8 +67,8 @@ func tokenize(d sqlsplit.Dialect, s string) []token {
 			}
 			i = skipBlockComment(d, s, i)
 		case c == '\'':
-			escapes, start := d == sqlsplit.MySQL, i
-			if n := len(toks); d == sqlsplit.Postgres && n > 0 && toks[n-1].kind == tWord && strings.EqualFold(toks[n-1].text, "E") && (s[i-1] == 'E' || s[i-1] == 'e') {
+			escapes, start := d == engine.MySQL, i
+			if n := len(toks); d == engine.Postgres && n > 0 && toks[n-1].kind == tWord && strings.EqualFold(toks[n-1].text, "E") && (s[i-1] == 'E' || s[i-1] == 'e') {
 				escapes, start = true, i-1
 				toks = toks[:n-1] // E'...' is one string
 			}
@@ -76,17 +76,17 @@ func tokenize(d sqlsplit.Dialect, s string) []token {
 			toks = append(toks, token{tString, s[start:j]})
 			i = j
 		case c == '"' || c == '`':
-			j := skipQuoted(s, i, c, c == '"' && d == sqlsplit.MySQL)
+			j := skipQuoted(s, i, c, c == '"' && d == engine.MySQL)
 			toks = append(toks, token{tIdent, unquote(s[i:j], c)})
 			i = j
-		case c == '[' && d == sqlsplit.SQLite:
+		case c == '[' && d == engine.SQLite:
 			j := strings.IndexByte(s[i+1:], ']')
 			if j < 0 {
 				return toks
 			}
 			toks = append(toks, token{tIdent, s[i+1 : i+1+j]})
 			i += j + 2
-		case c == '$' && d == sqlsplit.Postgres && dollarTag(s, i) != "":
+		case c == '$' && d == engine.Postgres && dollarTag(s, i) != "":
 			tag := dollarTag(s, i)
 			j := strings.Index(s[i+len(tag):], tag)
 			if j < 0 {
@@ -132,7 +132,7 @@ func skipLine(s string, i int) int {
 
 // skipBlockComment returns the offset past the block comment at i; on
 // PostgreSQL block comments nest.
-func skipBlockComment(d sqlsplit.Dialect, s string, i int) int {
+func skipBlockComment(d engine.Dialect, s string, i int) int {
 	depth := 0
 	for j := i; j+1 < len(s); {
 		switch {
@@ -142,7 +142,7 @@ func skipBlockComment(d sqlsplit.Dialect, s string, i int) int {
 		case s[j] == '*' && s[j+1] == '/':
 			depth--
 			j += 2
-			if depth == 0 || d != sqlsplit.Postgres {
+			if depth == 0 || d != engine.Postgres {
 				return j
 			}
 		default:

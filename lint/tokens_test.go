@@ -6,26 +6,26 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 func TestTokenize(t *testing.T) {
 	kinds := map[tokKind]string{tWord: "w", tIdent: "i", tString: "s", tNumber: "n", tPunct: "p"}
 	for _, tc := range []struct {
 		name string
-		d    sqlsplit.Dialect
+		d    engine.Dialect
 		src  string
 		want string // kind:text, space-separated
 	}{
-		{"words and punctuation", sqlsplit.Postgres, "ALTER TABLE s.t ADD c int;", "w:ALTER w:TABLE w:s p:. w:t w:ADD w:c w:int p:;"},
-		{"quoted names", sqlsplit.Postgres, `DROP TABLE "My ""T""".x`, `w:DROP w:TABLE i:My "T" p:. w:x`},
-		{"comments", sqlsplit.Postgres, "DROP /* a /* nested */ b */ TABLE -- x\n t", "w:DROP w:TABLE w:t"},
-		{"strings", sqlsplit.Postgres, `SELECT 'it''s', E'a\'b', $f$ DROP TABLE x $f$, $1`, `w:SELECT s:'it''s' p:, s:E'a\'b' p:, s:$f$ DROP TABLE x $f$ p:, p:$ n:1`},
-		{"backquotes and hash comments", sqlsplit.MySQL, "DROP TABLE `a``b` # x\n, \"c\"", "w:DROP w:TABLE i:a`b p:, i:c"},
-		{"mysql escapes", sqlsplit.MySQL, `SELECT 'a\'b', 1--2`, `w:SELECT s:'a\'b' p:, n:1 p:- p:- n:2`},
-		{"executable comment", sqlsplit.MySQL, "DROP TABLE /*!32312 IF EXISTS*/ t /* x */", "w:DROP w:TABLE w:IF w:EXISTS w:t"},
-		{"brackets", sqlsplit.SQLite, "DROP TABLE [my table]", "w:DROP w:TABLE i:my table"},
-		{"numbers", sqlsplit.SQLite, "x(10, 2.5)", "w:x p:( n:10 p:, n:2.5 p:)"},
+		{"words and punctuation", engine.Postgres, "ALTER TABLE s.t ADD c int;", "w:ALTER w:TABLE w:s p:. w:t w:ADD w:c w:int p:;"},
+		{"quoted names", engine.Postgres, `DROP TABLE "My ""T""".x`, `w:DROP w:TABLE i:My "T" p:. w:x`},
+		{"comments", engine.Postgres, "DROP /* a /* nested */ b */ TABLE -- x\n t", "w:DROP w:TABLE w:t"},
+		{"strings", engine.Postgres, `SELECT 'it''s', E'a\'b', $f$ DROP TABLE x $f$, $1`, `w:SELECT s:'it''s' p:, s:E'a\'b' p:, s:$f$ DROP TABLE x $f$ p:, p:$ n:1`},
+		{"backquotes and hash comments", engine.MySQL, "DROP TABLE `a``b` # x\n, \"c\"", "w:DROP w:TABLE i:a`b p:, i:c"},
+		{"mysql escapes", engine.MySQL, `SELECT 'a\'b', 1--2`, `w:SELECT s:'a\'b' p:, n:1 p:- p:- n:2`},
+		{"executable comment", engine.MySQL, "DROP TABLE /*!32312 IF EXISTS*/ t /* x */", "w:DROP w:TABLE w:IF w:EXISTS w:t"},
+		{"brackets", engine.SQLite, "DROP TABLE [my table]", "w:DROP w:TABLE i:my table"},
+		{"numbers", engine.SQLite, "x(10, 2.5)", "w:x p:( n:10 p:, n:2.5 p:)"},
 	} {
 		t.Run(string(tc.d)+"/"+tc.name, func(t *testing.T) {
 			var got []string
@@ -92,7 +92,7 @@ func TestFileComments(t *testing.T) {
 		{"DROP TABLE t;", nil},
 	} {
 		t.Run(fmt.Sprintf("%q", tc.src), func(t *testing.T) {
-			if got := fileComments(sqlsplit.Postgres, tc.src); !slices.Equal(got, tc.want) {
+			if got := fileComments(engine.Postgres, tc.src); !slices.Equal(got, tc.want) {
 				t.Errorf("fileComments = %q, want %q", got, tc.want)
 			}
 		})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // Querier is what the store needs of a *sql.DB, *sql.Conn or *sql.Tx.
@@ -26,7 +27,7 @@ type Execer interface {
 
 // Store is the revisions table of one database.
 type Store struct {
-	Dialect compat.Dialect
+	Dialect engine.Dialect
 	// Schema holds the table: a PostgreSQL schema or MySQL database; empty
 	// for SQLite (main).
 	Schema string
@@ -42,7 +43,7 @@ type Store struct {
 func Locate(ctx context.Context, q Querier, u *compat.DatabaseURL, override string) (*Store, error) {
 	s := &Store{Dialect: u.Dialect}
 	switch u.Dialect {
-	case compat.Postgres:
+	case engine.Postgres:
 		s.Schema = override
 		if s.Schema == "" {
 			s.Schema = firstSchema(u.SearchPath)
@@ -50,7 +51,7 @@ func Locate(ctx context.Context, q Querier, u *compat.DatabaseURL, override stri
 		if s.Schema == "" {
 			s.Schema = DefaultSchema
 		}
-	case compat.MySQL:
+	case engine.MySQL:
 		s.Schema = override
 		if s.Schema == "" {
 			s.Schema = u.Database
@@ -67,7 +68,7 @@ func Locate(ctx context.Context, q Querier, u *compat.DatabaseURL, override stri
 		if s.Schema == "" {
 			return nil, compat.ErrNoDatabaseName
 		}
-	case compat.SQLite:
+	case engine.SQLite:
 		if override != "" && override != "main" {
 			return nil, fmt.Errorf("--revisions-schema %s: SQLite keeps the revisions table in main", override)
 		}
@@ -95,9 +96,9 @@ func firstSchema(searchPath string) string {
 // Table returns the qualified, quoted table name.
 func (s *Store) Table() string {
 	switch s.Dialect {
-	case compat.Postgres:
+	case engine.Postgres:
 		return quotePG(s.Schema) + "." + quotePG(TableName)
-	case compat.MySQL:
+	case engine.MySQL:
 		return quoteMySQL(s.Schema) + "." + quoteMySQL(TableName)
 	}
 	return quoteMySQL(TableName)
@@ -119,9 +120,9 @@ func (s *Store) Exists(ctx context.Context, q Querier) (bool, error) {
 	var n int
 	var err error
 	switch s.Dialect {
-	case compat.Postgres:
+	case engine.Postgres:
 		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`, s.Schema, TableName).Scan(&n)
-	case compat.MySQL:
+	case engine.MySQL:
 		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?`, s.Schema, TableName).Scan(&n)
 	default:
 		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, TableName).Scan(&n)
@@ -136,7 +137,7 @@ func (s *Store) Exists(ctx context.Context, q Querier) (bool, error) {
 // Atlas defines it (and, on PostgreSQL, its schema).
 func (s *Store) CreateStatements() []string {
 	switch s.Dialect {
-	case compat.Postgres:
+	case engine.Postgres:
 		return []string{
 			`CREATE SCHEMA IF NOT EXISTS ` + quotePG(s.Schema),
 			`CREATE TABLE ` + s.Table() + ` (
@@ -155,7 +156,7 @@ func (s *Store) CreateStatements() []string {
   CONSTRAINT "atlas_schema_revisions_pkey" PRIMARY KEY ("version")
 )`,
 		}
-	case compat.MySQL:
+	case engine.MySQL:
 		executedAt := "timestamp NOT NULL"
 		if s.MariaDB {
 			executedAt = "timestamp NULL DEFAULT NULL"
@@ -187,9 +188,9 @@ func (s *Store) createSchema(ctx context.Context, q Querier) error {
 	var n int
 	var err error
 	switch s.Dialect {
-	case compat.Postgres:
+	case engine.Postgres:
 		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_catalog.pg_namespace WHERE nspname = $1`, s.Schema).Scan(&n)
-	case compat.MySQL:
+	case engine.MySQL:
 		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?`, s.Schema).Scan(&n)
 	default:
 		return nil
@@ -201,7 +202,7 @@ func (s *Store) createSchema(ctx context.Context, q Querier) error {
 		return nil
 	}
 	stmt := `CREATE SCHEMA IF NOT EXISTS ` + quotePG(s.Schema)
-	if s.Dialect == compat.MySQL {
+	if s.Dialect == engine.MySQL {
 		stmt = "CREATE DATABASE IF NOT EXISTS " + quoteMySQL(s.Schema)
 	}
 	if _, err := q.ExecContext(ctx, stmt); err != nil {
@@ -242,7 +243,7 @@ func (s *Store) Read(ctx context.Context, q Querier) ([]Row, error) {
 		return nil, err
 	}
 	cols := columns
-	if s.Dialect == compat.MySQL {
+	if s.Dialect == engine.MySQL {
 		// Read the timestamp as seconds since the epoch: independent of the
 		// session's time zone and of parseTime=true in the URL.
 		cols = strings.Replace(cols, "executed_at", "UNIX_TIMESTAMP(executed_at)", 1)
@@ -331,7 +332,7 @@ func (s *Store) Insert(ctx context.Context, q Execer, rows []Row) error {
 				if j > 0 {
 					b.WriteString(", ")
 				}
-				if j == 5 && s.Dialect == compat.MySQL {
+				if j == 5 && s.Dialect == engine.MySQL {
 					// executed_at: from seconds since the epoch, so that the
 					// session's time zone cannot shift it.
 					b.WriteString("FROM_UNIXTIME(?)")
@@ -351,7 +352,7 @@ func (s *Store) Insert(ctx context.Context, q Execer, rows []Row) error {
 }
 
 func (s *Store) placeholder(n int) string {
-	if s.Dialect == compat.Postgres {
+	if s.Dialect == engine.Postgres {
 		return fmt.Sprintf("$%d", n)
 	}
 	return "?"
@@ -362,9 +363,9 @@ func (s *Store) placeholder(n int) string {
 func (s *Store) timeValue(t time.Time) any {
 	t = t.UTC()
 	switch s.Dialect {
-	case compat.MySQL:
+	case engine.MySQL:
 		return t.Unix()
-	case compat.SQLite:
+	case engine.SQLite:
 		return t.Format("2006-01-02 15:04:05.999999999-07:00")
 	}
 	return t
@@ -374,7 +375,7 @@ func (s *Store) timeValue(t time.Time) any {
 func (s *Store) Upsert(ctx context.Context, q Execer, r Row) error {
 	var conflict string
 	switch s.Dialect {
-	case compat.MySQL:
+	case engine.MySQL:
 		conflict = ` ON DUPLICATE KEY UPDATE description = VALUES(description), type = VALUES(type), applied = VALUES(applied), total = VALUES(total), executed_at = VALUES(executed_at), execution_time = VALUES(execution_time), error = VALUES(error), error_stmt = VALUES(error_stmt), hash = VALUES(hash), partial_hashes = VALUES(partial_hashes), operator_version = VALUES(operator_version)`
 	default:
 		conflict = ` ON CONFLICT (version) DO UPDATE SET description = excluded.description, type = excluded.type, applied = excluded.applied, total = excluded.total, executed_at = excluded.executed_at, execution_time = excluded.execution_time, error = excluded.error, error_stmt = excluded.error_stmt, hash = excluded.hash, partial_hashes = excluded.partial_hashes, operator_version = excluded.operator_version`
@@ -385,7 +386,7 @@ func (s *Store) Upsert(ctx context.Context, q Execer, r Row) error {
 		if j > 0 {
 			b.WriteString(", ")
 		}
-		if j == 5 && s.Dialect == compat.MySQL {
+		if j == 5 && s.Dialect == engine.MySQL {
 			b.WriteString("FROM_UNIXTIME(?)")
 			continue
 		}

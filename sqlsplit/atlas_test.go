@@ -12,7 +12,7 @@ import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/sqlite"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // atlasDiffers lists the corpus files where Atlas's statement scanner
@@ -56,14 +56,14 @@ var atlasDiffers = map[string]string{
 }
 
 // atlasSplit returns Atlas's statement texts for src, or its error.
-func atlasSplit(d sqlsplit.Dialect, src []byte) ([]string, error) {
+func atlasSplit(d engine.Dialect, src []byte) ([]string, error) {
 	var scanner migrate.StmtScanner
 	switch d {
-	case sqlsplit.Postgres:
+	case engine.Postgres:
 		scanner = &postgres.Driver{}
-	case sqlsplit.MySQL:
+	case engine.MySQL:
 		scanner = &mysql.Driver{}
-	case sqlsplit.SQLite:
+	case engine.SQLite:
 		scanner = &sqlite.Driver{}
 	default:
 		return nil, fmt.Errorf("no Atlas driver for %q", d)

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -14,17 +15,17 @@ const benchSize = 50 << 20
 
 var (
 	benchOnce sync.Once
-	benchSrc  map[sqlsplit.Dialect][]byte
+	benchSrc  map[engine.Dialect][]byte
 )
 
 // generated returns about benchSize bytes of realistic migrations for d:
 // tables with comments, defaults with quotes and semicolons, indexes, DML,
 // and each dialect's bodies (PostgreSQL dollar-quoted functions, MySQL
 // procedures without DELIMITER, SQLite triggers).
-func generated(d sqlsplit.Dialect) []byte {
+func generated(d engine.Dialect) []byte {
 	benchOnce.Do(func() {
-		benchSrc = map[sqlsplit.Dialect][]byte{}
-		for _, d := range []sqlsplit.Dialect{sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite} {
+		benchSrc = map[engine.Dialect][]byte{}
+		for _, d := range []engine.Dialect{engine.Postgres, engine.MySQL, engine.SQLite} {
 			var b strings.Builder
 			for i := 0; b.Len() < benchSize; i++ {
 				b.WriteString(chunk(d, i))
@@ -35,7 +36,7 @@ func generated(d sqlsplit.Dialect) []byte {
 	return benchSrc[d]
 }
 
-func chunk(d sqlsplit.Dialect, i int) string {
+func chunk(d engine.Dialect, i int) string {
 	common := fmt.Sprintf(`-- migration %[1]d: orders for tenant %[1]d
 CREATE TABLE orders_%[1]d (
   id bigint PRIMARY KEY,
@@ -49,7 +50,7 @@ INSERT INTO orders_%[1]d (id, note, total, created_at) VALUES (1, 'first; order'
 UPDATE orders_%[1]d SET note = 'x' WHERE id IN (SELECT id FROM orders_%[1]d WHERE total > 15);
 `, i)
 	switch d {
-	case sqlsplit.Postgres:
+	case engine.Postgres:
 		return common + fmt.Sprintf(`CREATE FUNCTION touch_%[1]d() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   NEW.note := E'tab\there; \'quoted\'';
@@ -57,7 +58,7 @@ BEGIN
 END;
 $fn$;
 `, i)
-	case sqlsplit.MySQL:
+	case engine.MySQL:
 		return common + fmt.Sprintf(`CREATE PROCEDURE bump_%[1]d(IN n int)
 BEGIN
   IF n > 0 THEN
@@ -77,7 +78,7 @@ END;
 // BenchmarkSplit reports the splitter's throughput per dialect (MB/s) on
 // about 50 MB of generated migrations.
 func BenchmarkSplit(b *testing.B) {
-	for _, d := range []sqlsplit.Dialect{sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite} {
+	for _, d := range []engine.Dialect{engine.Postgres, engine.MySQL, engine.SQLite} {
 		src := generated(d)
 		b.Run(string(d), func(b *testing.B) {
 			b.SetBytes(int64(len(src)))
@@ -98,7 +99,7 @@ func BenchmarkSplit(b *testing.B) {
 // TestGeneratedSplits keeps the benchmark honest: the generated SQL splits
 // into the expected number of statements and verifies.
 func TestGeneratedSplits(t *testing.T) {
-	for _, d := range []sqlsplit.Dialect{sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite} {
+	for _, d := range []engine.Dialect{engine.Postgres, engine.MySQL, engine.SQLite} {
 		src := []byte(chunk(d, 1) + chunk(d, 2))
 		stmts, err := sqlsplit.Split(d, src)
 		if err != nil {

@@ -1,6 +1,10 @@
 package sqlsplit
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ferrymigrate/ferry/engine"
+)
 
 // Kind classifies a statement for execution planning. It is a bit set.
 type Kind uint8
@@ -38,7 +42,7 @@ func (k Kind) String() string {
 }
 
 // classify returns the kind of a statement text. It does not allocate.
-func classify(d Dialect, text string) Kind {
+func classify(d engine.Dialect, text string) Kind {
 	var buf [6]string
 	w := leadingWords(text, buf[:0])
 	if len(w) == 0 {
@@ -62,7 +66,7 @@ func classify(d Dialect, text string) Kind {
 	var k Kind
 	switch {
 	case is(0, "BEGIN"):
-		if !(d == MySQL && is(1, "NOT") && is(2, "ATOMIC")) {
+		if !(d == engine.MySQL && is(1, "NOT") && is(2, "ATOMIC")) {
 			k |= KindTxControl
 		}
 	case is(0, "START"):
@@ -71,29 +75,29 @@ func classify(d Dialect, text string) Kind {
 		}
 	case is(0, "COMMIT"), is(0, "ROLLBACK"):
 		k |= KindTxControl
-		if d == Postgres && is(1, "PREPARED") {
+		if d == engine.Postgres && is(1, "PREPARED") {
 			k |= KindNoTx
 		}
 	case is(0, "END"):
-		if d != MySQL {
+		if d != engine.MySQL {
 			k |= KindTxControl
 		}
 	case is(0, "ABORT"):
-		if d == Postgres {
+		if d == engine.Postgres {
 			k |= KindTxControl
 		}
 	case is(0, "SAVEPOINT"), is(0, "RELEASE"):
 		k |= KindTxControl
 	case is(0, "XA"):
-		if d == MySQL {
+		if d == engine.MySQL {
 			k |= KindTxControl
 		}
 	case is(0, "PREPARE"):
-		if d == Postgres && is(1, "TRANSACTION") {
+		if d == engine.Postgres && is(1, "TRANSACTION") {
 			k |= KindTxControl
 		}
 	}
-	if d != Postgres {
+	if d != engine.Postgres {
 		return k
 	}
 	switch {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -21,7 +22,7 @@ import (
 var updateGoldens = flag.Bool("update", false, "rewrite testdata/<dialect>/*.golden from the current splitter")
 
 // corpusDialects are the folders of the corpus, one per dialect.
-var corpusDialects = []sqlsplit.Dialect{sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite}
+var corpusDialects = []engine.Dialect{engine.Postgres, engine.MySQL, engine.SQLite}
 
 // minCorpusFiles is the least number of files each dialect's folder holds.
 const minCorpusFiles = 30
@@ -29,7 +30,7 @@ const minCorpusFiles = 30
 // corpusFile is one migration file of testdata/<dialect>/NN_name.sql and its
 // golden NN_name.golden.
 type corpusFile struct {
-	Dialect sqlsplit.Dialect
+	Dialect engine.Dialect
 	Name    string // "postgres/04_dollar_quotes.sql"
 	Path    string // the .sql file
 	Golden  string // the .golden file
@@ -133,7 +134,7 @@ func loadCorpus(t testing.TB) []corpusFile {
 }
 
 // split runs Split and returns the texts of the statements, or the error.
-func splitCorpus(d sqlsplit.Dialect, src []byte) ([]sqlsplit.Statement, corpusGolden) {
+func splitCorpus(d engine.Dialect, src []byte) ([]sqlsplit.Statement, corpusGolden) {
 	stmts, err := sqlsplit.Split(d, src)
 	if err != nil {
 		return nil, corpusGolden{Error: err.Error()}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 )
 
@@ -33,7 +34,7 @@ type FileOptions struct {
 // transaction), explicit transaction control, and a file with no statements
 // (only comments). Blank files are the directory reader's finding, not these.
 // It returns the statements when the file could be split.
-func Findings(d Dialect, src []byte, o FileOptions) ([]Statement, []finding.Finding) {
+func Findings(d engine.Dialect, src []byte, o FileOptions) ([]Statement, []finding.Finding) {
 	add := func(fs []finding.Finding, sev finding.Severity, code string, line int, msg string) []finding.Finding {
 		return append(fs, finding.Finding{Code: code, Severity: sev, Message: msg, File: o.Name, Line: line, Version: o.Version})
 	}
@@ -69,7 +70,7 @@ func Findings(d Dialect, src []byte, o FileOptions) ([]Statement, []finding.Find
 			break
 		}
 	}
-	if d == Postgres && !o.MultiStatement && len(stmts) > 1 {
+	if d == engine.Postgres && !o.MultiStatement && len(stmts) > 1 {
 		for _, st := range stmts {
 			if st.Kind.Has(KindNoTx) {
 				out = add(out, finding.Error, CodeMixedNoTx, st.Line,

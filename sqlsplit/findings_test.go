@@ -4,26 +4,27 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 func TestFindings(t *testing.T) {
 	cases := []struct {
 		name    string
-		dialect sqlsplit.Dialect
+		dialect engine.Dialect
 		src     string
 		multi   bool
 		want    []string // codes
 	}{
-		{"clean", sqlsplit.Postgres, "CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);\n", false, nil},
-		{"cannot split", sqlsplit.Postgres, "SELECT 'x;\n", false, []string{sqlsplit.CodeCannotSplit}},
-		{"concurrently mixed", sqlsplit.Postgres, "CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);\n", false, []string{sqlsplit.CodeMixedNoTx}},
-		{"concurrently mixed with x-multi-statement", sqlsplit.Postgres, "CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);\n", true, nil},
-		{"concurrently alone", sqlsplit.Postgres, "CREATE INDEX CONCURRENTLY i ON t (a);\n", false, nil},
-		{"transaction control", sqlsplit.SQLite, "BEGIN;\nCREATE TABLE t (a int);\nCOMMIT;\n", false, []string{sqlsplit.CodeTxControl}},
-		{"comments only", sqlsplit.MySQL, "-- nothing yet\n", false, []string{sqlsplit.CodeNoStatements}},
-		{"blank is the folder reader's finding", sqlsplit.MySQL, "  \n", false, nil},
-		{"DELIMITER in a golang-migrate file", sqlsplit.MySQL, "DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\nDELIMITER ;\n", false, []string{sqlsplit.CodeDelimiter}},
+		{"clean", engine.Postgres, "CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);\n", false, nil},
+		{"cannot split", engine.Postgres, "SELECT 'x;\n", false, []string{sqlsplit.CodeCannotSplit}},
+		{"concurrently mixed", engine.Postgres, "CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);\n", false, []string{sqlsplit.CodeMixedNoTx}},
+		{"concurrently mixed with x-multi-statement", engine.Postgres, "CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);\n", true, nil},
+		{"concurrently alone", engine.Postgres, "CREATE INDEX CONCURRENTLY i ON t (a);\n", false, nil},
+		{"transaction control", engine.SQLite, "BEGIN;\nCREATE TABLE t (a int);\nCOMMIT;\n", false, []string{sqlsplit.CodeTxControl}},
+		{"comments only", engine.MySQL, "-- nothing yet\n", false, []string{sqlsplit.CodeNoStatements}},
+		{"blank is the folder reader's finding", engine.MySQL, "  \n", false, nil},
+		{"DELIMITER in a golang-migrate file", engine.MySQL, "DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\nDELIMITER ;\n", false, []string{sqlsplit.CodeDelimiter}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -42,7 +43,7 @@ func TestSharedVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d, err := sqlsplit.ParseDialect(v.Dialect)
+			d, err := engine.ParseDialect(v.Dialect)
 			if err != nil {
 				t.Fatal(err)
 			}

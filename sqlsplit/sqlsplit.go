@@ -20,30 +20,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ferrymigrate/ferry/engine"
 )
-
-// Dialect selects the lexical rules.
-type Dialect string
-
-// Dialects.
-const (
-	Postgres Dialect = "postgres"
-	MySQL    Dialect = "mysql" // MySQL and MariaDB
-	SQLite   Dialect = "sqlite"
-)
-
-// ParseDialect accepts the dialect names and URL schemes people use.
-func ParseDialect(s string) (Dialect, error) {
-	switch strings.ToLower(s) {
-	case "postgres", "postgresql", "pg", "pgx", "pgx4", "pgx5":
-		return Postgres, nil
-	case "mysql", "mariadb":
-		return MySQL, nil
-	case "sqlite", "sqlite3":
-		return SQLite, nil
-	}
-	return "", fmt.Errorf("unknown dialect %q: use postgres, mysql (also for MariaDB) or sqlite", s)
-}
 
 // Statement is one statement of a file.
 type Statement struct {
@@ -74,7 +53,7 @@ const DefaultDelimiter = ";"
 // Split splits src into statements. It returns an *Error for what it cannot
 // split with confidence (unclosed quote, comment, dollar quote or
 // parenthesis, an unexpected ")", an empty delimiter).
-func Split(d Dialect, src []byte) ([]Statement, error) {
+func Split(d engine.Dialect, src []byte) ([]Statement, error) {
 	s := &scanner{src: src, str: string(src), d: d, delim: DefaultDelimiter, line: 1}
 	if err := s.directive(); err != nil {
 		return nil, err
@@ -114,7 +93,7 @@ func cumulative(h hash.Hash, text string) string {
 type scanner struct {
 	src      []byte
 	str      string // src as a string: statement texts are substrings of it
-	d        Dialect
+	d        engine.Dialect
 	delim    string
 	pos      int
 	stmts    []Statement
@@ -173,7 +152,7 @@ func (s *scanner) gap() error {
 				return err
 			}
 			s.pos = end
-		case s.d == MySQL && s.delimiterCommand():
+		case s.d == engine.MySQL && s.delimiterCommand():
 			if err := s.setDelimiterCommand(); err != nil {
 				return err
 			}
@@ -197,9 +176,9 @@ func (s *scanner) lineComment(i int) bool {
 	src := s.src
 	switch {
 	case src[i] == '#':
-		return s.d == MySQL
+		return s.d == engine.MySQL
 	case src[i] == '-' && i+1 < len(src) && src[i+1] == '-':
-		if s.d != MySQL {
+		if s.d != engine.MySQL {
 			return true
 		}
 		// MySQL needs white space or a control character after "--".
@@ -212,7 +191,7 @@ func (s *scanner) lineComment(i int) bool {
 // MariaDB run, or a MariaDB /*M! ... */ comment, which MariaDB runs.
 func (s *scanner) executableComment(i int) bool {
 	src := s.src
-	return s.d == MySQL && i+2 < len(src) && (src[i+2] == '!' || src[i+2] == 'M' && i+3 < len(src) && src[i+3] == '!')
+	return s.d == engine.MySQL && i+2 < len(src) && (src[i+2] == '!' || src[i+2] == 'M' && i+3 < len(src) && src[i+3] == '!')
 }
 
 func lineEnd(src []byte, i int) int {
@@ -226,7 +205,7 @@ func lineEnd(src []byte, i int) int {
 // PostgreSQL block comments nest.
 func (s *scanner) blockComment(i int) (int, error) {
 	src := s.src
-	if s.d != Postgres {
+	if s.d != engine.Postgres {
 		j := bytes.Index(src[i+2:], []byte("*/"))
 		if j < 0 {
 			return 0, s.errorAt(i, "unclosed block comment /*")
@@ -300,18 +279,18 @@ const (
 )
 
 // classes returns the byte class table for a dialect and delimiter.
-func classes(d Dialect, delim string) *[256]byte {
+func classes(d engine.Dialect, delim string) *[256]byte {
 	var t [256]byte
 	t['\''], t['"'], t['-'], t['/'], t['('], t[')'] = clsSingle, clsDouble, clsDash, clsSlash, clsOpen, clsClose
 	for _, c := range "BCEbce" {
 		t[c] = clsWord
 	}
 	switch d {
-	case Postgres:
+	case engine.Postgres:
 		t['$'] = clsDollar
-	case MySQL:
+	case engine.MySQL:
 		t['`'], t['#'] = clsBacktick, clsHash
-	case SQLite:
+	case engine.SQLite:
 		t['`'], t['['] = clsBacktick, clsBracket
 	}
 	t[delim[0]] = clsDelim
@@ -366,14 +345,14 @@ rescan:
 		}
 		switch k {
 		case clsSingle:
-			escapes := s.d == MySQL || s.d == Postgres && wordEnd == i && wordEnd-wordStart == 1 && (src[wordStart] == 'E' || src[wordStart] == 'e')
+			escapes := s.d == engine.MySQL || s.d == engine.Postgres && wordEnd == i && wordEnd-wordStart == 1 && (src[wordStart] == 'E' || src[wordStart] == 'e')
 			end, err := s.skipQuote(i, '\'', escapes)
 			if err != nil {
 				return err
 			}
 			i = end
 		case clsDouble:
-			end, err := s.skipQuote(i, '"', s.d == MySQL)
+			end, err := s.skipQuote(i, '"', s.d == engine.MySQL)
 			if err != nil {
 				return err
 			}
@@ -490,20 +469,20 @@ func (s *scanner) opensBlock(start, bodyStmt, i, j, depth int, blocks []byte) bo
 	var buf [2]string
 	next := s.nextWords(j, buf[:0])
 	switch s.d {
-	case Postgres:
+	case engine.Postgres:
 		return depth == 0 && len(next) > 0 && strings.EqualFold(next[0], "ATOMIC") && s.routineHeader(start)
 	default:
 		if len(blocks) > 0 {
 			// A nested block (MySQL only: SQLite trigger bodies hold none)
 			// starts a statement: a word or a label follows its BEGIN,
 			// never an operator (SET begin = 1).
-			return s.d == MySQL && s.wordFollows(j) && s.startsBodyStatement(bodyStmt, i)
+			return s.d == engine.MySQL && s.wordFollows(j) && s.startsBodyStatement(bodyStmt, i)
 		}
 		if depth != 0 || j >= len(s.src) || !isSpaceByte(s.src[j]) {
 			return false
 		}
 		if i == start { // the statement starts with BEGIN
-			return s.d == MySQL && len(next) == 2 && strings.EqualFold(next[0], "NOT") && strings.EqualFold(next[1], "ATOMIC")
+			return s.d == engine.MySQL && len(next) == 2 && strings.EqualFold(next[0], "NOT") && strings.EqualFold(next[1], "ATOMIC")
 		}
 		return s.routineHeader(start)
 	}
@@ -528,11 +507,11 @@ func (s *scanner) routineHeader(start int) bool {
 func (s *scanner) routineKind(start int) string {
 	t := &headerTokens{s: s, i: start}
 	verb := t.next()
-	if verb != "CREATE" && !(s.d == MySQL && verb == "ALTER") {
+	if verb != "CREATE" && !(s.d == engine.MySQL && verb == "ALTER") {
 		return ""
 	}
 	w := t.next()
-	if s.d == SQLite {
+	if s.d == engine.SQLite {
 		if w == "TEMP" || w == "TEMPORARY" {
 			w = t.next()
 		}
@@ -544,7 +523,7 @@ func (s *scanner) routineKind(start int) string {
 		}
 		w = t.next()
 	}
-	if s.d == Postgres {
+	if s.d == engine.Postgres {
 		return kindIf(w == "FUNCTION" || w == "PROCEDURE", w)
 	}
 	if w == "DEFINER" {
@@ -616,7 +595,7 @@ func (t *headerTokens) next() string {
 	c := src[t.i]
 	switch {
 	case c == '\'' || c == '"' || c == '`':
-		end, err := t.s.skipQuote(t.i, c, t.s.d == MySQL && c != '`')
+		end, err := t.s.skipQuote(t.i, c, t.s.d == engine.MySQL && c != '`')
 		if err != nil {
 			return ""
 		}
@@ -771,14 +750,14 @@ type bodyTokens struct {
 // there, so ";" or the end of the file follows (on MySQL after an optional
 // label). Elsewhere END is a name (SET end = 1, SELECT end FROM t).
 func (s *scanner) endsBlock(j int) bool {
-	if s.d == Postgres {
+	if s.d == engine.Postgres {
 		return true
 	}
 	t := &headerTokens{s: s, i: j}
 	if !t.skip() {
 		return true
 	}
-	if c := s.src[t.i]; s.d == MySQL && (c == '`' || isIdent(c)) {
+	if c := s.src[t.i]; s.d == engine.MySQL && (c == '`' || isIdent(c)) {
 		t.next() // a label
 		if !t.skip() {
 			return true

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // Verify proves a split of src: the spans are in order and inside the file,
@@ -11,7 +13,7 @@ import (
 // its span without the custom delimiter and surrounding white space, and
 // every gap holds nothing but white space, comments, DELIMITER commands and
 // delimiters. It returns an error describing the first violation.
-func Verify(d Dialect, src []byte, stmts []Statement) error {
+func Verify(d engine.Dialect, src []byte, stmts []Statement) error {
 	var rebuilt bytes.Buffer
 	delims := map[string]bool{DefaultDelimiter: true}
 	prev := 0
@@ -47,7 +49,7 @@ func Verify(d Dialect, src []byte, stmts []Statement) error {
 }
 
 // verifyGap checks that gap holds only what may separate statements.
-func verifyGap(d Dialect, gap []byte, delims map[string]bool) error {
+func verifyGap(d engine.Dialect, gap []byte, delims map[string]bool) error {
 	s := &scanner{src: gap, d: d, delim: DefaultDelimiter, line: 1}
 	if err := s.directive(); err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/cachefs"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
@@ -48,7 +49,7 @@ type Options struct {
 	// Dialect, when set, makes status split every file and report statement
 	// findings (FM4xx). It defaults to nothing; the CLI passes the
 	// database's dialect or --dialect.
-	Dialect sqlsplit.Dialect
+	Dialect engine.Dialect
 	// GitBase, when set, is the commit the branch is compared with
 	// ("origin/main"): with only golang-migrate's row, the files new since
 	// it at or below the row's version are the ones golang-migrate will
@@ -78,10 +79,10 @@ type Report struct {
 
 // Source describes the migration folder.
 type Source struct {
-	Path    string           `json:"path"`
-	Scheme  compat.Scheme    `json:"scheme"`
-	Width   int              `json:"width,omitempty"`   // digits of a zero-padded scheme
-	Dialect sqlsplit.Dialect `json:"dialect,omitempty"` // statements were checked with this dialect
+	Path    string         `json:"path"`
+	Scheme  compat.Scheme  `json:"scheme"`
+	Width   int            `json:"width,omitempty"`   // digits of a zero-padded scheme
+	Dialect engine.Dialect `json:"dialect,omitempty"` // statements were checked with this dialect
 }
 
 // Migration is one version of the folder.
@@ -282,7 +283,7 @@ func skipped(ctx context.Context, opts Options, dir *compat.Directory, st *compa
 // StatementFindings splits every accepted file of dir in dialect d and
 // collects FM4xx findings; multi is golang-migrate's x-multi-statement.
 // Files ferry refuses to read (links out of the folder) are already findings.
-func StatementFindings(dir *compat.Directory, d sqlsplit.Dialect, multi bool) []finding.Finding {
+func StatementFindings(dir *compat.Directory, d engine.Dialect, multi bool) []finding.Finding {
 	var out []finding.Finding
 	for _, f := range dir.Files {
 		b, err := dir.ReadFile(f)
@@ -358,7 +359,7 @@ type Unfinished struct {
 }
 
 func readRevisions(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, dir *compat.Directory, st *compat.LegacyState) (*Revisions, error) {
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != compat.SQLite})
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != engine.SQLite})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/golang-migrate/migrate/v4/database/postgres"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/revision"
@@ -490,7 +491,7 @@ func TestUnfinishedApply(t *testing.T) {
 	if err := store.Insert(ctx, db.SQL, rows); err != nil {
 		t.Fatal(err)
 	}
-	if err := compat.WriteLegacy(ctx, db.SQL, compat.SQLite, compat.TableRef{Name: "schema_migrations"}, 3, true); err != nil {
+	if err := compat.WriteLegacy(ctx, db.SQL, engine.SQLite, compat.TableRef{Name: "schema_migrations"}, 3, true); err != nil {
 		t.Fatal(err)
 	}
 	r := run(t, dir, db.URL)

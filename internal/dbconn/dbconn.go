@@ -22,6 +22,7 @@ import (
 	_ "modernc.org/sqlite"             // registers "sqlite"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // Mode says whether the handle may write.
@@ -69,9 +70,9 @@ func Open(ctx context.Context, u *compat.DatabaseURL, mode Mode) (*sql.DB, error
 
 func open(u *compat.DatabaseURL, mode Mode) (*sql.DB, error) {
 	switch u.Dialect {
-	case compat.Postgres:
+	case engine.Postgres:
 		return sql.Open("pgx", u.DriverDSN())
-	case compat.MySQL:
+	case engine.MySQL:
 		cfg := u.MySQLConfig()
 		// Interpolate parameters client-side: no prepare round trip per
 		// bookkeeping statement, and several statements in one round trip
@@ -89,7 +90,7 @@ func open(u *compat.DatabaseURL, mode Mode) (*sql.DB, error) {
 			return nil, err
 		}
 		return sql.OpenDB(conn), nil
-	case compat.SQLite:
+	case engine.SQLite:
 		dsn := u.DriverDSN()
 		if mode == ReadOnly {
 			if _, err := os.Stat(u.Database); errors.Is(err, fs.ErrNotExist) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // Kind is a kind of schema object.
@@ -62,17 +62,17 @@ func (r Ref) String() string {
 // and SQLite fold case, procedures share functions' namespace, and a
 // PostgreSQL index is known by its name alone (its table is not part of
 // its identity).
-func (r Ref) Key(d sqlsplit.Dialect) Ref {
-	if d != sqlsplit.Postgres {
+func (r Ref) Key(d engine.Dialect) Ref {
+	if d != engine.Postgres {
 		r.Schema, r.Table, r.Name = strings.ToLower(r.Schema), strings.ToLower(r.Table), strings.ToLower(r.Name)
 	}
-	if d == sqlsplit.SQLite {
+	if d == engine.SQLite {
 		r.Schema = ""
 	}
-	if r.Kind == Procedure && d == sqlsplit.Postgres {
+	if r.Kind == Procedure && d == engine.Postgres {
 		r.Kind = Function
 	}
-	if r.Kind == Index && d != sqlsplit.MySQL || r.Kind == Trigger && d != sqlsplit.Postgres {
+	if r.Kind == Index && d != engine.MySQL || r.Kind == Trigger && d != engine.Postgres {
 		r.Table = "" // unique per schema
 	}
 	return r
@@ -156,12 +156,12 @@ type Unnamed struct {
 // analyser reads one statement.
 type analyser struct {
 	text string
-	d    sqlsplit.Dialect
+	d    engine.Dialect
 	c    *Cursor
 	ch   Change
 }
 
-func (a *analyser) pg() bool { return a.d == sqlsplit.Postgres }
+func (a *analyser) pg() bool { return a.d == engine.Postgres }
 
 func (a *analyser) effect(exists bool, r Ref) {
 	a.ch.Effects = append(a.ch.Effects, Fact{Ref: r, Exists: exists})
@@ -187,8 +187,8 @@ func (a *analyser) inverse(sql string, destroys bool) {
 
 // Analyse reads what the statement text (one statement, as split by
 // sqlsplit for dialect d) does.
-func Analyse(d sqlsplit.Dialect, text string) Change {
-	a := &analyser{text: text, d: d, c: NewCursor(text, 0, d == sqlsplit.MySQL)}
+func Analyse(d engine.Dialect, text string) Change {
+	a := &analyser{text: text, d: d, c: NewCursor(text, 0, d == engine.MySQL)}
 	for _, t := range a.c.T {
 		if t.Quoted || t.Upper != "" && !keyword[t.Upper] {
 			a.ch.Mentions = append(a.ch.Mentions, t.Text)
@@ -248,7 +248,7 @@ func (a *analyser) name() (schema, name string, ok bool) { return a.c.Name(a.pg(
 
 // ident quotes a name for generated SQL.
 func (a *analyser) ident(s string) string {
-	if a.d == sqlsplit.MySQL {
+	if a.d == engine.MySQL {
 		return "`" + strings.ReplaceAll(s, "`", "``") + "`"
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
@@ -379,7 +379,7 @@ func (a *analyser) create() {
 			return
 		}
 		switch {
-		case kind == Index && a.d == sqlsplit.MySQL:
+		case kind == Index && a.d == engine.MySQL:
 			a.inverse("DROP INDEX "+a.ident(name)+" ON "+a.qualified(ts, tn), false)
 		case kind == Index:
 			a.inverse("DROP INDEX "+a.qualified(r.Schema, name), false)
@@ -395,7 +395,7 @@ func (a *analyser) create() {
 			return
 		}
 		word := strings.ToUpper(string(kind))
-		if kind == Schema && a.d == sqlsplit.MySQL {
+		if kind == Schema && a.d == engine.MySQL {
 			word = "DATABASE"
 		}
 		if kind == Type && a.c.T[a.startOfKind()].Upper == "DOMAIN" {
@@ -549,7 +549,7 @@ func (a *analyser) tableBody(table Ref) {
 // its first column. Whether it did depends on the indexes there, so it is
 // a maybe.
 func (a *analyser) foreignKeyIndex(table Ref, name string, c *Cursor) {
-	if a.d != sqlsplit.MySQL {
+	if a.d != engine.MySQL {
 		return
 	}
 	start := c.I
@@ -577,7 +577,7 @@ func (a *analyser) foreignKeyIndex(table Ref, name string, c *Cursor) {
 // only matter if a column has the same name.
 func (a *analyser) keyColumns(toks []Token) []string {
 	var out []string
-	if a.d == sqlsplit.MySQL {
+	if a.d == engine.MySQL {
 		c := &Cursor{T: toks}
 		for !c.Done() && c.Peek().Punct != '(' {
 			c.I++
@@ -683,7 +683,7 @@ func (a *analyser) columnConstraints(table Ref, col string, c *Cursor) {
 		switch t.Upper {
 		case "CONSTRAINT":
 			c.I++
-			if n, ok := c.Part(a.pg()); ok && a.d != sqlsplit.SQLite {
+			if n, ok := c.Part(a.pg()); ok && a.d != engine.SQLite {
 				name = n
 			}
 			c.I--
@@ -701,7 +701,7 @@ func (a *analyser) columnConstraints(table Ref, col string, c *Cursor) {
 		}
 		if name != "" {
 			r := Ref{Kind: Constraint, Schema: table.Schema, Table: table.Name, Name: name}
-			if a.d == sqlsplit.MySQL && (what == "unique" || what == "primary key") {
+			if a.d == engine.MySQL && (what == "unique" || what == "primary key") {
 				r.Kind = Index
 			}
 			cols := []string{col}
@@ -720,7 +720,7 @@ func (a *analyser) columnConstraints(table Ref, col string, c *Cursor) {
 // index.
 func (a *analyser) constraintRef(table Ref, name string, c *Cursor) Ref {
 	kind := Constraint
-	if a.d == sqlsplit.MySQL && (c.Peek().Upper == "UNIQUE" || c.Peek().Upper == "PRIMARY") {
+	if a.d == engine.MySQL && (c.Peek().Upper == "UNIQUE" || c.Peek().Upper == "PRIMARY") {
 		kind = Index
 	}
 	return Ref{Kind: kind, Schema: table.Schema, Table: table.Name, Name: name}
@@ -862,7 +862,7 @@ func (a *analyser) drop() {
 		a.ch.Understood = false
 		return
 	}
-	if (kind == Trigger && a.pg() || kind == Index && a.d == sqlsplit.MySQL) && c.Accept("ON") {
+	if (kind == Trigger && a.pg() || kind == Index && a.d == engine.MySQL) && c.Accept("ON") {
 		if _, tn, ok := a.name(); ok {
 			for i := range refs {
 				refs[i].Table = tn
@@ -940,7 +940,7 @@ func (a *analyser) rename(obj Ref, newName string) {
 	a.effect(true, to)
 	word := strings.ToUpper(string(obj.Kind))
 	switch {
-	case obj.Kind == Table && a.d == sqlsplit.MySQL:
+	case obj.Kind == Table && a.d == engine.MySQL:
 		a.ch.Inverse = append(a.ch.Inverse, "RENAME TABLE "+a.qualified(to.Schema, newName)+" TO "+a.qualified(obj.Schema, obj.Name))
 	default:
 		a.ch.Inverse = append(a.ch.Inverse, "ALTER "+word+" "+a.qualified(to.Schema, newName)+" RENAME TO "+a.ident(obj.Name))
@@ -1036,7 +1036,7 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 			// SQLite writes the new name into the table's SQL as the
 			// rename spells it: undo with the old name spelt as here.
 			old := a.ident(from)
-			if a.d == sqlsplit.SQLite && !fromTok.Quoted {
+			if a.d == engine.SQLite && !fromTok.Quoted {
 				old = fromTok.Text
 			}
 			return []string{alter + "RENAME COLUMN " + a.ident(to) + " TO " + old}, true
@@ -1075,10 +1075,10 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 			a.require(false, to)
 			a.effect(false, table)
 			a.effect(true, to)
-			if a.d == sqlsplit.MySQL {
+			if a.d == engine.MySQL {
 				return []string{"RENAME TABLE " + a.qualified(to.Schema, nn) + " TO " + a.qualified(table.Schema, table.Name)}, true
 			}
-			if a.d == sqlsplit.SQLite {
+			if a.d == engine.SQLite {
 				// SQLite rewrites the stored CREATE TABLE with the new name
 				// quoted: renaming back does not restore the schema as the
 				// files leave it.
@@ -1145,7 +1145,7 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 			name = n
 		}
 	}
-	if kind == "UNIQUE" && a.d == sqlsplit.MySQL {
+	if kind == "UNIQUE" && a.d == engine.MySQL {
 		c.I++
 		c.Accept("INDEX")
 		c.Accept("KEY")
@@ -1158,7 +1158,7 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	}
 	cols := a.keyColumns(c.T[c.I:])
 	a.references(c, table)
-	if name == "" || kind == "PRIMARY" && a.d == sqlsplit.MySQL {
+	if name == "" || kind == "PRIMARY" && a.d == engine.MySQL {
 		if name == "" {
 			a.unnamed(table, &Cursor{T: c.T, I: start})
 		}
@@ -1179,7 +1179,7 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	a.effect(true, r)
 	a.ch.Effects[len(a.ch.Effects)-1].Columns = cols
 	switch {
-	case a.d != sqlsplit.MySQL:
+	case a.d != engine.MySQL:
 		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, invertible
 	case isIndex:
 		return []string{alter + "DROP INDEX " + a.ident(name)}, true

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 func facts(fs []Fact) string {
@@ -24,9 +24,9 @@ func facts(fs []Fact) string {
 }
 
 func TestAnalyse(t *testing.T) {
-	pg, my, lite := sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite
+	pg, my, lite := engine.Postgres, engine.MySQL, engine.SQLite
 	cases := []struct {
-		d                       sqlsplit.Dialect
+		d                       engine.Dialect
 		sql                     string
 		effects, requires       string
 		inverse                 []string
@@ -89,14 +89,14 @@ func TestAnalyse(t *testing.T) {
 
 func TestForeignKeys(t *testing.T) {
 	cases := []struct {
-		d    sqlsplit.Dialect
+		d    engine.Dialect
 		sql  string
 		want string
 	}{
-		{sqlsplit.Postgres, `CREATE TABLE o (id int, email text REFERENCES Users (Email), u int REFERENCES users)`, "users(email) users()"},
-		{sqlsplit.Postgres, `ALTER TABLE o ADD CONSTRAINT fk FOREIGN KEY (a, b) REFERENCES app.p ("A", b)`, "p(A,b)"},
-		{sqlsplit.MySQL, "ALTER TABLE o ADD FOREIGN KEY (a) REFERENCES `P`(`id`) ON DELETE CASCADE", "P(id)"},
-		{sqlsplit.Postgres, `CREATE TABLE o (id int REFERENCES o (id))`, ""},
+		{engine.Postgres, `CREATE TABLE o (id int, email text REFERENCES Users (Email), u int REFERENCES users)`, "users(email) users()"},
+		{engine.Postgres, `ALTER TABLE o ADD CONSTRAINT fk FOREIGN KEY (a, b) REFERENCES app.p ("A", b)`, "p(A,b)"},
+		{engine.MySQL, "ALTER TABLE o ADD FOREIGN KEY (a) REFERENCES `P`(`id`) ON DELETE CASCADE", "P(id)"},
+		{engine.Postgres, `CREATE TABLE o (id int REFERENCES o (id))`, ""},
 	}
 	for _, c := range cases {
 		var got []string

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // Engine follows statements in the order a server runs them and adds to
@@ -38,7 +38,7 @@ import (
 // name it cannot be sure of is given as a maybe (Fact.Maybe), never as a
 // certainty. An Engine is not safe for concurrent use.
 type Engine struct {
-	d      sqlsplit.Dialect
+	d      engine.Dialect
 	tables map[Ref]*relation // by table key
 }
 
@@ -59,7 +59,7 @@ type child struct {
 }
 
 // NewEngine returns an engine for dialect d that knows no object yet.
-func NewEngine(d sqlsplit.Dialect) *Engine {
+func NewEngine(d engine.Dialect) *Engine {
 	return &Engine{d: d, tables: map[Ref]*relation{}}
 }
 
@@ -145,7 +145,7 @@ func (e *Engine) Apply(ch Change) Change {
 							c.ref.Schema, c.ref.Table = to.Schema, to.Name
 						}
 					}
-					if e.d == sqlsplit.MySQL {
+					if e.d == engine.MySQL {
 						r.complete = false // MySQL 8 renames <table>_ibfk_<n> with the table, MariaDB does not
 					}
 					e.tables[e.tableKey(to.Schema, to.Name)] = r
@@ -240,8 +240,8 @@ func (e *Engine) Apply(ch Change) Change {
 
 // backingKey returns, on PostgreSQL, the constraint an index of that name
 // would back (a renamed index renames it); the zero Ref elsewhere.
-func backingKey(d sqlsplit.Dialect, index Ref) Ref {
-	if d != sqlsplit.Postgres || index.Kind != Index {
+func backingKey(d engine.Dialect, index Ref) Ref {
+	if d != engine.Postgres || index.Kind != Index {
 		return Ref{}
 	}
 	index.Kind = Constraint
@@ -249,7 +249,7 @@ func backingKey(d sqlsplit.Dialect, index Ref) Ref {
 }
 
 func (e *Engine) sameName(x, y string) bool {
-	if e.d == sqlsplit.Postgres {
+	if e.d == engine.Postgres {
 		return x == y
 	}
 	return strings.EqualFold(x, y)
@@ -277,7 +277,7 @@ func (e *Engine) removeChild(ref Ref) {
 // noteIbfk keeps the numbers of a MySQL table's <table>_ibfk_<n>
 // constraints.
 func (e *Engine) noteIbfk(r *relation, ref Ref, exists bool) {
-	if e.d != sqlsplit.MySQL || ref.Kind != Constraint {
+	if e.d != engine.MySQL || ref.Kind != Constraint {
 		return
 	}
 	prefix := strings.ToLower(ref.Table) + "_ibfk_"
@@ -304,19 +304,19 @@ func (e *Engine) dropColumn(r *relation, col string) []Fact {
 	for _, c := range r.children {
 		has := slices.ContainsFunc(c.columns, func(x string) bool { return e.sameName(x, col) })
 		switch {
-		case e.d == sqlsplit.Postgres && has:
+		case e.d == engine.Postgres && has:
 			out = append(out, Fact{Ref: c.ref, Exists: false})
 			e.noteIbfk(r, c.ref, false)
 			continue
-		case e.d == sqlsplit.Postgres && c.columns == nil:
+		case e.d == engine.Postgres && c.columns == nil:
 			out = append(out, Fact{Ref: c.ref, Exists: false, Maybe: true})
-		case e.d == sqlsplit.MySQL && has && c.ref.Kind == Index:
+		case e.d == engine.MySQL && has && c.ref.Kind == Index:
 			c.columns = slices.DeleteFunc(c.columns, func(x string) bool { return e.sameName(x, col) })
 			if len(c.columns) == 0 {
 				out = append(out, Fact{Ref: c.ref, Exists: false})
 				continue
 			}
-		case e.d == sqlsplit.MySQL && (has || c.columns == nil) && c.ref.Kind == Constraint:
+		case e.d == engine.MySQL && (has || c.columns == nil) && c.ref.Kind == Constraint:
 			// A check on the column alone goes with it; one on more
 			// columns, or a foreign key, makes the DROP fail.
 			out = append(out, Fact{Ref: c.ref, Exists: false, Maybe: true})
@@ -336,7 +336,7 @@ func (e *Engine) name(u Unnamed) (Fact, bool) {
 	}
 	r := e.rel(t.Schema, t.Name, false)
 	switch e.d {
-	case sqlsplit.MySQL:
+	case engine.MySQL:
 		switch u.What {
 		case "foreign key":
 			if u.Inline && r != nil {
@@ -360,7 +360,7 @@ func (e *Engine) name(u Unnamed) (Fact, bool) {
 			}
 			return Fact{Ref: ref(Index, name), Exists: true, Maybe: true, Columns: u.Columns}, true
 		}
-	case sqlsplit.Postgres:
+	case engine.Postgres:
 		var name string
 		kind := Constraint
 		switch u.What {

@@ -3,7 +3,7 @@ package ddl
 import (
 	"testing"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // FuzzAnalyse feeds arbitrary statements to the analyser in every dialect:
@@ -23,7 +23,7 @@ func FuzzAnalyse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, d := range []sqlsplit.Dialect{sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite} {
+		for _, d := range []engine.Dialect{engine.Postgres, engine.MySQL, engine.SQLite} {
 			ch := Analyse(d, s)
 			for _, group := range [][]Fact{ch.Effects, ch.Requires} {
 				for _, e := range group {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // PostgreSQL keeps the first 63 bytes of a name, never splitting a
@@ -12,16 +12,16 @@ import (
 func TestNamesTruncated(t *testing.T) {
 	long := strings.Repeat("abcdefghij", 7) // 70 bytes
 	cases := []struct {
-		d    sqlsplit.Dialect
+		d    engine.Dialect
 		sql  string
 		want string
 	}{
-		{sqlsplit.Postgres, "CREATE INDEX " + long + " ON t (a)", "+index " + long[:63] + " on t"},
-		{sqlsplit.Postgres, `ALTER TABLE t ADD CONSTRAINT "` + long + `" UNIQUE (a)`, "+constraint " + long[:63] + " on t"},
-		{sqlsplit.Postgres, "CREATE TABLE " + strings.ToUpper(long) + " (a int)", "+table " + long[:63] + "; +column " + long[:63] + ".a"},
+		{engine.Postgres, "CREATE INDEX " + long + " ON t (a)", "+index " + long[:63] + " on t"},
+		{engine.Postgres, `ALTER TABLE t ADD CONSTRAINT "` + long + `" UNIQUE (a)`, "+constraint " + long[:63] + " on t"},
+		{engine.Postgres, "CREATE TABLE " + strings.ToUpper(long) + " (a int)", "+table " + long[:63] + "; +column " + long[:63] + ".a"},
 		// 62 ASCII bytes and a two-byte character: the character goes.
-		{sqlsplit.Postgres, `CREATE TABLE "` + long[:62] + `é" (a int)`, "+table " + long[:62] + "; +column " + long[:62] + ".a"},
-		{sqlsplit.MySQL, "CREATE INDEX " + long + " ON t (a)", "+index " + long + " on t"},
+		{engine.Postgres, `CREATE TABLE "` + long[:62] + `é" (a int)`, "+table " + long[:62] + "; +column " + long[:62] + ".a"},
+		{engine.MySQL, "CREATE INDEX " + long + " ON t (a)", "+index " + long + " on t"},
 	}
 	for _, c := range cases {
 		if got := facts(Analyse(c.d, c.sql).Effects); got != c.want {
@@ -33,7 +33,7 @@ func TestNamesTruncated(t *testing.T) {
 // ADD CONSTRAINT ... USING INDEX renames the index to the constraint's
 // name; without a constraint name, the constraint takes the index's.
 func TestUsingIndex(t *testing.T) {
-	pg := sqlsplit.Postgres
+	pg := engine.Postgres
 	cases := []struct{ sql, requires, effects string }{
 		{"ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX i", "+table t; +index i on t; -constraint t_pkey on t; -index t_pkey on t",
 			"+constraint t_pkey on t; -index i on t; +index t_pkey on t"},
@@ -58,7 +58,7 @@ func TestUsingIndex(t *testing.T) {
 
 // implied runs statements through an engine and returns, per statement,
 // the facts it added.
-func implied(d sqlsplit.Dialect, stmts ...string) []string {
+func implied(d engine.Dialect, stmts ...string) []string {
 	e := NewEngine(d)
 	var out []string
 	for _, st := range stmts {
@@ -74,11 +74,11 @@ func implied(d sqlsplit.Dialect, stmts ...string) []string {
 }
 
 func TestEngine(t *testing.T) {
-	pg, my := sqlsplit.Postgres, sqlsplit.MySQL
+	pg, my := engine.Postgres, engine.MySQL
 	long := strings.Repeat("t", 40)
 	cases := []struct {
 		name  string
-		d     sqlsplit.Dialect
+		d     engine.Dialect
 		stmts []string
 		want  []string
 	}{
@@ -145,11 +145,11 @@ func TestEngine(t *testing.T) {
 // state before the statement.
 func TestLaterClauseNeedsWhatAnEarlierGave(t *testing.T) {
 	for _, c := range []struct {
-		d    sqlsplit.Dialect
+		d    engine.Dialect
 		text string
 	}{
-		{sqlsplit.MySQL, "ALTER TABLE t DROP INDEX `k`, ADD INDEX `k` (k)"},
-		{sqlsplit.Postgres, "ALTER TABLE t DROP CONSTRAINT t_k, ADD CONSTRAINT t_k UNIQUE (k, id)"},
+		{engine.MySQL, "ALTER TABLE t DROP INDEX `k`, ADD INDEX `k` (k)"},
+		{engine.Postgres, "ALTER TABLE t DROP CONSTRAINT t_k, ADD CONSTRAINT t_k UNIQUE (k, id)"},
 	} {
 		ch := Analyse(c.d, c.text)
 		for _, f := range ch.Requires {

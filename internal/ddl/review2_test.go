@@ -4,15 +4,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // Review 2: inverses and requirements that broke recovery (see
 // doctor/review2_db_test.go).
 func TestReview2Inverses(t *testing.T) {
-	pg, my, lite := sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite
+	pg, my, lite := engine.Postgres, engine.MySQL, engine.SQLite
 	cases := []struct {
-		d          sqlsplit.Dialect
+		d          engine.Dialect
 		sql        string
 		requires   string
 		inverse    string

@@ -3,7 +3,7 @@ package ddl
 import (
 	"testing"
 
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // Review cases: statements whose effects the analyser must not overstate.
@@ -12,9 +12,9 @@ import (
 // lists: the doctor takes a new table's unnamed children as absent, and
 // ruled out the true prefix (TestReviewCreateTableLikeAs in doctor).
 func TestReviewCreateTableColumnsFromElsewhere(t *testing.T) {
-	pg, my, lite := sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite
+	pg, my, lite := engine.Postgres, engine.MySQL, engine.SQLite
 	cases := []struct {
-		d   sqlsplit.Dialect
+		d   engine.Dialect
 		sql string
 	}{
 		{pg, `CREATE TABLE t2 AS SELECT * FROM t`},
@@ -37,7 +37,7 @@ func TestReviewCreateTableColumnsFromElsewhere(t *testing.T) {
 	}
 	// Tables that list their columns are still read.
 	for _, c := range []struct {
-		d       sqlsplit.Dialect
+		d       engine.Dialect
 		sql     string
 		effects string
 	}{
@@ -61,12 +61,12 @@ func TestReviewCreateTableColumnsFromElsewhere(t *testing.T) {
 // prefix: TestReviewCreateIfNotExistsThenNew).
 func TestReviewCreateTableIfNotExists(t *testing.T) {
 	for _, c := range []struct {
-		d   sqlsplit.Dialect
+		d   engine.Dialect
 		sql string
 	}{
-		{sqlsplit.Postgres, `CREATE TABLE IF NOT EXISTS t (id int, extra int)`},
-		{sqlsplit.MySQL, "CREATE TABLE IF NOT EXISTS `t` (id int, extra int)"},
-		{sqlsplit.SQLite, `CREATE TABLE IF NOT EXISTS t (id int, extra int)`},
+		{engine.Postgres, `CREATE TABLE IF NOT EXISTS t (id int, extra int)`},
+		{engine.MySQL, "CREATE TABLE IF NOT EXISTS `t` (id int, extra int)"},
+		{engine.SQLite, `CREATE TABLE IF NOT EXISTS t (id int, extra int)`},
 	} {
 		ch := Analyse(c.d, c.sql)
 		for _, e := range ch.Effects {
@@ -84,14 +84,14 @@ func TestReviewCreateTableIfNotExists(t *testing.T) {
 // keep or replace an older object: no inverse may drop it.
 func TestReviewIndexTriggerIfNotExistsInverse(t *testing.T) {
 	for _, c := range []struct {
-		d   sqlsplit.Dialect
+		d   engine.Dialect
 		sql string
 	}{
-		{sqlsplit.Postgres, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
-		{sqlsplit.Postgres, `CREATE OR REPLACE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`},
-		{sqlsplit.MySQL, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
-		{sqlsplit.SQLite, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
-		{sqlsplit.SQLite, `CREATE TRIGGER IF NOT EXISTS tr AFTER INSERT ON t BEGIN SELECT 1; END`},
+		{engine.Postgres, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
+		{engine.Postgres, `CREATE OR REPLACE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`},
+		{engine.MySQL, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
+		{engine.SQLite, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
+		{engine.SQLite, `CREATE TRIGGER IF NOT EXISTS tr AFTER INSERT ON t BEGIN SELECT 1; END`},
 	} {
 		if ch := Analyse(c.d, c.sql); ch.Invertible {
 			t.Errorf("%s: inverse %q would drop an object the file may not have created", c.sql, ch.Inverse)

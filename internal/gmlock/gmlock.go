@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // ErrTimeout is a lock that stayed taken for the whole timeout.
@@ -26,7 +27,7 @@ const pollEvery = 100 * time.Millisecond
 // nothing (golang-migrate's SQLite lock lives inside its own process; the
 // database's write lock serialises writers). A table-strategy key (pgx v4
 // x-lock-strategy=table) is not taken: see docs/convert.md.
-func AcquireTx(ctx context.Context, tx *sql.Tx, d compat.Dialect, keys []compat.LockKey, timeout time.Duration) error {
+func AcquireTx(ctx context.Context, tx *sql.Tx, d engine.Dialect, keys []compat.LockKey, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for _, k := range keys {
 		if strings.HasPrefix(k.Form, "lock_table") {
@@ -53,13 +54,13 @@ func AcquireTx(ctx context.Context, tx *sql.Tx, d compat.Dialect, keys []compat.
 	return nil
 }
 
-func try(ctx context.Context, tx *sql.Tx, d compat.Dialect, key string) (bool, error) {
+func try(ctx context.Context, tx *sql.Tx, d engine.Dialect, key string) (bool, error) {
 	var ok sql.NullBool
 	switch d {
-	case compat.Postgres:
+	case engine.Postgres:
 		err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1::bigint)`, key).Scan(&ok)
 		return ok.Bool, err
-	case compat.MySQL:
+	case engine.MySQL:
 		err := tx.QueryRowContext(ctx, `SELECT GET_LOCK(?, 0)`, key).Scan(&ok)
 		return ok.Bool, err
 	}
@@ -68,8 +69,8 @@ func try(ctx context.Context, tx *sql.Tx, d compat.Dialect, key string) (bool, e
 
 // Release frees MySQL locks taken by AcquireTx on conn, the connection the
 // transaction ran on. It does nothing on other engines.
-func Release(ctx context.Context, conn *sql.Conn, d compat.Dialect, keys []compat.LockKey) error {
-	if d != compat.MySQL {
+func Release(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []compat.LockKey) error {
+	if d != engine.MySQL {
 		return nil
 	}
 	var errs []error

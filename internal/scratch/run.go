@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -46,7 +47,7 @@ func (s *DB) migrationsTable(ctx context.Context, like *compat.DatabaseURL) (com
 		t.Name = like.QuotedTable
 	}
 	switch s.Dialect {
-	case compat.Postgres:
+	case engine.Postgres:
 		if like.TableQuoted && like.QuotedSchema != "" {
 			t.Schema = like.QuotedSchema
 			q := `CREATE SCHEMA IF NOT EXISTS "` + strings.ReplaceAll(t.Schema, `"`, `""`) + `"`
@@ -63,7 +64,7 @@ func (s *DB) migrationsTable(ctx context.Context, like *compat.DatabaseURL) (com
 			return t, fmt.Errorf("scratch database %s: no current schema for golang-migrate's table (check the dev URL's search_path)", s.Name)
 		}
 		t.Schema = schema.String
-	case compat.MySQL:
+	case engine.MySQL:
 		t.Schema = s.Name
 	}
 	return t, nil
@@ -168,17 +169,17 @@ func (s *DB) run(ctx context.Context, f File, after func(k int) error) error {
 		}
 		var err error
 		switch control := txControl(st); {
-		case control == txBegin && s.Dialect == compat.Postgres && s.tx != nil:
+		case control == txBegin && s.Dialect == engine.Postgres && s.tx != nil:
 			// The file's BEGIN inside the implicit block: the block
 			// becomes explicit, nothing else changes.
 		case control == txBegin && s.tx == nil:
 			err = begin()
 		case (control == txCommit || control == txRollback) && s.tx != nil:
 			err = end(control == txCommit)
-			if err == nil && wrapped && s.Dialect == compat.Postgres {
+			if err == nil && wrapped && s.Dialect == engine.Postgres {
 				err = begin() // the rest of the query runs in a new implicit block
 			}
-		case s.Dialect == compat.Postgres && s.tx != nil && st.Kind.Has(sqlsplit.KindNoTx):
+		case s.Dialect == engine.Postgres && s.tx != nil && st.Kind.Has(sqlsplit.KindNoTx):
 			// golang-migrate cannot run such a file (the server refuses
 			// the statement inside the file's transaction: FM402), so
 			// ferry apply or Atlas ran it, the statement on its own.
@@ -212,9 +213,9 @@ func (s *DB) run(ctx context.Context, f File, after func(k int) error) error {
 func (s *DB) wrapsFiles() bool {
 	opt := func(k string) bool { return s.like != nil && s.like.Options[k] == "true" }
 	switch s.Dialect {
-	case compat.Postgres:
+	case engine.Postgres:
 		return !opt("x-multi-statement")
-	case compat.SQLite:
+	case engine.SQLite:
 		return !opt("x-no-tx-wrap")
 	}
 	return false

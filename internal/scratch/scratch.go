@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 )
 
@@ -38,7 +39,7 @@ const dropTimeout = time.Minute
 // goroutine at a time.
 type DB struct {
 	*sql.DB
-	Dialect compat.Dialect
+	Dialect engine.Dialect
 	// URL is the scratch database's own URL (on SQLite a sqlite URL naming
 	// the in-memory database: sqlite://file:/<Name>?vfs=memdb, which opens
 	// read-write only). It carries the dev URL's password: pass it to
@@ -71,9 +72,9 @@ type DB struct {
 func New(ctx context.Context, dev *compat.DatabaseURL) (*DB, error) {
 	name := newName()
 	switch dev.Dialect {
-	case compat.SQLite:
+	case engine.SQLite:
 		return newSQLite(ctx, dev, name)
-	case compat.Postgres, compat.MySQL:
+	case engine.Postgres, engine.MySQL:
 		return newOnServer(ctx, dev, name)
 	}
 	return nil, fmt.Errorf("scratch database on %s: unknown dialect %q", dev.Redacted(), dev.Dialect)
@@ -97,7 +98,7 @@ type server struct {
 
 func newOnServer(ctx context.Context, dev *compat.DatabaseURL, name string) (*DB, error) {
 	srv := server{create: createPostgres, url: postgresURL}
-	if dev.Dialect == compat.MySQL {
+	if dev.Dialect == engine.MySQL {
 		srv = server{create: createMySQL, url: mysqlURL}
 	}
 	admin, err := dbconn.Open(ctx, dev, dbconn.ReadWrite)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/scratch"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -57,9 +58,9 @@ func exists(t *testing.T, dialect, name string) bool {
 	return n == 1
 }
 
-func split(t *testing.T, d compat.Dialect, src string) []sqlsplit.Statement {
+func split(t *testing.T, d engine.Dialect, src string) []sqlsplit.Statement {
 	t.Helper()
-	stmts, err := sqlsplit.Split(sqlsplit.Dialect(d), []byte(src))
+	stmts, err := sqlsplit.Split(engine.Dialect(d), []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +194,7 @@ func TestSQLiteMemoryIsPrivate(t *testing.T) {
 	if a.Name == b.Name || a.URL.Redacted() == b.URL.Redacted() {
 		t.Fatalf("two scratch databases share the name %s", a.Name)
 	}
-	if err := a.Run(ctx, scratch.File{Name: "1_a.up.sql", Version: 1, Statements: split(t, compat.SQLite, "CREATE TABLE a (id integer);")}, nil); err != nil {
+	if err := a.Run(ctx, scratch.File{Name: "1_a.up.sql", Version: 1, Statements: split(t, engine.SQLite, "CREATE TABLE a (id integer);")}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var n int

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 )
 
@@ -23,5 +24,5 @@ func newSQLite(ctx context.Context, dev *compat.DatabaseURL, name string) (*DB, 
 	}
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
-	return &DB{DB: db, Dialect: compat.SQLite, URL: u, Name: name, dev: dev}, nil
+	return &DB{DB: db, Dialect: engine.SQLite, URL: u, Name: name, dev: dev}, nil
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/sqlsplit"
+	"github.com/ferrymigrate/ferry/engine"
 )
 
 // projectFlags are the flags every command takes to find a project.
@@ -106,16 +106,16 @@ func (p *projectFlags) databaseURL(e *env) (*compat.DatabaseURL, error) {
 
 // dialectOf returns the SQL dialect named by --dialect, or else the
 // database's, or "" when neither is given.
-func dialectOf(flag string, u *compat.DatabaseURL) (sqlsplit.Dialect, error) {
+func dialectOf(flag string, u *compat.DatabaseURL) (engine.Dialect, error) {
 	if flag != "" {
-		d, err := sqlsplit.ParseDialect(flag)
+		d, err := engine.ParseDialect(flag)
 		if err != nil {
 			return "", &UsageError{err.Error()}
 		}
 		return d, nil
 	}
 	if u != nil {
-		return sqlsplit.ParseDialect(string(u.Dialect))
+		return u.Dialect, nil
 	}
 	return "", nil
 }

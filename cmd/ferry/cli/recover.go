@@ -12,8 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 )
 
@@ -96,7 +96,7 @@ func runRecover(cmd *cobra.Command, e *env, o *recoverOptions) error {
 	if o.dryRun {
 		mode = dbconn.ReadOnly
 	}
-	if _, err := os.Stat(u.Database); u.Dialect == compat.SQLite && errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(u.Database); u.Dialect == engine.SQLite && errors.Is(err, fs.ErrNotExist) {
 		// A mistyped path: opened for writing it would be created empty.
 		return &dbconn.MissingFileError{Path: u.Database}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -60,7 +61,7 @@ type statementJSON struct {
 
 func runStatements(cmd *cobra.Command, e *env, o *statementsOptions, files []string) error {
 	o.project.resolve(cmd.Flags())
-	var d sqlsplit.Dialect
+	var d engine.Dialect
 	var err error
 	if o.dialect == "" {
 		u, err := o.project.databaseURL(e)
