@@ -128,6 +128,15 @@ func (r *Refusal) Error() string {
 // weighs what can have left the row dirty. It only reads db; with
 // o.DevURL it creates, uses and drops a scratch database there.
 func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS, o Options) (*Diagnosis, error) {
+	dg, err := diagnose(ctx, db, u, fsys, o)
+	if err != nil {
+		return nil, err
+	}
+	return dg.Diagnosis, nil
+}
+
+// diagnose is Diagnose, keeping the working state for Recover.
+func diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS, o Options) (*diagnosis, error) {
 	dir, err := compat.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read the migration folder %s: %w", o.Path, err)
@@ -139,7 +148,7 @@ func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS
 	if err != nil {
 		return nil, err
 	}
-	dg := &Diagnosis{Database: u.Redacted(), Table: st.Table.String(), Version: st.Version, Dirty: st.Dirty,
+	dg := &diagnosis{Diagnosis: &Diagnosis{Database: u.Redacted(), Table: st.Table.String(), Version: st.Version, Dirty: st.Dirty},
 		dialect: u.Dialect, url: u, legacy: st, dir: dir, opts: o}
 	switch {
 	case !st.TableExists || st.Rows == 0:
@@ -182,7 +191,7 @@ func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS
 }
 
 // loadCandidates finds the files that can have left the row.
-func (dg *Diagnosis) loadCandidates(fsys fs.FS) error {
+func (dg *diagnosis) loadCandidates(fsys fs.FS) error {
 	v := dg.Version
 	if v >= 0 {
 		if m, ok := dg.dir.Lookup(uint64(v)); ok && m.Up != nil {
@@ -214,7 +223,7 @@ func (dg *Diagnosis) loadCandidates(fsys fs.FS) error {
 	return nil
 }
 
-func (dg *Diagnosis) candidate(fsys fs.FS, cs Case, m compat.Migration, f *compat.File, target int64) (*Candidate, error) {
+func (dg *diagnosis) candidate(fsys fs.FS, cs Case, m compat.Migration, f *compat.File, target int64) (*Candidate, error) {
 	body, err := dg.dir.ReadFile(*f)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", f.Name, err)
@@ -233,7 +242,7 @@ func (dg *Diagnosis) candidate(fsys fs.FS, cs Case, m compat.Migration, f *compa
 }
 
 // semantics says how golang-migrate's driver for the URL runs a file.
-func (dg *Diagnosis) semantics(stmts []sqlsplit.Statement) (semantics, string) {
+func (dg *diagnosis) semantics(stmts []sqlsplit.Statement) (semantics, string) {
 	switch dg.dialect {
 	case engine.Postgres:
 		if dg.url.Options["x-multi-statement"] == "true" {
@@ -256,7 +265,7 @@ func (dg *Diagnosis) semantics(stmts []sqlsplit.Statement) (semantics, string) {
 }
 
 // readLive describes the live schema.
-func (dg *Diagnosis) readLive(ctx context.Context, db *sql.DB) error {
+func (dg *diagnosis) readLive(ctx context.Context, db *sql.DB) error {
 	live, err := inspect.Inspect(ctx, db, dg.url.Dialect, inspect.OptionsFor(dg.url))
 	if err != nil {
 		return fmt.Errorf("describe the schema of %s: %w", dg.Database, err)

@@ -13,7 +13,7 @@ import (
 // whose statements mention it is ruled out, and so is a prefix whose
 // failing statement does not (where the engine tells which one failed), or
 // that claims the file ran to the end.
-func (dg *Diagnosis) matchError() {
+func (dg *diagnosis) matchError() {
 	names := errorNames(dg.opts.Error)
 	if len(names) == 0 {
 		return

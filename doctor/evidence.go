@@ -21,7 +21,7 @@ type upFile struct {
 }
 
 // up reads, splits and analyses the up file of m, once.
-func (dg *Diagnosis) up(m compat.Migration) *upFile {
+func (dg *diagnosis) up(m compat.Migration) *upFile {
 	if f, ok := dg.ups[m.Version]; ok {
 		return f
 	}
@@ -48,7 +48,7 @@ func (dg *Diagnosis) up(m compat.Migration) *upFile {
 // runs them, and of the candidates what the server does on its own (see
 // ddl.Engine): the up of a candidate version follows the files before it,
 // the down of the next version follows its up.
-func (dg *Diagnosis) implied() {
+func (dg *diagnosis) implied() {
 	e := ddl.NewEngine(dg.dialect)
 	apply := func(e *ddl.Engine, changes []ddl.Change) {
 		for i, ch := range changes {
@@ -80,7 +80,7 @@ func (dg *Diagnosis) implied() {
 // findImplicit records the child objects the files name but never create
 // (a server-named constraint dropped by name, say): after the CREATE TABLE
 // of their table they may exist or not.
-func (dg *Diagnosis) findImplicit() {
+func (dg *diagnosis) findImplicit() {
 	s := newSim(dg.cat)
 	named := map[ddl.Ref]bool{}
 	made := map[ddl.Ref]bool{}
@@ -126,7 +126,7 @@ func (dg *Diagnosis) findImplicit() {
 // table that has no key the engine accepts for it: they cannot have
 // succeeded, unless the key was there then and is gone now, which ferry
 // only rules out where the file does not touch the referenced table.
-func (dg *Diagnosis) foreignKeys(c *Candidate) {
+func (dg *diagnosis) foreignKeys(c *Candidate) {
 	c.badFK = map[int]string{}
 	s := newSim(dg.cat)
 	touched := map[ddl.Ref]bool{}
@@ -162,7 +162,7 @@ func (dg *Diagnosis) foreignKeys(c *Candidate) {
 }
 
 // probe tests every possible prefix of c against the catalog.
-func (dg *Diagnosis) probe(c *Candidate) {
+func (dg *diagnosis) probe(c *Candidate) {
 	if later := dg.laterObjects(c); len(later) > 0 {
 		for _, k := range c.Possible {
 			c.RuledOut[k] = later
@@ -186,7 +186,7 @@ func (dg *Diagnosis) probe(c *Candidate) {
 // laterObjects lists objects of the live schema that only files after c
 // create: if they exist, those files ran, and c cannot be the run that
 // failed (golang-migrate runs files in order and stops at a dirty one).
-func (dg *Diagnosis) laterObjects(c *Candidate) []string {
+func (dg *diagnosis) laterObjects(c *Candidate) []string {
 	s := newSim(dg.cat)
 	mentioned := map[ddl.Ref]bool{}
 	var out []string
@@ -243,7 +243,7 @@ func (dg *Diagnosis) laterObjects(c *Candidate) []string {
 // compares it with the live schema for the objects the candidate does not
 // touch: a difference rules the candidate out (those files ran, so their
 // objects must be there) and is reported as possible drift.
-func (dg *Diagnosis) checkHistory() {
+func (dg *diagnosis) checkHistory() {
 	seen := map[string]bool{}
 	for _, c := range dg.Candidates {
 		s := newSim(dg.cat)

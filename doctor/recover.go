@@ -96,11 +96,11 @@ func Recover(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	dg, err := Diagnose(ctx, db, u, fsys, o.Diagnose)
+	dg, err := diagnose(ctx, db, u, fsys, o.Diagnose)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Diagnosis: dg, DryRun: o.DryRun}
+	res := &Result{Diagnosis: dg.Diagnosis, DryRun: o.DryRun}
 	if dg.Verdict.Clean {
 		res.NothingToDo = true
 		return res, nil
@@ -119,7 +119,7 @@ func Recover(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 		return res, nil
 	}
 	if plan.Destroys || dg.Verdict.Certainty != Proven {
-		if o.Confirm == nil || !o.Confirm(dg, plan) {
+		if o.Confirm == nil || !o.Confirm(dg.Diagnosis, plan) {
 			return res, &Refusal{Reason: fmt.Sprintf("--%s was not confirmed; nothing was written", plan.Kind), Next: plan.Command + " --yes"}
 		}
 	}
@@ -136,7 +136,7 @@ func Recover(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 // its verdict: the statement that failed may have been fixed since, which
 // can hide the evidence that pinned the verdict (a fixed INSERT leaves no
 // trace in the catalog), but not change what ran.
-func (dg *Diagnosis) adopt(token string) error {
+func (dg *diagnosis) adopt(token string) error {
 	changed := func(what string) error {
 		return fmt.Errorf("%w: %s since the diagnosis %s; nothing was written: run ferry doctor again and read the new verdict", ErrChanged, what, token)
 	}
@@ -187,7 +187,7 @@ func (dg *Diagnosis) adopt(token string) error {
 // verdicts unless accepted. A dry run shows the plan of a verdict that is
 // not proven too (its command carries --accept-unproven): it writes
 // nothing.
-func choosePlan(dg *Diagnosis, o RecoverOptions) (*Plan, error) {
+func choosePlan(dg *diagnosis, o RecoverOptions) (*Plan, error) {
 	next := DoctorCommand(dg.url, dg.opts)
 	if dg.Verdict.Certainty != Proven {
 		switch {
@@ -226,7 +226,7 @@ func choosePlan(dg *Diagnosis, o RecoverOptions) (*Plan, error) {
 }
 
 // execute runs a plan under golang-migrate's lock.
-func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS, dg *Diagnosis, plan *Plan, o RecoverOptions, res *Result) (err error) {
+func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS, dg *diagnosis, plan *Plan, o RecoverOptions, res *Result) (err error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", dg.Database, err)
@@ -394,7 +394,7 @@ func revisions(ctx context.Context, q revision.Querier, u *compat.DatabaseURL) (
 }
 
 // syncRevision brings the revision row of the file in step with the plan.
-func syncRevision(ctx context.Context, tx *sql.Tx, store *revision.Store, fsys fs.FS, dg *Diagnosis, plan *Plan, o RecoverOptions) (string, error) {
+func syncRevision(ctx context.Context, tx *sql.Tx, store *revision.Store, fsys fs.FS, dg *diagnosis, plan *Plan, o RecoverOptions) (string, error) {
 	c := plan.target.c
 	m, _ := dg.dir.Lookup(c.Version)
 	complete := c.Case == Up && plan.target.k == c.Total() || c.Case == Down && plan.target.k == 0
@@ -446,7 +446,7 @@ type AuditEntry struct {
 	Fingerprint string    `json:"fingerprint"`
 }
 
-func newAuditEntry(dg *Diagnosis, plan *Plan, o RecoverOptions, ran []string, res *Result) *AuditEntry {
+func newAuditEntry(dg *diagnosis, plan *Plan, o RecoverOptions, ran []string, res *Result) *AuditEntry {
 	return &AuditEntry{At: o.Now().UTC(), Operator: o.Operator, Ferry: o.OperatorVersion, Database: dg.Database, Version: dg.Version,
 		Case: dg.Verdict.Case, File: dg.Verdict.File, Applied: dg.Verdict.Applied, Total: dg.Verdict.Total, Certainty: dg.Verdict.Certainty,
 		Plan: plan.Kind, Statements: append([]string{}, ran...), SetVersion: plan.SetVersion, Fingerprint: dg.Fingerprint}

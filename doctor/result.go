@@ -1,9 +1,6 @@
 package doctor
 
 import (
-	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/engine"
-	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -33,19 +30,6 @@ type Diagnosis struct {
 	// recover --expect refuses when it changed.
 	Fingerprint string   `json:"fingerprint"`
 	Notes       []string `json:"notes,omitempty"`
-
-	dialect engine.Dialect
-	url     *compat.DatabaseURL
-	legacy  *compat.LegacyState
-	dir     *compat.Directory
-	cat     *catalog
-	live    *inspect.Schema
-	opts    Options
-	dbPrint string
-	ups     map[uint64]*upFile // up files read and split, by version
-	// assumed is the state recover --assume named; the plans' commands
-	// carry it.
-	assumed *Alternative
 }
 
 // Candidate is one run that can have left the row dirty.

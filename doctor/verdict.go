@@ -20,7 +20,7 @@ type survivor struct {
 
 // decide turns the consistent prefixes into a verdict and per-statement
 // statuses.
-func (dg *Diagnosis) decide() {
+func (dg *diagnosis) decide() {
 	var strict, likely []survivor
 	for _, c := range dg.Candidates {
 		ks, ls := c.Consistent, c.Likely
@@ -139,7 +139,7 @@ func (dg *Diagnosis) decide() {
 // replayCanHelp reports whether a replay could decide between the states
 // that agree (strict): it compares schemas, so it separates states only
 // where a statement between them changes the schema.
-func (dg *Diagnosis) replayCanHelp(strict []survivor, handMade, noUp bool) bool {
+func (dg *diagnosis) replayCanHelp(strict []survivor, handMade, noUp bool) bool {
 	if dg.Replay != nil || handMade || noUp || len(dg.Drift) > 0 || len(strict) < 2 {
 		return false
 	}
@@ -162,7 +162,7 @@ func (dg *Diagnosis) replayCanHelp(strict []survivor, handMade, noUp bool) bool 
 
 // merge treats the end of the up of V and the end of the down of the next
 // version as one state: both leave the schema at V.
-func (dg *Diagnosis) merge(all []survivor) []survivor {
+func (dg *diagnosis) merge(all []survivor) []survivor {
 	upDone := slices.ContainsFunc(all, func(s survivor) bool { return s.c.Case == Up && s.k == s.c.Total() })
 	if !upDone {
 		return all
@@ -196,7 +196,7 @@ func summary(c *Candidate, k int, version int64) string {
 
 // statuses says, for every statement of c, whether it ran, given the
 // prefixes ks that agree with the evidence.
-func (dg *Diagnosis) statuses(c *Candidate, ks []int) []StatementEvidence {
+func (dg *diagnosis) statuses(c *Candidate, ks []int) []StatementEvidence {
 	var out []StatementEvidence
 	for i, st := range c.stmts {
 		e := StatementEvidence{Index: i + 1, Line: st.Line, Text: shorten(st.Text), Does: ddl.Describe(c.changes[i])}
@@ -218,7 +218,7 @@ func (dg *Diagnosis) statuses(c *Candidate, ks []int) []StatementEvidence {
 
 // evidence lists the live facts about what statement i creates or drops,
 // and whether the statement could have succeeded at all.
-func (dg *Diagnosis) evidence(c *Candidate, i int) []string {
+func (dg *diagnosis) evidence(c *Candidate, i int) []string {
 	ch := c.changes[i]
 	var out []string
 	for _, f := range ch.Effects {
@@ -286,7 +286,7 @@ func shorten(text string) string {
 // prefix and the text of the statements it says ran. Fixing the failed
 // statement of a file afterwards leaves the fingerprint unchanged;
 // changing the database or the statements that ran changes it.
-func (dg *Diagnosis) fingerprint() {
+func (dg *diagnosis) fingerprint() {
 	h := sha256.New()
 	fmt.Fprintf(h, "row %d %v %d\n", dg.legacy.Version, dg.legacy.Dirty, dg.legacy.Rows)
 	h.Write([]byte(dg.live.String()))
