@@ -25,7 +25,7 @@ import (
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/ddl"
-	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -102,25 +102,12 @@ func (o Options) targetArgs(u *compat.DatabaseURL) []string {
 
 // DoctorCommand is the ferry doctor command that diagnoses u again with the
 // options o (folder, dev server and golang-migrate's error as given).
-func DoctorCommand(u *compat.DatabaseURL, o Options) string {
+func DoctorCommand(u *compat.DatabaseURL, o Options) refusal.Command {
 	words := append([]string{"ferry", "doctor"}, o.targetArgs(u)...)
 	if o.Error != "" {
 		words = append(words, "--error", o.Error)
 	}
-	return shellquote.Command(words...)
-}
-
-// Refusal is a diagnosis that cannot start. Next is the command to run.
-type Refusal struct {
-	Reason string
-	Next   string
-}
-
-func (r *Refusal) Error() string {
-	if r.Next == "" {
-		return r.Reason
-	}
-	return r.Reason + "; next: " + r.Next
+	return words
 }
 
 // Diagnose reads golang-migrate's row, the migration folder (fsys, as
@@ -142,7 +129,7 @@ func diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS
 		return nil, fmt.Errorf("read the migration folder %s: %w", o.Path, err)
 	}
 	if err := dir.Err(); err != nil {
-		return nil, &Refusal{Reason: fmt.Sprintf("golang-migrate cannot read the migration folder %s: %v", o.Path, err), Next: shellquote.Command("ferry", "status", "--path", o.Path)}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("golang-migrate cannot read the migration folder %s: %v", o.Path, err), Next: refusal.Run("ferry", "status", "--path", o.Path)}
 	}
 	st, err := compat.ReadLegacy(ctx, db, u)
 	if err != nil {
@@ -155,7 +142,7 @@ func diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS
 		dg.Verdict = Verdict{Clean: true, Certainty: Proven, Summary: "golang-migrate has no version here: nothing to recover"}
 		return dg, nil
 	case st.Rows > 1:
-		return nil, &Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate reads whichever comes first", st.Table, st.Rows), Next: shellquote.Command(append([]string{"ferry", "status", "--path", o.Path}, u.DatabaseArgs()...)...)}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate reads whichever comes first", st.Table, st.Rows), Next: refusal.Run(append([]string{"ferry", "status", "--path", o.Path}, u.DatabaseArgs()...)...)}
 	case !st.Dirty:
 		dg.Verdict = Verdict{Clean: true, Certainty: Proven, Summary: fmt.Sprintf("version %d is clean: nothing to recover", st.Version)}
 		return dg, nil
@@ -218,7 +205,7 @@ func (dg *diagnosis) loadCandidates(fsys fs.FS) error {
 		dg.Candidates = append(dg.Candidates, c)
 	}
 	if len(dg.Candidates) == 0 {
-		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d, but the folder %s has neither its up file nor a down file of the next version: restore the files that ran", dg.Table, v, dg.opts.Path), Next: "git log --stat -- " + dg.opts.Path}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s is dirty at version %d, but the folder %s has neither its up file nor a down file of the next version: restore the files that ran", dg.Table, v, dg.opts.Path), Next: refusal.Run("git", "log", "--stat", "--", dg.opts.Path)}
 	}
 	return nil
 }

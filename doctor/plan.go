@@ -6,7 +6,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/ddl"
-	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -41,11 +41,18 @@ type Plan struct {
 	// first version.
 	SetVersion int64 `json:"set_version"`
 	// Destroys is true when a step drops a table, a column or data.
-	Destroys bool   `json:"destroys_data,omitempty"`
-	Command  string `json:"command,omitempty"`
+	Destroys bool `json:"destroys_data,omitempty"`
+	// Command is the ferry recover command that carries out the plan, as
+	// a POSIX shell reads it; Words gives its words.
+	Command string `json:"command,omitempty"`
 
+	words  refusal.Command
 	target survivor // the state the schema is in afterwards
 }
+
+// Words returns the words of the plan's command (nil when the plan is not
+// available).
+func (p *Plan) Words() refusal.Command { return p.words }
 
 // Step is one statement a plan runs.
 type Step struct {
@@ -213,7 +220,8 @@ func (dg *diagnosis) plansFor(c *Candidate, k int) []*Plan {
 			p.Destroys = p.Destroys || s.Destroys
 		}
 		if p.Available {
-			p.Command = dg.command(p.Kind)
+			p.words = dg.command(p.Kind)
+			p.Command = p.words.String()
 		}
 	}
 	return plans
@@ -257,7 +265,7 @@ func analyseStep(d engine.Dialect, text string) bool {
 // and dev server as the user gave them, the fingerprint, and
 // --accept-unproven (with --assume) when the verdict is not proven, so
 // that the command runs the plan when pasted.
-func (dg *diagnosis) command(k PlanKind) string {
+func (dg *diagnosis) command(k PlanKind) refusal.Command {
 	words := append([]string{"ferry", "recover", "--" + string(k)}, dg.opts.targetArgs(dg.url)...)
 	words = append(words, "--expect", dg.Fingerprint)
 	if dg.Verdict.Certainty != Proven {
@@ -271,7 +279,7 @@ func (dg *diagnosis) command(k PlanKind) string {
 			words = append(words, "--assume", fmt.Sprintf("%s:%d", v.Case, v.Applied))
 		}
 	}
-	return shellquote.Command(words...)
+	return words
 }
 
 // statementList names the statements ks (descending, as they are undone):

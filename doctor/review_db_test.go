@@ -10,6 +10,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 // Review scenarios: adversarial dirty states made with golang-migrate,
@@ -85,7 +86,7 @@ func reviewCheck(t *testing.T, r review) {
 	for _, rn := range runs {
 		dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), rn.o)
 		if err != nil {
-			var ref *doctor.Refusal
+			var ref *refusal.Refusal
 			if errors.As(err, &ref) {
 				line = append(line, rn.label+"=refused")
 				continue

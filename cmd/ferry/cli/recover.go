@@ -15,6 +15,7 @@ import (
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 type recoverOptions struct {
@@ -210,29 +211,29 @@ func confirmReasons(dg *doctor.Diagnosis, p *doctor.Plan) string {
 }
 
 // recoverFailed renders a refusal or failure and returns exit code 1.
-func recoverFailed(e *env, o *recoverOptions, res *doctor.Result, err error, noTerminal bool, show func(io.Writer, *doctor.Diagnosis, *doctor.Plan), doctorCmd string) error {
-	msg, next := err.Error(), ""
-	var ref *doctor.Refusal
+func recoverFailed(e *env, o *recoverOptions, res *doctor.Result, err error, noTerminal bool, show func(io.Writer, *doctor.Diagnosis, *doctor.Plan), doctorCmd refusal.Command) error {
+	msg, next := err.Error(), refusal.Next{}
+	var ref *refusal.Refusal
 	var verr *doctor.VerifyError
 	switch {
 	case noTerminal:
 		msg = fmt.Sprintf("--%s needs confirmation (%s), and there is no terminal to ask on: pass --yes to confirm; nothing was written", res.Plan.Kind, confirmReasons(res.Diagnosis, res.Plan))
-		next = res.Plan.Command + " --yes"
+		next = refusal.Run(append(res.Plan.Words(), "--yes")...)
 	case errors.As(err, &ref):
 		msg, next = ref.Reason, ref.Next
 	case errors.Is(err, doctor.ErrChanged), errors.As(err, &verr):
-		next = doctorCmd
+		next = refusal.Run(doctorCmd...)
 	}
-	msg, next = e.redact(msg), e.redact(next)
+	msg, nextText := e.redact(msg), e.redact(next.String())
 	if o.json {
-		return writeJSON(e.Out, recoverJSON{Error: msg, Next: next, Result: res}, &exitError{ExitFindings})
+		return writeJSON(e.Out, recoverJSON{Error: msg, Next: nextText, Result: res}, &exitError{ExitFindings})
 	}
 	if res != nil && res.Diagnosis != nil && !res.NothingToDo {
 		show(e.Out, res.Diagnosis, res.Plan)
 	}
 	fmt.Fprintf(e.ErrOut, "ferry: %s\n", msg)
-	if next != "" {
-		fmt.Fprintf(e.ErrOut, "  next: %s\n", next)
+	if nextText != "" {
+		fmt.Fprintf(e.ErrOut, "  next: %s\n", nextText)
 	}
 	return &exitError{ExitFindings}
 }
