@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -42,6 +43,25 @@ func (dg *diagnosis) up(m compat.Migration) *upFile {
 	}
 	dg.ups[m.Version] = f
 	return f
+}
+
+// readUps yields, in the order golang-migrate runs them, the migrations
+// whose up file reads and splits, with that file.
+func (dg *diagnosis) readUps() iter.Seq2[compat.Migration, *upFile] {
+	return func(yield func(compat.Migration, *upFile) bool) {
+		for _, m := range dg.dir.Migrations {
+			if m.Up == nil {
+				continue
+			}
+			f := dg.up(m)
+			if f.err != nil {
+				continue
+			}
+			if !yield(m, f) {
+				return
+			}
+		}
+	}
 }
 
 // implied adds to the changes of the up files, in the order golang-migrate
@@ -98,14 +118,7 @@ func (dg *diagnosis) findImplicit() {
 			}
 		}
 	}
-	for _, m := range dg.dir.Migrations {
-		if m.Up == nil {
-			continue
-		}
-		f := dg.up(m)
-		if f.err != nil {
-			continue
-		}
+	for _, f := range dg.readUps() {
 		for _, ch := range f.changes {
 			note(ch)
 		}
@@ -258,16 +271,9 @@ func (dg *diagnosis) checkHistory() {
 		// block, a procedure call): what they did to those objects is
 		// unknown, so the history claims nothing of them.
 		opaque := map[string]bool{}
-		for _, m := range dg.dir.Migrations {
+		for m, f := range dg.readUps() {
 			if m.Version > c.Version || m.Version == c.Version && c.Case == Up {
 				break
-			}
-			if m.Up == nil {
-				continue
-			}
-			f := dg.up(m)
-			if f.err != nil {
-				continue
 			}
 			for i, ch := range f.changes {
 				s.apply(ch)
