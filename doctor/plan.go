@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ferrymigrate/ferry/engine"
@@ -52,7 +53,7 @@ type Plan struct {
 
 // Words returns the words of the plan's command (nil when the plan is not
 // available).
-func (p *Plan) Words() refusal.Command { return p.words }
+func (p *Plan) Words() refusal.Command { return slices.Clone(p.words) }
 
 // Step is one statement a plan runs.
 type Step struct {

@@ -145,8 +145,7 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 		}
 	}
 	project, err := convert.LoadProject(os.DirFS(dir), dir)
-	var edits *refusal.Refusal
-	if errors.As(err, &edits) && convert.HasEdits(edits) && len(targets) > 0 {
+	if edits, ok := asRefusal(err); ok && convert.HasEdits(edits) && len(targets) > 0 {
 		// Whether re-hashing is right depends on what each database ran.
 		results := fleet.Run(ctx, targets, o.concurrency, func(ctx context.Context, u *compat.DatabaseURL) (convertResult, error) {
 			return convertResult{}, explainEdits(ctx, u, o.revisionsSchema, edits)
@@ -195,11 +194,10 @@ func finishConvert(e *env, dir string, o *convertOptions, targets int, results [
 			failed++
 			out[i].OK = false
 			out[i].Error = e.redact(r.Err.Error())
-			var ref *refusal.Refusal
-			if errors.As(r.Err, &ref) {
+			if reason, next, ok := e.refused(r.Err); ok {
 				var bad convert.Disagreements
-				errors.As(ref, &bad)
-				out[i].Error, out[i].Next, out[i].Disagree = e.redact(ref.Reason), e.redact(ref.Next.String()), bad
+				errors.As(r.Err, &bad)
+				out[i].Error, out[i].Next, out[i].Disagree = reason, next, bad
 			}
 		}
 	}

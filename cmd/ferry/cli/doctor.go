@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +15,6 @@ import (
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
-	"github.com/ferrymigrate/ferry/refusal"
 )
 
 // diagnoseFlags are the flags doctor and recover share.
@@ -123,20 +121,6 @@ func runDoctor(cmd *cobra.Command, e *env, o *doctorOptions) error {
 	}
 	renderDiagnosis(e.Out, dg, color)
 	return exit
-}
-
-// refusalError prints a refusal's reason and next command and turns it
-// into exit code 1; other errors pass through.
-func refusalError(e *env, err error) error {
-	var ref *refusal.Refusal
-	if !errors.As(err, &ref) {
-		return err
-	}
-	fmt.Fprintf(e.ErrOut, "ferry: %s\n", e.redact(ref.Reason))
-	if !ref.Next.IsZero() {
-		fmt.Fprintf(e.ErrOut, "  next: %s\n", e.redact(ref.Next.String()))
-	}
-	return &exitError{ExitFindings}
 }
 
 // colorFor resolves a --color flag for e.Out.

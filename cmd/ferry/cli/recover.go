@@ -212,28 +212,28 @@ func confirmReasons(dg *doctor.Diagnosis, p *doctor.Plan) string {
 
 // recoverFailed renders a refusal or failure and returns exit code 1.
 func recoverFailed(e *env, o *recoverOptions, res *doctor.Result, err error, noTerminal bool, show func(io.Writer, *doctor.Diagnosis, *doctor.Plan), doctorCmd refusal.Command) error {
-	msg, next := err.Error(), refusal.Next{}
-	var ref *refusal.Refusal
+	msg, next := err.Error(), ""
 	var verr *doctor.VerifyError
+	reason, refusedNext, refused := e.refused(err)
 	switch {
 	case noTerminal:
 		msg = fmt.Sprintf("--%s needs confirmation (%s), and there is no terminal to ask on: pass --yes to confirm; nothing was written", res.Plan.Kind, confirmReasons(res.Diagnosis, res.Plan))
-		next = refusal.Run(append(res.Plan.Words(), "--yes")...)
-	case errors.As(err, &ref):
-		msg, next = ref.Reason, ref.Next
+		next = append(res.Plan.Words(), "--yes").String()
+	case refused:
+		msg, next = reason, refusedNext
 	case errors.Is(err, doctor.ErrChanged), errors.As(err, &verr):
-		next = refusal.Run(doctorCmd...)
+		next = doctorCmd.String()
 	}
-	msg, nextText := e.redact(msg), e.redact(next.String())
+	msg, next = e.redact(msg), e.redact(next)
 	if o.json {
-		return writeJSON(e.Out, recoverJSON{Error: msg, Next: nextText, Result: res}, &exitError{ExitFindings})
+		return writeJSON(e.Out, recoverJSON{Error: msg, Next: next, Result: res}, &exitError{ExitFindings})
 	}
 	if res != nil && res.Diagnosis != nil && !res.NothingToDo {
 		show(e.Out, res.Diagnosis, res.Plan)
 	}
 	fmt.Fprintf(e.ErrOut, "ferry: %s\n", msg)
-	if nextText != "" {
-		fmt.Fprintf(e.ErrOut, "  next: %s\n", nextText)
+	if next != "" {
+		fmt.Fprintf(e.ErrOut, "  next: %s\n", next)
 	}
 	return &exitError{ExitFindings}
 }
