@@ -1,5 +1,5 @@
 // Command bench compares `ferry apply` with golang-migrate's `up` on the same
-// server in the same run (DESIGN §7: at most 1.10x golang-migrate).
+// server in the same run (docs/apply.md: at most 1.10x golang-migrate).
 //
 // It writes a golang-migrate folder of -files files with -statements small
 // statements each (CREATE TABLE, then INSERTs and CREATE INDEXes in turn) and
