@@ -297,7 +297,13 @@ func pgColumnsOf(ctx context.Context, tx *sql.Tx, in *inspector, rels map[int64]
 
 // pgConstraintsOf adds the constraints of the relations read.
 func pgConstraintsOf(ctx context.Context, tx *sql.Tx, in *inspector, rels map[int64]*relation, args []any) error {
-	return query(ctx, tx, "pg_constraint", pgConstraints, args, func(r *sql.Rows) error {
+	return pgConstraintsInto(ctx, tx, in, pgConstraints, args, rels)
+}
+
+// pgConstraintsInto adds the constraints a query returns as (oid, name,
+// definition) to the relations (tables or domains) they belong to.
+func pgConstraintsInto(ctx context.Context, tx *sql.Tx, in *inspector, q string, args []any, rels map[int64]*relation) error {
+	return query(ctx, tx, "pg_constraint", q, args, func(r *sql.Rows) error {
 		var oid int64
 		var name, def string
 		if err := r.Scan(&oid, &name, &def); err != nil {
@@ -552,17 +558,7 @@ func pgTypes(ctx context.Context, tx *sql.Tx, in *inspector, args []any) error {
 	}); err != nil {
 		return err
 	}
-	if err := query(ctx, tx, "pg_constraint", pgDomainConstraints, args, func(r *sql.Rows) error {
-		var oid int64
-		var name, def string
-		if err := r.Scan(&oid, &name, &def); err != nil {
-			return err
-		}
-		if d := domains[oid]; d != nil {
-			d.constraints = append(d.constraints, "constraint "+in.ident(name)+" "+def)
-		}
-		return nil
-	}); err != nil {
+	if err := pgConstraintsInto(ctx, tx, in, pgDomainConstraints, args, domains); err != nil {
 		return err
 	}
 	for _, oid := range order {
