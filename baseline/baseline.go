@@ -14,8 +14,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/internal/scratch"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
@@ -107,7 +109,7 @@ type ReplacePlan struct {
 	// with V written as in V's old file name.
 	File string `json:"file"`
 	// Sum is the folder's atlas.sum afterwards.
-	Sum *Sum `json:"-"`
+	Sum *atlassum.Sum `json:"-"`
 	// Git is true when the folder is in a git work tree: tracked files are
 	// moved with git mv.
 	Git bool `json:"git"`
@@ -185,15 +187,15 @@ func Generate(ctx context.Context, fsys fs.FS, dirPath string, o Options) (*Base
 	if d == "" {
 		return nil, errors.New("no dialect: the files must be split into statements (postgres, mysql or sqlite)")
 	}
-	dir, err := readCleanDir(fsys, dirPath)
+	dir, err := folder.ReadClean(fsys, dirPath)
 	if err != nil {
 		return nil, err
 	}
-	rep, err := Validate(fsys, ".", dirPath)
+	rep, err := atlassum.Validate(fsys, ".", dirPath)
 	if err != nil {
 		return nil, err
 	}
-	if rep.State != SumValid && rep.State != SumMissing {
+	if rep.State != atlassum.Valid && rep.State != atlassum.Missing {
 		msgs := make([]string, len(rep.Findings))
 		for i, f := range rep.Findings {
 			msgs[i] = f.Message
@@ -836,11 +838,11 @@ func planReplace(ctx context.Context, fsys fs.FS, dirPath string, dir *compat.Di
 	}
 	names := []string{p.File}
 	for _, e := range entries {
-		if !e.IsDir() && Covered(e.Name()) && !moved[e.Name()] && e.Name() != p.File {
+		if !e.IsDir() && atlassum.Covered(e.Name()) && !moved[e.Name()] && e.Name() != p.File {
 			names = append(names, e.Name())
 		}
 	}
-	p.Sum, err = sumOf(names, func(n string) ([]byte, error) {
+	p.Sum, err = atlassum.ComputeNames(names, func(n string) ([]byte, error) {
 		if n == p.File {
 			return b.Content, nil
 		}
@@ -866,7 +868,7 @@ func Replace(ctx context.Context, b *Baseline) (err error) {
 		return errors.New("the baseline was made without Options.Replace")
 	}
 	fsys := os.DirFS(b.Dir)
-	now, err := ComputeSum(fsys, ".")
+	now, err := atlassum.Compute(fsys, ".")
 	if err != nil {
 		return err
 	}
@@ -917,12 +919,12 @@ func Replace(ctx context.Context, b *Baseline) (err error) {
 		}
 		return fmt.Errorf("replace the files of %s (moved back): %w", b.Dir, err)
 	}
-	sum, err := ComputeSum(fsys, ".")
+	sum, err := atlassum.Compute(fsys, ".")
 	if err == nil {
-		_, err = WriteSumFile(b.Dir, sum)
+		_, err = atlassum.WriteFile(b.Dir, sum)
 	}
 	if err != nil {
-		return fmt.Errorf("the files are replaced, but %s is stale (run ferry hash --path %s): %w", SumFileName, b.Dir, err)
+		return fmt.Errorf("the files are replaced, but %s is stale (run ferry hash --path %s): %w", atlassum.FileName, b.Dir, err)
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ import (
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 
 	"github.com/ferrymigrate/ferry/apply"
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/engine"
@@ -188,11 +188,11 @@ func writeProject(files, statements int) (string, error) {
 			return dir, err
 		}
 	}
-	sum, err := baseline.ComputeSum(os.DirFS(dir), ".")
+	sum, err := atlassum.Compute(os.DirFS(dir), ".")
 	if err != nil {
 		return dir, fmt.Errorf("compute atlas.sum: %w", err)
 	}
-	if _, err := baseline.WriteSumFile(dir, sum); err != nil {
+	if _, err := atlassum.WriteFile(dir, sum); err != nil {
 		return dir, err
 	}
 	return dir, nil

@@ -18,7 +18,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
@@ -86,7 +86,7 @@ type Disagreement struct {
 // It is safe for concurrent use.
 type Project struct {
 	Dir     *compat.Directory
-	Sum     *baseline.Sum
+	Sum     *atlassum.Sum
 	DirPath string
 
 	mu     sync.Mutex
@@ -105,20 +105,20 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 	if problem := dir.Problem(); problem != "" {
 		return nil, &Refusal{Reason: dirPath + ": " + problem, Next: shellquote.Command("ferry", "status", "--path", dirPath)}
 	}
-	rep, err := baseline.Validate(fsys, ".", dirPath)
+	rep, err := atlassum.Validate(fsys, ".", dirPath)
 	if err != nil {
 		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
 	}
 	switch rep.State {
-	case baseline.SumValid:
-	case baseline.SumMissing:
+	case atlassum.Valid:
+	case atlassum.Missing:
 		return nil, &Refusal{Reason: fmt.Sprintf("%s has no atlas.sum; the revision hashes come from it", dirPath), Next: shellquote.Command("ferry", "hash", "--path", dirPath) + " (or convert --write-sum)"}
 	default:
 		msgs := make([]string, len(rep.Findings))
 		sr := &sumRefusal{prefix: fmt.Sprintf("atlas.sum of %s does not match the files (%s)", dirPath, rep.State), dirPath: dirPath}
 		for i, f := range rep.Findings {
 			msgs[i] = f.Message
-			if f.Code != baseline.CodeSumEdited || rep.Computed == nil {
+			if f.Code != atlassum.CodeEdited || rep.Computed == nil {
 				continue
 			}
 			for _, m := range dir.Migrations {
@@ -514,7 +514,7 @@ func (p *Project) earlierLines(existing []revision.Row) (map[string]string, erro
 			return nil, err
 		}
 		h.Write([]byte(f.Name))
-		if baseline.Ignored(b) {
+		if atlassum.Ignored(b) {
 			continue
 		}
 		h.Write(b)

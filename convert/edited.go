@@ -8,16 +8,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/revision"
 )
 
 // editedLine returns the line of atlas.sum that lists an edited file.
-func editedLine(changes []baseline.Change, name string) int {
+func editedLine(changes []atlassum.Change, name string) int {
 	for _, c := range changes {
-		if c.Kind == baseline.Edited && c.File == name {
+		if c.Kind == atlassum.Edited && c.File == name {
 			return c.Line
 		}
 	}
@@ -70,7 +70,7 @@ func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisi
 		}
 		named = true
 		diff := "git diff -- " + shellquote.Quote(path.Join(sr.dirPath, f.name))
-		head := fmt.Sprintf("%s changed since it was hashed (%s line %d), and %s has a revision row for version %s (%s)", f.name, baseline.SumFileName, f.line, store, row.Version, writtenBy(row))
+		head := fmt.Sprintf("%s changed since it was hashed (%s line %d), and %s has a revision row for version %s (%s)", f.name, atlassum.FileName, f.line, store, row.Version, writtenBy(row))
 		if row.Hash == f.hash {
 			msgs[f.finding] = head + fmt.Sprintf(" that records the file as it is now: the edited file is the one that ran there (as after ferry recover --forward ran the fixed file), so re-hashing is right for this database: run `%s`", rehash)
 			continue

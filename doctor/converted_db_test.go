@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/apply"
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/doctor"
@@ -96,11 +96,11 @@ func TestRecoverKeepsRevisionsInStep(t *testing.T) {
 // writeSum writes atlas.sum for the folder, as ferry hash does.
 func writeSum(t *testing.T, dir string) {
 	t.Helper()
-	sum, err := baseline.ComputeSum(os.DirFS(dir), ".")
+	sum, err := atlassum.Compute(os.DirFS(dir), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := baseline.WriteSumFile(dir, sum); err != nil {
+	if _, err := atlassum.WriteFile(dir, sum); err != nil {
 		t.Fatal(err)
 	}
 }

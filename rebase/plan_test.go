@@ -10,7 +10,7 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/rebase"
 	"github.com/ferrymigrate/ferry/revision"
@@ -605,22 +605,22 @@ func sameSnapshot(a, b map[string]string) bool {
 
 func writeSum(t testing.TB, dir string) {
 	t.Helper()
-	s, err := baseline.ComputeSum(os.DirFS(dir), ".")
+	s, err := atlassum.Compute(os.DirFS(dir), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := baseline.WriteSumFile(dir, s); err != nil {
+	if _, err := atlassum.WriteFile(dir, s); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func validSum(t *testing.T, dir string) {
 	t.Helper()
-	rep, err := baseline.Validate(os.DirFS(dir), ".", dir)
+	rep, err := atlassum.Validate(os.DirFS(dir), ".", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.State != baseline.SumValid {
+	if rep.State != atlassum.Valid {
 		t.Errorf("atlas.sum is %s: %v", rep.State, rep.Findings)
 	}
 }
@@ -697,13 +697,13 @@ func TestNoSumNoSum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Sum != nil || p.SumBefore != baseline.SumMissing {
+	if p.Sum != nil || p.SumBefore != atlassum.Missing {
 		t.Errorf("sum %v, before %s", p.Sum, p.SumBefore)
 	}
 	if _, err := rebase.Apply(t.Context(), dir, p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, baseline.SumFileName)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(dir, atlassum.FileName)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("atlas.sum: %v", err)
 	}
 }
@@ -720,7 +720,7 @@ func TestEditedSumWarns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Findings) != 1 || p.Findings[0].Code != baseline.CodeSumEdited || p.Findings[0].File != "1_a.up.sql" {
+	if len(p.Findings) != 1 || p.Findings[0].Code != atlassum.CodeEdited || p.Findings[0].File != "1_a.up.sql" {
 		t.Errorf("findings %v, want FM105 for 1_a.up.sql", p.Findings)
 	}
 }

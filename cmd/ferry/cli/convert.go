@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/doctor"
@@ -383,21 +383,21 @@ func (o *convertOptions) targets(e *env) ([]*compat.DatabaseURL, error) {
 }
 
 func writeMissingSum(w io.Writer, dir string, dryRun bool) error {
-	if _, err := os.Stat(dir + "/" + baseline.SumFileName); err == nil {
+	if _, err := os.Stat(dir + "/" + atlassum.FileName); err == nil {
 		return nil
 	}
-	sum, err := baseline.ComputeSum(os.DirFS(dir), ".")
+	sum, err := atlassum.Compute(os.DirFS(dir), ".")
 	if err != nil {
 		return err
 	}
 	if dryRun {
-		fmt.Fprintf(w, "would write %s/%s (%d files) first (--write-sum)\n", dir, baseline.SumFileName, len(sum.Files))
+		fmt.Fprintf(w, "would write %s/%s (%d files) first (--write-sum)\n", dir, atlassum.FileName, len(sum.Files))
 		return nil
 	}
-	if _, err := baseline.WriteSumFile(dir, sum); err != nil {
+	if _, err := atlassum.WriteFile(dir, sum); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "wrote %s/%s (%d files)\n", dir, baseline.SumFileName, len(sum.Files))
+	fmt.Fprintf(w, "wrote %s/%s (%d files)\n", dir, atlassum.FileName, len(sum.Files))
 	return nil
 }
 
