@@ -11,23 +11,20 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
-	"github.com/ferrymigrate/ferry/internal/cachefs"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/rebase"
 	"github.com/ferrymigrate/ferry/revision"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // Refusal is a precondition that does not hold. Nothing was written. Next is
@@ -37,32 +34,7 @@ type Refusal struct {
 	Next   string
 	// Disagreements lists existing revision rows that differ from the plan.
 	Disagreements []Disagreement
-
-	// sum holds what a refusal over atlas.sum found, so that ExplainEdits
-	// can weigh the edited files against a database's revision rows.
-	sum *sumRefusal
 }
-
-// sumRefusal is a folder whose files no longer match atlas.sum.
-type sumRefusal struct {
-	prefix   string       // "atlas.sum of DIR does not match the files (changed)"
-	messages []string     // one per finding, in order
-	edited   []editedFile // the edited up files among them
-	dirPath  string
-}
-
-// editedFile is an up file whose bytes changed since atlas.sum was written.
-type editedFile struct {
-	finding int    // index of its message in sumRefusal.messages
-	name    string // file name
-	version string // version as written in the name
-	line    int    // its line in atlas.sum
-	hash    string // its sum line computed from the file as it is now
-}
-
-// HasEdits reports a refusal over up files edited since atlas.sum was
-// written, which ExplainEdits can tailor to a database.
-func (r *Refusal) HasEdits() bool { return r.sum != nil && len(r.sum.edited) > 0 }
 
 func (r *Refusal) Error() string {
 	if r.Next == "" {
@@ -81,91 +53,13 @@ type Disagreement struct {
 	hashOnly bool
 }
 
-// Project is a migration folder prepared for converting any number of
-// databases: parsed, its sum checked, its files split per dialect on demand.
-// It is safe for concurrent use.
-type Project struct {
-	Dir     *compat.Directory
-	Sum     *atlassum.Sum
-	DirPath string
-
-	mu     sync.Mutex
-	split  map[engine.Dialect]map[string][]sqlsplit.Statement // file -> statements
-	hashes map[string]string                                  // file -> its line in Sum
-}
-
-// LoadProject reads and checks the folder: it must parse as golang-migrate
-// reads it without errors, and atlas.sum must exist and match the files.
-func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
-	fsys = cachefs.New(fsys) // the reader, the sum and the splitter each read every file
-	dir, err := compat.ReadDir(fsys, ".")
-	if err != nil {
-		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
-	}
-	if problem := dir.Problem(); problem != "" {
-		return nil, &Refusal{Reason: dirPath + ": " + problem, Next: shellquote.Command("ferry", "status", "--path", dirPath)}
-	}
-	rep, err := atlassum.Validate(fsys, ".", dirPath)
-	if err != nil {
-		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
-	}
-	switch rep.State {
-	case atlassum.Valid:
-	case atlassum.Missing:
-		return nil, &Refusal{Reason: fmt.Sprintf("%s has no atlas.sum; the revision hashes come from it", dirPath), Next: shellquote.Command("ferry", "hash", "--path", dirPath) + " (or convert --write-sum)"}
-	default:
-		msgs := make([]string, len(rep.Findings))
-		sr := &sumRefusal{prefix: fmt.Sprintf("atlas.sum of %s does not match the files (%s)", dirPath, rep.State), dirPath: dirPath}
-		for i, f := range rep.Findings {
-			msgs[i] = f.Message
-			if f.Code != atlassum.CodeEdited || rep.Computed == nil {
-				continue
-			}
-			for _, m := range dir.Migrations {
-				if m.Up != nil && m.Up.Name == f.File {
-					hash, _ := rep.Computed.Hash(f.File)
-					sr.edited = append(sr.edited, editedFile{finding: i, name: f.File, version: m.VersionText, line: editedLine(rep.Changes, f.File), hash: hash})
-				}
-			}
-		}
-		sr.messages = msgs
-		return nil, &Refusal{Reason: sr.prefix + ": " + strings.Join(msgs, "; "), Next: shellquote.Command("ferry", "hash", "--path", dirPath, "--check"), sum: sr}
-	}
-	hashes := make(map[string]string, len(rep.Computed.Files))
-	for _, f := range rep.Computed.Files {
-		hashes[f.Name] = f.Hash
-	}
-	return &Project{Dir: dir, Sum: rep.Computed, DirPath: dirPath, split: map[engine.Dialect]map[string][]sqlsplit.Statement{}, hashes: hashes}, nil
-}
-
-// statements returns the statements of an up file in dialect d, splitting
-// each file once per dialect.
-func (p *Project) statements(d engine.Dialect, f *compat.File) ([]sqlsplit.Statement, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	m := p.split[d]
-	if m == nil {
-		m = map[string][]sqlsplit.Statement{}
-		p.split[d] = m
-	}
-	if st, ok := m[f.Name]; ok {
-		return st, nil
-	}
-	b, err := p.Dir.ReadFile(*f)
-	if err != nil {
-		return nil, err
-	}
-	stmts, err := sqlsplit.Split(d, b)
-	if err != nil {
-		return nil, &Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", f.Name, err), Next: shellquote.Command("ferry", "statements", "--dialect", string(d), p.DirPath+"/"+f.Name)}
-	}
-	m[f.Name] = stmts
-	return stmts, nil
-}
+// project is the folder being converted; the planning steps are its
+// methods.
+type project struct{ *folder.Folder }
 
 // objects returns the objects the up files up to version v leave behind;
 // of the file of a dirty version only its applied statements count.
-func (p *Project) objects(d engine.Dialect, v int64, dirty *DirtyPrefix) ([]Object, error) {
+func (p project) objects(d engine.Dialect, v int64, dirty *DirtyPrefix) ([]Object, error) {
 	var files []fileStatements
 	for _, m := range p.Dir.Migrations {
 		if m.Version > uint64(v) {
@@ -174,7 +68,7 @@ func (p *Project) objects(d engine.Dialect, v int64, dirty *DirtyPrefix) ([]Obje
 		if m.Up == nil {
 			continue
 		}
-		stmts, err := p.statements(d, m.Up)
+		stmts, err := p.Statements(d, m.Up)
 		if err != nil {
 			return nil, err
 		}
@@ -242,7 +136,8 @@ func (p *Plan) NoOp() bool { return len(p.Rows) == 0 && !p.Create }
 // dirty row is refused unless o.Dirty names its version; then the versions
 // below it are planned as complete rows and the dirty one as a partial row.
 // o.Dirty on a clean row is refused too: the diagnosis no longer applies.
-func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, o Options) (*Plan, error) {
+func Prepare(ctx context.Context, db *sql.DB, f *folder.Folder, u *compat.DatabaseURL, o Options) (*Plan, error) {
+	p := project{f}
 	d := u.Dialect
 	st, err := compat.ReadLegacy(ctx, db, u)
 	if err != nil {
@@ -260,7 +155,7 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 		return nil, err
 	}
 	if o.Strict && len(ev.Missing) > 0 {
-		return nil, &Refusal{Reason: fmt.Sprintf("%d of %d objects the files create up to version %d are missing from the live schema (--strict): %s", len(ev.Missing), ev.Checked, st.Version, describeMissing(ev.Missing)), Next: "compare the schema with the files (ferry status --path " + p.DirPath + "), or convert without --strict to record the history anyway"}
+		return nil, &Refusal{Reason: fmt.Sprintf("%d of %d objects the files create up to version %d are missing from the live schema (--strict): %s", len(ev.Missing), ev.Checked, st.Version, describeMissing(ev.Missing)), Next: "compare the schema with the files (ferry status --path " + p.Path + "), or convert without --strict to record the history anyway"}
 	}
 	store, err := revision.Locate(ctx, db, u, o.RevisionsSchema)
 	if err != nil {
@@ -298,7 +193,7 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 			if hashOnly(r.Disagreements) {
 				// The files ran there completely, as other texts: their
 				// rows are right; deleting them would lose that.
-				r.Next = fmt.Sprintf("the files ran there as other texts than the folder has now: restore them as they ran (git log -p -- %s) and put the change in a new migration (SELECT * FROM %s WHERE version IN (%s) shows who ran them and when)", shellquote.Quote(p.DirPath), store.Table(), in)
+				r.Next = fmt.Sprintf("the files ran there as other texts than the folder has now: restore them as they ran (git log -p -- %s) and put the change in a new migration (SELECT * FROM %s WHERE version IN (%s) shows who ran them and when)", shellquote.Quote(p.Path), store.Table(), in)
 				return nil, err
 			}
 			r.Next = fmt.Sprintf("inspect them (SELECT * FROM %s WHERE version IN (%s)); if they were written wrongly, delete them (DELETE FROM %s WHERE version IN (%s)) and run convert again", store.Table(), in, store.Table(), in)
@@ -320,7 +215,7 @@ func describeMissing(objs []Object) string {
 	return strings.Join(parts, ", ")
 }
 
-func (p *Project) checkLegacy(st *compat.LegacyState, u *compat.DatabaseURL, o Options) error {
+func (p project) checkLegacy(st *compat.LegacyState, u *compat.DatabaseURL, o Options) error {
 	if st.Rows > 1 {
 		return &Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: "delete the stale rows, keeping the one golang-migrate wrote last"}
 	}
@@ -331,17 +226,17 @@ func (p *Project) checkLegacy(st *compat.LegacyState, u *compat.DatabaseURL, o O
 	case !st.TableExists || st.Version == compat.NilVersion:
 		return &Refusal{Reason: fmt.Sprintf("golang-migrate has recorded no version in %s: there is no history to convert", st.Table), Next: "nothing to convert; new databases start with ferry apply"}
 	case st.Version < 0:
-		return &Refusal{Reason: fmt.Sprintf("%s records version %d, which golang-migrate never writes", st.Table, st.Version), Next: shellquote.Command("ferry", "status", "--path", p.DirPath)}
+		return &Refusal{Reason: fmt.Sprintf("%s records version %d, which golang-migrate never writes", st.Table, st.Version), Next: shellquote.Command("ferry", "status", "--path", p.Path)}
 	}
 	if _, ok := p.Dir.Lookup(uint64(st.Version)); !ok {
-		return &Refusal{Reason: fmt.Sprintf("%s records version %d, but %s has no file for it", st.Table, st.Version, p.DirPath), Next: "restore the file (git log --all -- '*" + strconv.FormatInt(st.Version, 10) + "_*') or point --path at the folder this database was migrated from"}
+		return &Refusal{Reason: fmt.Sprintf("%s records version %d, but %s has no file for it", st.Table, st.Version, p.Path), Next: "restore the file (git log --all -- '*" + strconv.FormatInt(st.Version, 10) + "_*') or point --path at the folder this database was migrated from"}
 	}
 	return nil
 }
 
 // rows returns the history up to and including version v; with o.Dirty,
 // the row of v is partial and described by the PartialImport.
-func (p *Project) rows(d engine.Dialect, v int64, o Options) ([]revision.Row, *PartialImport, error) {
+func (p project) rows(d engine.Dialect, v int64, o Options) ([]revision.Row, *PartialImport, error) {
 	var out []revision.Row
 	var partial *revision.Row
 	var imp *PartialImport
@@ -359,12 +254,12 @@ func (p *Project) rows(d engine.Dialect, v int64, o Options) ([]revision.Row, *P
 		}
 		r := revision.Row{Version: m.VersionText, Description: m.Title, Type: revision.TypeResolved, ExecutedAt: o.Now.UTC(), OperatorVersion: o.OperatorVersion}
 		if m.Up != nil {
-			stmts, err := p.statements(d, m.Up)
+			stmts, err := p.Statements(d, m.Up)
 			if err != nil {
 				return nil, nil, err
 			}
 			n := len(stmts)
-			h, ok := p.hashes[m.Up.Name] // Sum.Hash searches linearly: quadratic over the history
+			h, ok := p.Hash(m.Up.Name)
 			if !ok {
 				reason, next := p.NotHashed(*m.Up)
 				return nil, nil, &Refusal{Reason: reason, Next: next}
@@ -489,7 +384,7 @@ func continueBaseline(want, existing []revision.Row) []revision.Row {
 // earlierLines returns the sum lines of the up files as they were when the
 // newest existing row was written: computed over the up files whose version
 // is at most that row's. It returns nil when that is today's folder.
-func (p *Project) earlierLines(existing []revision.Row) (map[string]string, error) {
+func (p project) earlierLines(existing []revision.Row) (map[string]string, error) {
 	var newest uint64
 	for _, r := range existing {
 		if n, err := strconv.ParseUint(r.Version, 10, 64); err == nil && n > newest {
@@ -644,41 +539,16 @@ func lockSession(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []c
 	return gmlock.AcquireTx(ctx, tx, d, keys, timeout)
 }
 
-// Statements returns the statements of an up file in dialect d (split once
-// per dialect; safe for concurrent use).
-func (p *Project) Statements(d engine.Dialect, f *compat.File) ([]sqlsplit.Statement, error) {
-	return p.statements(d, f)
-}
-
 // stringOrder is FM304 (rebase.StringOrder) as a conversion must say it:
 // the rows it writes name the versions as the files do, and Atlas compares
 // them as text.
-func (p *Project) stringOrder() []finding.Finding {
+func (p project) stringOrder() []finding.Finding {
 	later, earlier, ok := rebase.FirstStringDisorder(p.Dir)
 	if !ok {
 		return nil
 	}
 	return []finding.Finding{{Code: rebase.CodeStringOrder, Severity: finding.Warning, Version: later,
-		Message: fmt.Sprintf("versions sort differently as text and as numbers (%s after %s): the revision rows name them as the files do, and Atlas compares them as text, so Atlas would not run this database's files in golang-migrate's order; before converting databases that Atlas will run, pad the folder: ferry rebase --path %s --pad (convert --dry-run shows this first)", later, earlier, shellquote.Quote(p.DirPath))}}
-}
-
-// NotHashed explains why an up file golang-migrate runs has no line in
-// atlas.sum (Hash says false), and gives the command that fixes it: a name
-// Atlas does not read as an up file (rename it, keeping its version, with
-// ferry rebase --fix-names), or Atlas's "atlas:sum ignore" directive on its
-// first line.
-func (p *Project) NotHashed(f compat.File) (reason, next string) {
-	if !f.AtlasReadsUp() {
-		return fmt.Sprintf("%s is not in atlas.sum: golang-migrate runs it as the up migration of version %d, but Atlas reads only *.up.sql files as up migrations (its extension is %q), so atlas.sum leaves it out and Atlas would never run it", f.Name, f.Version, f.Ext),
-			shellquote.Command("ferry", "rebase", "--path", p.DirPath, "--fix-names") + " (renames it to " + f.SQLName() + ", the same version for golang-migrate, and rewrites atlas.sum)"
-	}
-	return fmt.Sprintf("%s is not in atlas.sum (its first line carries atlas:sum ignore)", f.Name), "remove the directive and run " + shellquote.Command("ferry", "hash", "--path", p.DirPath)
-}
-
-// Hash returns an up file's line in atlas.sum, without "h1:".
-func (p *Project) Hash(name string) (string, bool) {
-	h, ok := p.hashes[name]
-	return h, ok
+		Message: fmt.Sprintf("versions sort differently as text and as numbers (%s after %s): the revision rows name them as the files do, and Atlas compares them as text, so Atlas would not run this database's files in golang-migrate's order; before converting databases that Atlas will run, pad the folder: ferry rebase --path %s --pad (convert --dry-run shows this first)", later, earlier, shellquote.Quote(p.Path))}}
 }
 
 // hashOnly reports disagreements that are all complete rows whose files

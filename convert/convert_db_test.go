@@ -12,6 +12,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -199,8 +200,12 @@ func TestRefusals(t *testing.T) {
 					before := readRows(t, db)
 					_, err := run(t, dir, db, convert.Options{})
 					var r *convert.Refusal
-					if !errors.As(err, &r) {
-						t.Fatalf("error %v (%T), want a *convert.Refusal", err, err)
+					var fr *folder.Refusal
+					switch {
+					case errors.As(err, &fr): // the folder's own checks (folder.Load)
+						r = &convert.Refusal{Reason: fr.Reason, Next: fr.Next}
+					case !errors.As(err, &r):
+						t.Fatalf("error %v (%T), want a *convert.Refusal or a *folder.Refusal", err, err)
 					}
 					if !strings.Contains(r.Reason, c.want) || r.Next == "" {
 						t.Errorf("refusal %q (next %q), want a reason with %q and a next step", r.Reason, r.Next, c.want)
@@ -251,7 +256,7 @@ func TestWriteRechecks(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			db, dir := migrated(t, dialect, threeFiles, 2)
-			p, err := convert.LoadProject(os.DirFS(dir), dir)
+			p, err := folder.Load(os.DirFS(dir), dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -264,7 +269,7 @@ func TestWriteRechecks(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer h.Close()
-			plan, err := p.Prepare(ctx, h, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
+			plan, err := convert.Prepare(ctx, h, p, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,21 +10,12 @@ import (
 
 	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/revision"
 )
 
-// editedLine returns the line of atlas.sum that lists an edited file.
-func editedLine(changes []atlassum.Change, name string) int {
-	for _, c := range changes {
-		if c.Kind == atlassum.Edited && c.File == name {
-			return c.Line
-		}
-	}
-	return 0
-}
-
-// ExplainEdits tailors a refusal of LoadProject over up files edited since
+// ExplainEdits tailors a refusal of folder.Load over up files edited since
 // atlas.sum was written (r.HasEdits) to the database db, opened on u. The
 // generic advice, re-hash "if no database has applied it", is not true of a
 // database whose revisions table holds a row for the file's version: for
@@ -35,7 +26,7 @@ func editedLine(changes []atlassum.Change, name string) int {
 // ran there is not this one: restore the file, and re-hash only if the
 // edited file is the one that ran there). It reads only. It returns r
 // itself when r has no edits or the database has no row for them.
-func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisionsSchema string, r *Refusal) (*Refusal, error) {
+func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisionsSchema string, r *folder.Refusal) (*folder.Refusal, error) {
 	if !r.HasEdits() {
 		return r, nil
 	}
@@ -58,25 +49,25 @@ func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisi
 	for _, row := range rows {
 		byVersion[row.Version] = row
 	}
-	sr := r.sum
-	msgs := append([]string(nil), sr.messages...)
-	rehash := shellquote.Command("ferry", "hash", "--path", sr.dirPath)
+	sr := r.Sum
+	msgs := append([]string(nil), sr.Messages...)
+	rehash := shellquote.Command("ferry", "hash", "--path", sr.Path)
 	var restore []string
 	named := false
-	for _, f := range sr.edited {
-		row, ok := byVersion[f.version]
+	for _, f := range sr.Edited {
+		row, ok := byVersion[f.Version]
 		if !ok {
 			continue
 		}
 		named = true
-		diff := "git diff -- " + shellquote.Quote(path.Join(sr.dirPath, f.name))
-		head := fmt.Sprintf("%s changed since it was hashed (%s line %d), and %s has a revision row for version %s (%s)", f.name, atlassum.FileName, f.line, store, row.Version, writtenBy(row))
-		if row.Hash == f.hash {
-			msgs[f.finding] = head + fmt.Sprintf(" that records the file as it is now: the edited file is the one that ran there (as after ferry recover --forward ran the fixed file), so re-hashing is right for this database: run `%s`", rehash)
+		diff := "git diff -- " + shellquote.Quote(path.Join(sr.Path, f.Name))
+		head := fmt.Sprintf("%s changed since it was hashed (%s line %d), and %s has a revision row for version %s (%s)", f.Name, atlassum.FileName, f.Line, store, row.Version, writtenBy(row))
+		if row.Hash == f.Hash {
+			msgs[f.Finding] = head + fmt.Sprintf(" that records the file as it is now: the edited file is the one that ran there (as after ferry recover --forward ran the fixed file), so re-hashing is right for this database: run `%s`", rehash)
 			continue
 		}
 		restore = append(restore, diff)
-		msgs[f.finding] = head + fmt.Sprintf(" that records other hashes than the file has now: the text that ran there is not this one; restore the file (%s) and put the change in a new migration; re-hash (`%s`) only if the edited file is the one that ran there (as after ferry recover --forward ran the fixed file)", diff, rehash)
+		msgs[f.Finding] = head + fmt.Sprintf(" that records other hashes than the file has now: the text that ran there is not this one; restore the file (%s) and put the change in a new migration; re-hash (`%s`) only if the edited file is the one that ran there (as after ferry recover --forward ran the fixed file)", diff, rehash)
 	}
 	if !named {
 		return r, nil
@@ -85,7 +76,7 @@ func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisi
 	if len(restore) > 0 {
 		next = strings.Join(restore, "; ")
 	}
-	return &Refusal{Reason: sr.prefix + ": " + strings.Join(msgs, "; "), Next: next, sum: sr}, nil
+	return &folder.Refusal{Reason: sr.Prefix + ": " + strings.Join(msgs, "; "), Next: next, Sum: sr}, nil
 }
 
 // writtenBy names who wrote a revision row and when.

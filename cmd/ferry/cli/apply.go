@@ -16,7 +16,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/fleet"
 )
@@ -138,7 +138,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, args []string) error 
 	if err != nil {
 		return err
 	}
-	project, err := convert.LoadProject(os.DirFS(dir), dir)
+	project, err := folder.Load(os.DirFS(dir), dir)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, args []string) error 
 		out[i].Error = e.redact(r.Err.Error())
 		var se *apply.StatementError
 		var ref *apply.Refusal
-		var cref *convert.Refusal
+		var fref *folder.Refusal
 		switch {
 		case errors.As(r.Err, &se):
 			out[i].Failed = &failure{Version: se.Version, File: se.File, Statement: se.Statement, Total: se.Total, Line: se.Line, Recorded: se.Recorded}
@@ -182,8 +182,8 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, args []string) error 
 			}
 		case errors.As(r.Err, &ref):
 			out[i].Error, out[i].Next = e.redact(ref.Reason), e.redact(ref.Next)
-		case errors.As(r.Err, &cref):
-			out[i].Error, out[i].Next = e.redact(cref.Reason), e.redact(cref.Next)
+		case errors.As(r.Err, &fref):
+			out[i].Error, out[i].Next = e.redact(fref.Reason), e.redact(fref.Next)
 		}
 	}
 	if o.json {
@@ -230,7 +230,7 @@ func prefixFor(n int, u *compat.DatabaseURL) string {
 	return u.Redacted() + ": "
 }
 
-func applyOne(ctx context.Context, project *convert.Project, u *compat.DatabaseURL, opts apply.Options, dryRun bool, w io.Writer, mu *sync.Mutex, quiet bool) (applyResult, error) {
+func applyOne(ctx context.Context, project *folder.Folder, u *compat.DatabaseURL, opts apply.Options, dryRun bool, w io.Writer, mu *sync.Mutex, quiet bool) (applyResult, error) {
 	res := applyResult{Database: u.Redacted(), Pending: []string{}, Applied: []string{}}
 	db, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/fleet"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
@@ -144,8 +145,8 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 			return err
 		}
 	}
-	project, err := convert.LoadProject(os.DirFS(dir), dir)
-	var edits *convert.Refusal
+	project, err := folder.Load(os.DirFS(dir), dir)
+	var edits *folder.Refusal
 	if errors.As(err, &edits) && edits.HasEdits() && len(targets) > 0 {
 		// Whether re-hashing is right depends on what each database ran.
 		results := fleet.Run(ctx, targets, o.concurrency, func(ctx context.Context, u *compat.DatabaseURL) (convertResult, error) {
@@ -171,7 +172,7 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 
 // explainEdits returns the refusal over edited files as it reads for the
 // database u (its revision rows say whether re-hashing is right there).
-func explainEdits(ctx context.Context, u *compat.DatabaseURL, revisionsSchema string, r *convert.Refusal) error {
+func explainEdits(ctx context.Context, u *compat.DatabaseURL, revisionsSchema string, r *folder.Refusal) error {
 	db, err := dbconn.Open(ctx, u, dbconn.ReadOnly)
 	if err != nil {
 		return err
@@ -196,10 +197,13 @@ func finishConvert(e *env, dir string, o *convertOptions, targets int, results [
 			out[i].OK = false
 			out[i].Error = e.redact(r.Err.Error())
 			var ref *convert.Refusal
+			var fref *folder.Refusal
 			var dref *doctor.Refusal
 			switch {
 			case errors.As(r.Err, &ref):
 				out[i].Error, out[i].Next, out[i].Disagree = e.redact(ref.Reason), e.redact(ref.Next), ref.Disagreements
+			case errors.As(r.Err, &fref):
+				out[i].Error, out[i].Next = e.redact(fref.Reason), e.redact(fref.Next)
 			case errors.As(r.Err, &dref):
 				out[i].Error, out[i].Next = e.redact(dref.Reason), e.redact(dref.Next)
 			}
@@ -223,7 +227,7 @@ func finishConvert(e *env, dir string, o *convertOptions, targets int, results [
 	return nil
 }
 
-func convertOne(ctx context.Context, project *convert.Project, dir string, u *compat.DatabaseURL, opts convert.Options, o *convertOptions) (convertResult, error) {
+func convertOne(ctx context.Context, project *folder.Folder, dir string, u *compat.DatabaseURL, opts convert.Options, o *convertOptions) (convertResult, error) {
 	res := convertResult{Database: u.Redacted()}
 	db, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
 	if err != nil {
@@ -235,7 +239,7 @@ func convertOne(ctx context.Context, project *convert.Project, dir string, u *co
 			return res, err
 		}
 	}
-	plan, err := project.Prepare(ctx, db, u, opts)
+	plan, err := convert.Prepare(ctx, db, project, u, opts)
 	if err != nil {
 		return res, err
 	}
