@@ -6,12 +6,9 @@ package convert
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -394,26 +391,21 @@ func (p project) earlierLines(existing []revision.Row) (map[string]string, error
 	if len(existing) == 0 || len(p.Dir.Migrations) == 0 || p.Dir.Migrations[len(p.Dir.Migrations)-1].Version <= newest {
 		return nil, nil
 	}
-	var files []compat.File
+	files := map[string]compat.File{} // name -> up file
+	var names []string
 	for _, m := range p.Dir.Migrations {
 		if m.Version <= newest && m.Up != nil {
-			files = append(files, *m.Up)
+			files[m.Up.Name] = *m.Up
+			names = append(names, m.Up.Name)
 		}
 	}
-	slices.SortFunc(files, func(a, b compat.File) int { return strings.Compare(a.Name, b.Name) })
-	out := map[string]string{}
-	h := sha256.New()
-	for _, f := range files {
-		b, err := p.Dir.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		h.Write([]byte(f.Name))
-		if atlassum.Ignored(b) {
-			continue
-		}
-		h.Write(b)
-		out[f.VersionText] = base64.StdEncoding.EncodeToString(h.Sum(nil))
+	sum, err := atlassum.ComputeNames(names, func(n string) ([]byte, error) { return p.Dir.ReadFile(files[n]) })
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(sum.Files))
+	for _, l := range sum.Files {
+		out[files[l.Name].VersionText] = l.Hash
 	}
 	return out, nil
 }
