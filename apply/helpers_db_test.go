@@ -29,6 +29,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/sqlsplit"
@@ -362,7 +363,7 @@ func wantVersion(t testing.TB, dir string, db *testdb.DB, want legacy) {
 	}
 }
 
-// runApply runs apply.Apply as the CLI does: LoadProject, dbconn.Open,
+// runApply runs apply.Apply as the CLI does: folder.Load, dbconn.Open,
 // Apply with the options (OperatorVersion defaulted).
 func runApply(t testing.TB, dir string, db *testdb.DB, o apply.Options) (*apply.Result, error) {
 	t.Helper()
@@ -381,7 +382,7 @@ func runApplyURL(t testing.TB, dir, dbURL string, o apply.Options) (*apply.Resul
 	if o.LockTimeout == 0 {
 		o.LockTimeout = time.Minute
 	}
-	p, err := convert.LoadProject(os.DirFS(dir), dir)
+	p, err := folder.Load(os.DirFS(dir), dir)
 	if err != nil {
 		return nil, err
 	}
@@ -414,7 +415,7 @@ func preview(t testing.TB, dir string, db *testdb.DB, o apply.Options) (*apply.P
 	if o.TxMode == "" {
 		o.TxMode = apply.TxFile
 	}
-	p, err := convert.LoadProject(os.DirFS(dir), dir)
+	p, err := folder.Load(os.DirFS(dir), dir)
 	if err != nil {
 		return nil, err
 	}
@@ -435,7 +436,7 @@ func preview(t testing.TB, dir string, db *testdb.DB, o apply.Options) (*apply.P
 func convertDB(t testing.TB, dir string, db *testdb.DB) {
 	t.Helper()
 	ctx := context.Background()
-	p, err := convert.LoadProject(os.DirFS(dir), dir)
+	p, err := folder.Load(os.DirFS(dir), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -448,7 +449,7 @@ func convertDB(t testing.TB, dir string, db *testdb.DB) {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	plan, err := p.Prepare(ctx, h, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
+	plan, err := convert.Prepare(ctx, h, p, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
 	if err != nil {
 		t.Fatalf("convert: %v", err)
 	}

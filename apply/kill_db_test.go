@@ -15,7 +15,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -318,7 +318,7 @@ func TestInterruptAtEveryStatement(t *testing.T) {
 					db := testdb.New(t, dialect)
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
-					p, err := convert.LoadProject(os.DirFS(dir), dir)
+					p, err := folder.Load(os.DirFS(dir), dir)
 					if err != nil {
 						t.Fatal(err)
 					}

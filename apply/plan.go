@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
@@ -102,7 +102,7 @@ type CatchUp struct {
 }
 
 // plan reads the database through q and works out the steps.
-func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert.Project, u *compat.DatabaseURL, o Options) (*Plan, error) {
+func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *folder.Folder, u *compat.DatabaseURL, o Options) (*Plan, error) {
 	d := u.Dialect
 	store, err := revision.Locate(ctx, q, u, o.RevisionsSchema)
 	if err != nil {
@@ -127,7 +127,7 @@ func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert
 		pl.Fresh = true
 	}
 	if st.Rows > 1 {
-		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: refusal.Run("ferry", "status", "--path", p.DirPath)}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: refusal.Run("ferry", "status", "--path", p.Path)}
 	}
 
 	byVersion := map[uint64]revision.Row{}
@@ -204,7 +204,7 @@ func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert
 		n, _ := strconv.ParseUint(partial.Version, 10, 64)
 		m, ok := p.Dir.Lookup(n)
 		if !ok {
-			return nil, &refusal.Refusal{Reason: fmt.Sprintf("version %s ran in part, but %s has no file for it", partial.Version, p.DirPath), Next: refusal.Say("restore the file")}
+			return nil, &refusal.Refusal{Reason: fmt.Sprintf("version %s ran in part, but %s has no file for it", partial.Version, p.Path), Next: refusal.Say("restore the file")}
 		}
 		todo = append(todo, m)
 	}
@@ -243,7 +243,7 @@ func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert
 // below the newest complete revision: the schema must then tell whether
 // another tool applied the files above it or golang-migrate stepped down
 // (see catchUp).
-func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, partial *revision.Row, ownDirty bool, p *convert.Project, u *compat.DatabaseURL) (behind bool, err error) {
+func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, partial *revision.Row, ownDirty bool, p *folder.Folder, u *compat.DatabaseURL) (behind bool, err error) {
 	if !pl.LegacySync || len(rows) == 0 || !st.TableExists {
 		if st.Dirty && !ownDirty && len(rows) > 0 {
 			return false, &refusal.Refusal{Reason: fmt.Sprintf("%s is dirty at version %d but no file is unfinished in the revisions: %s failed there", st.Table, st.Version, dirtyRun(rows, st.Version)), Next: refusal.Run(command(p, u, "", "doctor")...)}
@@ -323,7 +323,7 @@ func describeRow(r revision.Row) string {
 // it cannot tell, apply refuses and says how to find out. No message
 // advises re-running files or deleting the record of files the schema
 // shows applied.
-func catchUp(ctx context.Context, q doctor.Conn, st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, p *convert.Project, u *compat.DatabaseURL) (*CatchUp, error) {
+func catchUp(ctx context.Context, q doctor.Conn, st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, p *folder.Folder, u *compat.DatabaseURL) (*CatchUp, error) {
 	v := st.Version
 	ev, err := doctor.Ahead(ctx, q, u, p.Dir, v, last)
 	if err != nil {
@@ -350,7 +350,7 @@ func catchUp(ctx context.Context, q doctor.Conn, st *compat.LegacyState, pl *Pla
 	if v < 0 {
 		at = fmt.Sprintf("golang-migrate records no version, but the revisions are complete up to %d", last)
 	}
-	drift := []string{"ferry", "drift", "--path", p.DirPath, "--database", u.Redacted(), "--dev-url", "DEV_URL"}
+	drift := []string{"ferry", "drift", "--path", p.Path, "--database", u.Redacted(), "--dev-url", "DEV_URL"}
 	switch ev.State {
 	case doctor.FileApplied:
 		return cu, nil
@@ -369,8 +369,8 @@ func catchUp(ctx context.Context, q doctor.Conn, st *compat.LegacyState, pl *Pla
 // command is a ferry command on p and u: the folder and the database as
 // given (no --database when it came from $DATABASE_URL), and the revisions
 // schema when one was named.
-func command(p *convert.Project, u *compat.DatabaseURL, revisionsSchema, sub string) refusal.Command {
-	words := append([]string{"ferry", sub, "--path", p.DirPath}, u.DatabaseArgs()...)
+func command(p *folder.Folder, u *compat.DatabaseURL, revisionsSchema, sub string) refusal.Command {
+	words := append([]string{"ferry", sub, "--path", p.Path}, u.DatabaseArgs()...)
 	if revisionsSchema != "" {
 		words = append(words, "--revisions-schema", revisionsSchema)
 	}
@@ -397,7 +397,7 @@ func fileOf(m compat.Migration) string {
 }
 
 // makeStep splits a file and decides how it runs.
-func makeStep(d engine.Dialect, p *convert.Project, m compat.Migration, mode TxMode, dialect engine.Dialect) (Step, error) {
+func makeStep(d engine.Dialect, p *folder.Folder, m compat.Migration, mode TxMode, dialect engine.Dialect) (Step, error) {
 	s := Step{Version: m.VersionText, Number: m.Version, Description: m.Title, Mode: mode}
 	if m.Up == nil {
 		return s, nil

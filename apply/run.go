@@ -19,8 +19,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -110,7 +110,7 @@ type Result struct {
 }
 
 // Preview plans a run without locking or writing.
-func Preview(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.DatabaseURL, o Options) (*Plan, error) {
+func Preview(ctx context.Context, db *sql.DB, p *folder.Folder, u *compat.DatabaseURL, o Options) (*Plan, error) {
 	st, err := compat.ReadLegacy(ctx, db, u)
 	if err != nil {
 		return nil, fmt.Errorf("read golang-migrate's state: %w", err)
@@ -122,7 +122,7 @@ func Preview(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.Data
 // under the lock, and runs the steps. It returns a *StatementError when a
 // statement fails (after recording what ran), a *refusal.Refusal when the state does
 // not allow a run, and the result so far either way.
-func Apply(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.DatabaseURL, o Options) (*Result, error) {
+func Apply(ctx context.Context, db *sql.DB, p *folder.Folder, u *compat.DatabaseURL, o Options) (*Result, error) {
 	if o.Reporter == nil {
 		o.Reporter = nopReporter{}
 	}

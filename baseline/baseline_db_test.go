@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/engine"
@@ -402,7 +403,7 @@ func checkHeader(t *testing.T, dir string, b *baseline.Baseline) {
 	if !slices.Equal(b.Replaces, []string{"1", "2", "3"}) || !slices.Equal(b.Files, []string{"1_init.up.sql", "2_orders.up.sql", "3_views.up.sql"}) {
 		t.Errorf("replaces %q, files %q", b.Replaces, b.Files)
 	}
-	sum, err := baseline.ComputeSum(os.DirFS(dir), ".")
+	sum, err := atlassum.Compute(os.DirFS(dir), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,11 +456,11 @@ func TestReplace(t *testing.T) {
 					requireTools(t, dialect)
 					files := maps(fixtures[dialect], map[string]string{"README.md": "not a migration\n"})
 					dir := testdb.WriteDir(t, files)
-					sum, err := baseline.ComputeSum(os.DirFS(dir), ".")
+					sum, err := atlassum.Compute(os.DirFS(dir), ".")
 					if err != nil {
 						t.Fatal(err)
 					}
-					if _, err := baseline.WriteSumFile(dir, sum); err != nil {
+					if _, err := atlassum.WriteFile(dir, sum); err != nil {
 						t.Fatal(err)
 					}
 					if git {
@@ -506,19 +507,19 @@ func TestReplace(t *testing.T) {
 					if got, err := os.ReadFile(filepath.Join(dir, "3_baseline.up.sql")); err != nil || !bytes.Equal(got, b.Content) {
 						t.Errorf("3_baseline.up.sql is not the baseline (%v)", err)
 					}
-					rep, err := baseline.Validate(os.DirFS(dir), ".", dir)
+					rep, err := atlassum.Validate(os.DirFS(dir), ".", dir)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if rep.State != baseline.SumValid {
+					if rep.State != atlassum.Valid {
 						t.Errorf("atlas.sum after replace: %s %v", rep.State, rep.Findings)
 					}
 					ups := map[string][]byte{}
 					for _, n := range []string{"3_baseline.up.sql", "4_later.up.sql", "5_note.up.sql"} {
 						ups[n], _ = os.ReadFile(filepath.Join(dir, n))
 					}
-					if gotSum, _ := os.ReadFile(filepath.Join(dir, "atlas.sum")); !bytes.Equal(gotSum, independentSum(ups)) {
-						t.Errorf("atlas.sum:\n%s\nwant:\n%s", gotSum, independentSum(ups))
+					if gotSum, _ := os.ReadFile(filepath.Join(dir, "atlas.sum")); !bytes.Equal(gotSum, testdb.IndependentSum(ups)) {
+						t.Errorf("atlas.sum:\n%s\nwant:\n%s", gotSum, testdb.IndependentSum(ups))
 					}
 					d, err := compat.ReadDir(os.DirFS(dir), ".")
 					if err != nil || d.Err() != nil {

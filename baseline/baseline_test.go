@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -28,7 +29,7 @@ func TestConcatenationContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, _ := baseline.ComputeSum(os.DirFS(dir), ".")
+	sum, _ := atlassum.Compute(os.DirFS(dir), ".")
 	h, _ := sum.Hash("5_c.up.sql")
 	want := `-- ferry baseline: the schema at version 5, for new environments.
 -- Databases already at version 5 or later never run it.
@@ -99,7 +100,7 @@ func withSum(files map[string]string, file, edited string) map[string]string {
 			fsys[n] = []byte(c)
 		}
 	}
-	out["atlas.sum"] = string(independentSum(fsys))
+	out["atlas.sum"] = string(testdb.IndependentSum(fsys))
 	out[file] = edited
 	return out
 }
@@ -208,14 +209,14 @@ func TestReplaceWithoutSum(t *testing.T) {
 	if err := baseline.Replace(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := baseline.Validate(os.DirFS(dir), ".", dir)
+	rep, err := atlassum.Validate(os.DirFS(dir), ".", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.State != baseline.SumValid || rep.Files != 3 {
+	if rep.State != atlassum.Valid || rep.Files != 3 {
 		t.Errorf("sum %s over %d files", rep.State, rep.Files)
 	}
-	got, _ := baseline.ComputeSum(os.DirFS(dir), ".")
+	got, _ := atlassum.Compute(os.DirFS(dir), ".")
 	if got.Total != b.Replace.Sum.Total {
 		t.Errorf("planned sum %s, written %s", b.Replace.Sum.Total, got.Total)
 	}

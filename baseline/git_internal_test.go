@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferrymigrate/ferry/internal/gitx"
 )
 
 // TestMoveAllGitLayouts: baseline --replace's git helpers archive tracked
@@ -60,7 +62,7 @@ func TestMoveAllGitLayouts(t *testing.T) {
 					arg = c.sub
 				}
 			}
-			if !inGitWorkTree(context.Background(), arg) {
+			if !gitx.InWorkTree(context.Background(), arg) {
 				t.Fatalf("%s: not seen as inside the work tree", arg)
 			}
 			moves := []Move{{From: "1_a.up.sql", To: ArchiveDir + "/1_a.up.sql"}, {From: "1_a.down.sql", To: ArchiveDir + "/1_a.down.sql"}}

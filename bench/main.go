@@ -6,7 +6,7 @@
 // its atlas.sum, and for every round and engine creates two fresh databases
 // with random names on the server, applies the folder to one with
 // golang-migrate's library (pgx5:// or mysql:// driver, source iofs) and to the
-// other with ferry's library (convert.LoadProject, dbconn.Open, apply.Apply),
+// other with ferry's library (folder.Load, dbconn.Open, apply.Apply),
 // alternating which goes first, checks both results, and drops both
 // databases. It prints each round's wall times and the median ratio
 // ferry/golang-migrate per engine, and exits 1 if any run fails.
@@ -42,10 +42,10 @@ import (
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 
 	"github.com/ferrymigrate/ferry/apply"
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/revision"
 )
@@ -188,11 +188,11 @@ func writeProject(files, statements int) (string, error) {
 			return dir, err
 		}
 	}
-	sum, err := baseline.ComputeSum(os.DirFS(dir), ".")
+	sum, err := atlassum.Compute(os.DirFS(dir), ".")
 	if err != nil {
 		return dir, fmt.Errorf("compute atlas.sum: %w", err)
 	}
-	if _, err := baseline.WriteSumFile(dir, sum); err != nil {
+	if _, err := atlassum.WriteFile(dir, sum); err != nil {
 		return dir, err
 	}
 	return dir, nil
@@ -512,8 +512,8 @@ func runGM(dir, dbURL string) (time.Duration, error) {
 }
 
 // ferryRound applies the folder with ferry on a new database and returns
-// the time of LoadProject, opening the handle, Apply and Close, and the
-// LoadProject and Apply parts of it.
+// the time of folder.Load, opening the handle, Apply and Close, and the
+// folder.Load and Apply parts of it.
 func ferryRound(ctx context.Context, c *config, srv *server, reg *registry, dir, hostport, profile string) (total, load, applied time.Duration, err error) {
 	err = onFreshDatabase(ctx, srv, reg, hostport, func(name, dbURL string) error {
 		if profile != "" {
@@ -543,7 +543,7 @@ func ferryRound(ctx context.Context, c *config, srv *server, reg *registry, dir,
 
 func runFerry(ctx context.Context, c *config, dir, dbURL string) (total, load, applied time.Duration, err error) {
 	start := time.Now()
-	p, err := convert.LoadProject(os.DirFS(dir), dir)
+	p, err := folder.Load(os.DirFS(dir), dir)
 	if err != nil {
 		return 0, 0, 0, err
 	}

@@ -23,8 +23,8 @@ import (
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/folder"
 )
 
 // The -trace run gives both tools a database/sql handle whose driver calls
@@ -390,7 +390,7 @@ func tracedRun(ctx context.Context, c *config, srv *server, name, dir string, fe
 	}
 	start := time.Now()
 	if ferry {
-		p, err := convert.LoadProject(os.DirFS(dir), dir)
+		p, err := folder.Load(os.DirFS(dir), dir)
 		if err != nil {
 			return 0, err
 		}

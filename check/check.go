@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
@@ -73,7 +73,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	r := &Report{Path: o.DirPath, GitBase: o.GitBase, Dialect: string(o.Dialect), Linted: []string{}}
 	r.Findings = append(r.Findings, dir.Findings...)
-	sum, err := baseline.Validate(fsys, ".", o.DirPath)
+	sum, err := atlassum.Validate(fsys, ".", o.DirPath)
 	if err != nil {
 		return nil, err
 	}

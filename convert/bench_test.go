@@ -10,12 +10,13 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
 
 // BenchmarkConvert converts histories of 1,000, 10,000 and 50,000 versions
-// on the local PostgreSQL server (a target of under 2 s for 10,000 versions). Each iteration times LoadProject, opening
+// on the local PostgreSQL server (a target of under 2 s for 10,000 versions). Each iteration times folder.Load, opening
 // the connection, Prepare and Write on a fresh database at golang-migrate's
 // last version; creating the database and the files is not timed. The
 // load-ms, prepare-ms and write-ms metrics split the time.
@@ -48,7 +49,7 @@ func BenchmarkConvert(b *testing.B) {
 				b.StartTimer()
 
 				t0 := time.Now()
-				p, err := convert.LoadProject(os.DirFS(dir), dir)
+				p, err := folder.Load(os.DirFS(dir), dir)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -57,7 +58,7 @@ func BenchmarkConvert(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				plan, err := p.Prepare(ctx, h, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
+				plan, err := convert.Prepare(ctx, h, p, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -6,29 +6,23 @@ package convert
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"io/fs"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
-	"github.com/ferrymigrate/ferry/internal/cachefs"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/rebase"
 	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
-	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // Disagreements are existing revision rows that differ from the history
@@ -38,34 +32,6 @@ type Disagreements []Disagreement
 
 func (d Disagreements) Error() string {
 	return fmt.Sprintf("%d existing revision row(s) disagree with golang-migrate's history", len(d))
-}
-
-// sumMismatch is a folder whose files no longer match atlas.sum: the facts
-// under a refusal over atlas.sum, so that ExplainEdits can weigh the edited
-// files against a database's revision rows.
-type sumMismatch struct {
-	prefix   string       // "atlas.sum of DIR does not match the files (changed)"
-	messages []string     // one per finding, in order
-	edited   []editedFile // the edited up files among them
-	dirPath  string
-}
-
-func (s *sumMismatch) Error() string { return s.prefix + ": " + strings.Join(s.messages, "; ") }
-
-// editedFile is an up file whose bytes changed since atlas.sum was written.
-type editedFile struct {
-	finding int    // index of its message in sumMismatch.messages
-	name    string // file name
-	version string // version as written in the name
-	line    int    // its line in atlas.sum
-	hash    string // its sum line computed from the file as it is now
-}
-
-// HasEdits reports a refusal over up files edited since atlas.sum was
-// written, which ExplainEdits can tailor to a database.
-func HasEdits(err error) bool {
-	var sr *sumMismatch
-	return errors.As(err, &sr) && len(sr.edited) > 0
 }
 
 // Disagreement is an existing revision row that does not match the history
@@ -78,91 +44,13 @@ type Disagreement struct {
 	hashOnly bool
 }
 
-// Project is a migration folder prepared for converting any number of
-// databases: parsed, its sum checked, its files split per dialect on demand.
-// It is safe for concurrent use.
-type Project struct {
-	Dir     *compat.Directory
-	Sum     *baseline.Sum
-	DirPath string
-
-	mu     sync.Mutex
-	split  map[engine.Dialect]map[string][]sqlsplit.Statement // file -> statements
-	hashes map[string]string                                  // file -> its line in Sum
-}
-
-// LoadProject reads and checks the folder: it must parse as golang-migrate
-// reads it without errors, and atlas.sum must exist and match the files.
-func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
-	fsys = cachefs.New(fsys) // the reader, the sum and the splitter each read every file
-	dir, err := compat.ReadDir(fsys, ".")
-	if err != nil {
-		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
-	}
-	if problem := dir.Problem(); problem != "" {
-		return nil, &refusal.Refusal{Reason: dirPath + ": " + problem, Next: refusal.Run("ferry", "status", "--path", dirPath)}
-	}
-	rep, err := baseline.Validate(fsys, ".", dirPath)
-	if err != nil {
-		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
-	}
-	switch rep.State {
-	case baseline.SumValid:
-	case baseline.SumMissing:
-		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s has no atlas.sum; the revision hashes come from it", dirPath), Next: refusal.Run("ferry", "hash", "--path", dirPath).Say(" (or convert --write-sum)")}
-	default:
-		msgs := make([]string, len(rep.Findings))
-		sr := &sumMismatch{prefix: fmt.Sprintf("atlas.sum of %s does not match the files (%s)", dirPath, rep.State), dirPath: dirPath}
-		for i, f := range rep.Findings {
-			msgs[i] = f.Message
-			if f.Code != baseline.CodeSumEdited || rep.Computed == nil {
-				continue
-			}
-			for _, m := range dir.Migrations {
-				if m.Up != nil && m.Up.Name == f.File {
-					hash, _ := rep.Computed.Hash(f.File)
-					sr.edited = append(sr.edited, editedFile{finding: i, name: f.File, version: m.VersionText, line: editedLine(rep.Changes, f.File), hash: hash})
-				}
-			}
-		}
-		sr.messages = msgs
-		return nil, &refusal.Refusal{Reason: sr.prefix + ": " + strings.Join(msgs, "; "), Next: refusal.Run("ferry", "hash", "--path", dirPath, "--check"), Err: sr}
-	}
-	hashes := make(map[string]string, len(rep.Computed.Files))
-	for _, f := range rep.Computed.Files {
-		hashes[f.Name] = f.Hash
-	}
-	return &Project{Dir: dir, Sum: rep.Computed, DirPath: dirPath, split: map[engine.Dialect]map[string][]sqlsplit.Statement{}, hashes: hashes}, nil
-}
-
-// statements returns the statements of an up file in dialect d, splitting
-// each file once per dialect.
-func (p *Project) statements(d engine.Dialect, f *compat.File) ([]sqlsplit.Statement, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	m := p.split[d]
-	if m == nil {
-		m = map[string][]sqlsplit.Statement{}
-		p.split[d] = m
-	}
-	if st, ok := m[f.Name]; ok {
-		return st, nil
-	}
-	b, err := p.Dir.ReadFile(*f)
-	if err != nil {
-		return nil, err
-	}
-	stmts, err := sqlsplit.Split(d, b)
-	if err != nil {
-		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", f.Name, err), Next: refusal.Run("ferry", "statements", "--dialect", string(d), p.DirPath+"/"+f.Name)}
-	}
-	m[f.Name] = stmts
-	return stmts, nil
-}
+// project is the folder being converted; the planning steps are its
+// methods.
+type project struct{ *folder.Folder }
 
 // objects returns the objects the up files up to version v leave behind;
 // of the file of a dirty version only its applied statements count.
-func (p *Project) objects(d engine.Dialect, v int64, dirty *DirtyPrefix) ([]Object, error) {
+func (p project) objects(d engine.Dialect, v int64, dirty *DirtyPrefix) ([]Object, error) {
 	var files []fileStatements
 	for _, m := range p.Dir.Migrations {
 		if m.Version > uint64(v) {
@@ -171,7 +59,7 @@ func (p *Project) objects(d engine.Dialect, v int64, dirty *DirtyPrefix) ([]Obje
 		if m.Up == nil {
 			continue
 		}
-		stmts, err := p.statements(d, m.Up)
+		stmts, err := p.Statements(d, m.Up)
 		if err != nil {
 			return nil, err
 		}
@@ -239,7 +127,8 @@ func (p *Plan) NoOp() bool { return len(p.Rows) == 0 && !p.Create }
 // dirty row is refused unless o.Dirty names its version; then the versions
 // below it are planned as complete rows and the dirty one as a partial row.
 // o.Dirty on a clean row is refused too: the diagnosis no longer applies.
-func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, o Options) (*Plan, error) {
+func Prepare(ctx context.Context, db *sql.DB, f *folder.Folder, u *compat.DatabaseURL, o Options) (*Plan, error) {
+	p := project{f}
 	d := u.Dialect
 	st, err := compat.ReadLegacy(ctx, db, u)
 	if err != nil {
@@ -257,7 +146,7 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 		return nil, err
 	}
 	if o.Strict && len(ev.Missing) > 0 {
-		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%d of %d objects the files create up to version %d are missing from the live schema (--strict): %s", len(ev.Missing), ev.Checked, st.Version, describeMissing(ev.Missing)), Next: refusal.Say("compare the schema with the files (").Run("ferry", "status", "--path", p.DirPath).Say("), or convert without --strict to record the history anyway")}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%d of %d objects the files create up to version %d are missing from the live schema (--strict): %s", len(ev.Missing), ev.Checked, st.Version, describeMissing(ev.Missing)), Next: refusal.Say("compare the schema with the files (").Run("ferry", "status", "--path", p.Path).Say("), or convert without --strict to record the history anyway")}
 	}
 	store, err := revision.Locate(ctx, db, u, o.RevisionsSchema)
 	if err != nil {
@@ -296,7 +185,7 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 			if hashOnly(bad) {
 				// The files ran there completely, as other texts: their
 				// rows are right; deleting them would lose that.
-				r.Next = refusal.Say("the files ran there as other texts than the folder has now: restore them as they ran (").Run("git", "log", "-p", "--", p.DirPath).Say(fmt.Sprintf(") and put the change in a new migration (SELECT * FROM %s WHERE version IN (%s) shows who ran them and when)", store.Table(), in))
+				r.Next = refusal.Say("the files ran there as other texts than the folder has now: restore them as they ran (").Run("git", "log", "-p", "--", p.Path).Say(fmt.Sprintf(") and put the change in a new migration (SELECT * FROM %s WHERE version IN (%s) shows who ran them and when)", store.Table(), in))
 				return nil, err
 			}
 			r.Next = refusal.Say(fmt.Sprintf("inspect them (SELECT * FROM %s WHERE version IN (%s)); if they were written wrongly, delete them (DELETE FROM %s WHERE version IN (%s)) and run convert again", store.Table(), in, store.Table(), in))
@@ -318,7 +207,7 @@ func describeMissing(objs []Object) string {
 	return strings.Join(parts, ", ")
 }
 
-func (p *Project) checkLegacy(st *compat.LegacyState, u *compat.DatabaseURL, o Options) error {
+func (p project) checkLegacy(st *compat.LegacyState, u *compat.DatabaseURL, o Options) error {
 	if st.Rows > 1 {
 		return &refusal.Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: refusal.Say("delete the stale rows, keeping the one golang-migrate wrote last")}
 	}
@@ -329,17 +218,17 @@ func (p *Project) checkLegacy(st *compat.LegacyState, u *compat.DatabaseURL, o O
 	case !st.TableExists || st.Version == compat.NilVersion:
 		return &refusal.Refusal{Reason: fmt.Sprintf("golang-migrate has recorded no version in %s: there is no history to convert", st.Table), Next: refusal.Say("nothing to convert; new databases start with ferry apply")}
 	case st.Version < 0:
-		return &refusal.Refusal{Reason: fmt.Sprintf("%s records version %d, which golang-migrate never writes", st.Table, st.Version), Next: refusal.Run("ferry", "status", "--path", p.DirPath)}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s records version %d, which golang-migrate never writes", st.Table, st.Version), Next: refusal.Run("ferry", "status", "--path", p.Path)}
 	}
 	if _, ok := p.Dir.Lookup(uint64(st.Version)); !ok {
-		return &refusal.Refusal{Reason: fmt.Sprintf("%s records version %d, but %s has no file for it", st.Table, st.Version, p.DirPath), Next: refusal.Say("restore the file (").Run("git", "log", "--all", "--", "*"+strconv.FormatInt(st.Version, 10)+"_*").Say(") or point --path at the folder this database was migrated from")}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s records version %d, but %s has no file for it", st.Table, st.Version, p.Path), Next: refusal.Say("restore the file (").Run("git", "log", "--all", "--", "*"+strconv.FormatInt(st.Version, 10)+"_*").Say(") or point --path at the folder this database was migrated from")}
 	}
 	return nil
 }
 
 // rows returns the history up to and including version v; with o.Dirty,
 // the row of v is partial and described by the PartialImport.
-func (p *Project) rows(d engine.Dialect, v int64, o Options) ([]revision.Row, *PartialImport, error) {
+func (p project) rows(d engine.Dialect, v int64, o Options) ([]revision.Row, *PartialImport, error) {
 	var out []revision.Row
 	var partial *revision.Row
 	var imp *PartialImport
@@ -357,12 +246,12 @@ func (p *Project) rows(d engine.Dialect, v int64, o Options) ([]revision.Row, *P
 		}
 		r := revision.Row{Version: m.VersionText, Description: m.Title, Type: revision.TypeResolved, ExecutedAt: o.Now.UTC(), OperatorVersion: o.OperatorVersion}
 		if m.Up != nil {
-			stmts, err := p.statements(d, m.Up)
+			stmts, err := p.Statements(d, m.Up)
 			if err != nil {
 				return nil, nil, err
 			}
 			n := len(stmts)
-			h, ok := p.hashes[m.Up.Name] // Sum.Hash searches linearly: quadratic over the history
+			h, ok := p.Hash(m.Up.Name)
 			if !ok {
 				reason, next := p.NotHashed(*m.Up)
 				return nil, nil, &refusal.Refusal{Reason: reason, Next: next}
@@ -487,7 +376,7 @@ func continueBaseline(want, existing []revision.Row) []revision.Row {
 // earlierLines returns the sum lines of the up files as they were when the
 // newest existing row was written: computed over the up files whose version
 // is at most that row's. It returns nil when that is today's folder.
-func (p *Project) earlierLines(existing []revision.Row) (map[string]string, error) {
+func (p project) earlierLines(existing []revision.Row) (map[string]string, error) {
 	var newest uint64
 	for _, r := range existing {
 		if n, err := strconv.ParseUint(r.Version, 10, 64); err == nil && n > newest {
@@ -497,26 +386,21 @@ func (p *Project) earlierLines(existing []revision.Row) (map[string]string, erro
 	if len(existing) == 0 || len(p.Dir.Migrations) == 0 || p.Dir.Migrations[len(p.Dir.Migrations)-1].Version <= newest {
 		return nil, nil
 	}
-	var files []compat.File
+	files := map[string]compat.File{} // name -> up file
+	var names []string
 	for _, m := range p.Dir.Migrations {
 		if m.Version <= newest && m.Up != nil {
-			files = append(files, *m.Up)
+			files[m.Up.Name] = *m.Up
+			names = append(names, m.Up.Name)
 		}
 	}
-	slices.SortFunc(files, func(a, b compat.File) int { return strings.Compare(a.Name, b.Name) })
-	out := map[string]string{}
-	h := sha256.New()
-	for _, f := range files {
-		b, err := p.Dir.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		h.Write([]byte(f.Name))
-		if baseline.Ignored(b) {
-			continue
-		}
-		h.Write(b)
-		out[f.VersionText] = base64.StdEncoding.EncodeToString(h.Sum(nil))
+	sum, err := atlassum.ComputeNames(names, func(n string) ([]byte, error) { return p.Dir.ReadFile(files[n]) })
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(sum.Files))
+	for _, l := range sum.Files {
+		out[files[l.Name].VersionText] = l.Hash
 	}
 	return out, nil
 }
@@ -642,41 +526,16 @@ func lockSession(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []c
 	return gmlock.AcquireTx(ctx, tx, d, keys, timeout)
 }
 
-// Statements returns the statements of an up file in dialect d (split once
-// per dialect; safe for concurrent use).
-func (p *Project) Statements(d engine.Dialect, f *compat.File) ([]sqlsplit.Statement, error) {
-	return p.statements(d, f)
-}
-
 // stringOrder is FM304 (rebase.StringOrder) as a conversion must say it:
 // the rows it writes name the versions as the files do, and Atlas compares
 // them as text.
-func (p *Project) stringOrder() []finding.Finding {
+func (p project) stringOrder() []finding.Finding {
 	later, earlier, ok := rebase.FirstStringDisorder(p.Dir)
 	if !ok {
 		return nil
 	}
 	return []finding.Finding{{Code: rebase.CodeStringOrder, Severity: finding.Warning, Version: later,
-		Message: fmt.Sprintf("versions sort differently as text and as numbers (%s after %s): the revision rows name them as the files do, and Atlas compares them as text, so Atlas would not run this database's files in golang-migrate's order; before converting databases that Atlas will run, pad the folder: ferry rebase --path %s --pad (convert --dry-run shows this first)", later, earlier, shellquote.Quote(p.DirPath))}}
-}
-
-// NotHashed explains why an up file golang-migrate runs has no line in
-// atlas.sum (Hash says false), and gives the command that fixes it: a name
-// Atlas does not read as an up file (rename it, keeping its version, with
-// ferry rebase --fix-names), or Atlas's "atlas:sum ignore" directive on its
-// first line.
-func (p *Project) NotHashed(f compat.File) (reason string, next refusal.Next) {
-	if !f.AtlasReadsUp() {
-		return fmt.Sprintf("%s is not in atlas.sum: golang-migrate runs it as the up migration of version %d, but Atlas reads only *.up.sql files as up migrations (its extension is %q), so atlas.sum leaves it out and Atlas would never run it", f.Name, f.Version, f.Ext),
-			refusal.Run("ferry", "rebase", "--path", p.DirPath, "--fix-names").Say(" (renames it to " + f.SQLName() + ", the same version for golang-migrate, and rewrites atlas.sum)")
-	}
-	return fmt.Sprintf("%s is not in atlas.sum (its first line carries atlas:sum ignore)", f.Name), refusal.Say("remove the directive and run ").Run("ferry", "hash", "--path", p.DirPath)
-}
-
-// Hash returns an up file's line in atlas.sum, without "h1:".
-func (p *Project) Hash(name string) (string, bool) {
-	h, ok := p.hashes[name]
-	return h, ok
+		Message: fmt.Sprintf("versions sort differently as text and as numbers (%s after %s): the revision rows name them as the files do, and Atlas compares them as text, so Atlas would not run this database's files in golang-migrate's order; before converting databases that Atlas will run, pad the folder: ferry rebase --path %s --pad (convert --dry-run shows this first)", later, earlier, shellquote.Quote(p.Path))}}
 }
 
 // hashOnly reports disagreements that are all complete rows whose files

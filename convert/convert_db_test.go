@@ -12,6 +12,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
@@ -254,7 +255,7 @@ func TestWriteRechecks(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			db, dir := migrated(t, dialect, threeFiles, 2)
-			p, err := convert.LoadProject(os.DirFS(dir), dir)
+			p, err := folder.Load(os.DirFS(dir), dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -267,7 +268,7 @@ func TestWriteRechecks(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer h.Close()
-			plan, err := p.Prepare(ctx, h, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
+			plan, err := convert.Prepare(ctx, h, p, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -54,8 +54,8 @@ type PartialImport struct {
 
 // convertCommand is the ferry convert command for u with the options o
 // (the revisions schema as given) and the extra flags.
-func (p *Project) convertCommand(u *compat.DatabaseURL, o Options, extra ...string) refusal.Command {
-	words := append(append([]string{"ferry", "convert"}, extra...), "--path", p.DirPath)
+func (p project) convertCommand(u *compat.DatabaseURL, o Options, extra ...string) refusal.Command {
+	words := append(append([]string{"ferry", "convert"}, extra...), "--path", p.Path)
 	words = append(words, u.DatabaseArgs()...)
 	if o.RevisionsSchema != "" {
 		words = append(words, "--revisions-schema", o.RevisionsSchema)
@@ -65,8 +65,8 @@ func (p *Project) convertCommand(u *compat.DatabaseURL, o Options, extra ...stri
 
 // checkDirty checks the dirty row st against o.Dirty; it returns nil when
 // the row may be imported.
-func (p *Project) checkDirty(st *compat.LegacyState, u *compat.DatabaseURL, o Options) error {
-	doctorCmd := append([]string{"ferry", "doctor", "--path", p.DirPath}, u.DatabaseArgs()...)
+func (p project) checkDirty(st *compat.LegacyState, u *compat.DatabaseURL, o Options) error {
+	doctorCmd := append([]string{"ferry", "doctor", "--path", p.Path}, u.DatabaseArgs()...)
 	fromDirty := p.convertCommand(u, o, "--from-dirty")
 	dp := o.Dirty
 	switch {
@@ -84,7 +84,7 @@ func (p *Project) checkDirty(st *compat.LegacyState, u *compat.DatabaseURL, o Op
 	}
 	m, ok := p.Dir.Lookup(dp.Version)
 	if !ok || m.Up == nil {
-		return &refusal.Refusal{Reason: fmt.Sprintf("%s is dirty at version %d, but %s has no up file for it", st.Table, dp.Version, p.DirPath),
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s is dirty at version %d, but %s has no up file for it", st.Table, dp.Version, p.Path),
 			Next: refusal.Say("restore the file that ran (").Run("git", "log", "--all", "--", "*"+strconv.FormatUint(dp.Version, 10)+"_*.up.sql").Say(")")}
 	}
 	return nil
@@ -94,21 +94,21 @@ func (p *Project) checkDirty(st *compat.LegacyState, u *compat.DatabaseURL, o Op
 // applied, with their cumulative hashes, the import explained in error and
 // statement k+1 in error_stmt, exactly as ferry apply leaves a file that
 // failed at statement k+1 (type 4: ferry did not execute them).
-func (p *Project) partialRow(d engine.Dialect, m compat.Migration, o Options) (revision.Row, *PartialImport, error) {
+func (p project) partialRow(d engine.Dialect, m compat.Migration, o Options) (revision.Row, *PartialImport, error) {
 	dp := o.Dirty
-	stmts, err := p.statements(d, m.Up)
+	stmts, err := p.Statements(d, m.Up)
 	if err != nil {
 		return revision.Row{}, nil, err
 	}
 	n := len(stmts)
 	if dp.Total != n {
 		return revision.Row{}, nil, &refusal.Refusal{Reason: fmt.Sprintf("%s has %d statements, but the diagnosis counted %d: the file changed since it was diagnosed", m.Up.Name, n, dp.Total),
-			Next: refusal.Run("ferry", "doctor", "--path", p.DirPath).Say(" again, on the same database")}
+			Next: refusal.Run("ferry", "doctor", "--path", p.Path).Say(" again, on the same database")}
 	}
 	if dp.Applied < 0 || dp.Applied > n {
-		return revision.Row{}, nil, &refusal.Refusal{Reason: fmt.Sprintf("the diagnosis says %d of the %d statements of %s ran", dp.Applied, n, m.Up.Name), Next: refusal.Run("ferry", "doctor", "--path", p.DirPath).Say(" again, on the same database")}
+		return revision.Row{}, nil, &refusal.Refusal{Reason: fmt.Sprintf("the diagnosis says %d of the %d statements of %s ran", dp.Applied, n, m.Up.Name), Next: refusal.Run("ferry", "doctor", "--path", p.Path).Say(" again, on the same database")}
 	}
-	h, ok := p.hashes[m.Up.Name]
+	h, ok := p.Hash(m.Up.Name)
 	if !ok {
 		reason, next := p.NotHashed(*m.Up)
 		return revision.Row{}, nil, &refusal.Refusal{Reason: reason, Next: next}

@@ -19,6 +19,7 @@ import (
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
@@ -312,7 +313,7 @@ func runApply(t *testing.T, dir string, db *testdb.DB, o apply.Options) (*apply.
 	t.Helper()
 	ctx := context.Background()
 	o.TxMode, o.LockTimeout, o.OperatorVersion = apply.TxFile, time.Minute, "ferry vTEST"
-	p, err := convert.LoadProject(os.DirFS(dir), dir)
+	p, err := folder.Load(os.DirFS(dir), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +435,7 @@ func TestDirtyWriteRechecks(t *testing.T) {
 					c.k = 2
 				}
 				db, dir, _ := makeDirty(t, c)
-				p, err := convert.LoadProject(os.DirFS(dir), dir)
+				p, err := folder.Load(os.DirFS(dir), dir)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -447,7 +448,7 @@ func TestDirtyWriteRechecks(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer h.Close()
-				plan, err := p.Prepare(ctx, h, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion, Dirty: prefixOf(c)})
+				plan, err := convert.Prepare(ctx, h, p, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion, Dirty: prefixOf(c)})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -9,24 +9,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
 )
 
-// editedLine returns the line of atlas.sum that lists an edited file.
-func editedLine(changes []baseline.Change, name string) int {
-	for _, c := range changes {
-		if c.Kind == baseline.Edited && c.File == name {
-			return c.Line
-		}
-	}
-	return 0
-}
-
-// ExplainEdits tailors a refusal of LoadProject over up files edited since
-// atlas.sum was written (HasEdits) to the database db, opened on u. The
+// ExplainEdits tailors a refusal of folder.Load over up files edited since
+// atlas.sum was written (folder.HasEdits) to the database db, opened on u. The
 // generic advice, re-hash "if no database has applied it", is not true of a
 // database whose revisions table holds a row for the file's version: for
 // each such row the message names it (version, the tool that wrote it and
@@ -37,8 +28,8 @@ func editedLine(changes []baseline.Change, name string) int {
 // edited file is the one that ran there). It reads only. It returns r
 // itself when r has no edits or the database has no row for them.
 func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisionsSchema string, r *refusal.Refusal) (*refusal.Refusal, error) {
-	var sr *sumMismatch
-	if !errors.As(r, &sr) || len(sr.edited) == 0 {
+	var sr *folder.SumMismatch
+	if !errors.As(r, &sr) || len(sr.Edited) == 0 {
 		return r, nil
 	}
 	store, err := revision.Locate(ctx, db, u, revisionsSchema)
@@ -60,24 +51,24 @@ func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisi
 	for _, row := range rows {
 		byVersion[row.Version] = row
 	}
-	msgs := append([]string(nil), sr.messages...)
-	rehash := refusal.Command{"ferry", "hash", "--path", sr.dirPath}
+	msgs := append([]string(nil), sr.Messages...)
+	rehash := refusal.Command{"ferry", "hash", "--path", sr.Path}
 	var restore []refusal.Command
 	named := false
-	for _, f := range sr.edited {
-		row, ok := byVersion[f.version]
+	for _, f := range sr.Edited {
+		row, ok := byVersion[f.Version]
 		if !ok {
 			continue
 		}
 		named = true
-		diff := refusal.Command{"git", "diff", "--", path.Join(sr.dirPath, f.name)}
-		head := fmt.Sprintf("%s changed since it was hashed (%s line %d), and %s has a revision row for version %s (%s)", f.name, baseline.SumFileName, f.line, store, row.Version, writtenBy(row))
-		if row.Hash == f.hash {
-			msgs[f.finding] = head + fmt.Sprintf(" that records the file as it is now: the edited file is the one that ran there (as after ferry recover --forward ran the fixed file), so re-hashing is right for this database: run `%s`", rehash)
+		diff := refusal.Command{"git", "diff", "--", path.Join(sr.Path, f.Name)}
+		head := fmt.Sprintf("%s changed since it was hashed (%s line %d), and %s has a revision row for version %s (%s)", f.Name, atlassum.FileName, f.Line, store, row.Version, writtenBy(row))
+		if row.Hash == f.Hash {
+			msgs[f.Finding] = head + fmt.Sprintf(" that records the file as it is now: the edited file is the one that ran there (as after ferry recover --forward ran the fixed file), so re-hashing is right for this database: run `%s`", rehash)
 			continue
 		}
 		restore = append(restore, diff)
-		msgs[f.finding] = head + fmt.Sprintf(" that records other hashes than the file has now: the text that ran there is not this one; restore the file (%s) and put the change in a new migration; re-hash (`%s`) only if the edited file is the one that ran there (as after ferry recover --forward ran the fixed file)", diff, rehash)
+		msgs[f.Finding] = head + fmt.Sprintf(" that records other hashes than the file has now: the text that ran there is not this one; restore the file (%s) and put the change in a new migration; re-hash (`%s`) only if the edited file is the one that ran there (as after ferry recover --forward ran the fixed file)", diff, rehash)
 	}
 	if !named {
 		return r, nil
@@ -92,7 +83,7 @@ func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisi
 			next = next.Run(c...)
 		}
 	}
-	return &refusal.Refusal{Reason: sr.prefix + ": " + strings.Join(msgs, "; "), Next: next, Err: sr}, nil
+	return &refusal.Refusal{Reason: sr.Prefix + ": " + strings.Join(msgs, "; "), Next: next, Err: sr}, nil
 }
 
 // writtenBy names who wrote a revision row and when.

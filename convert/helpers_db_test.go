@@ -17,6 +17,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -221,7 +222,7 @@ func compareVersions(t testing.TB, a, b string) int {
 	return 0
 }
 
-// run converts db with the library as the CLI does: LoadProject, Prepare,
+// run converts db with the library as the CLI does: folder.Load, Prepare,
 // Write. It returns the plan (nil on an error before planning).
 func run(t testing.TB, dir string, db *testdb.DB, o convert.Options) (*convert.Plan, error) {
 	t.Helper()
@@ -232,7 +233,7 @@ func run(t testing.TB, dir string, db *testdb.DB, o convert.Options) (*convert.P
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
-	p, err := convert.LoadProject(os.DirFS(dir), dir)
+	p, err := folder.Load(os.DirFS(dir), dir)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +246,7 @@ func run(t testing.TB, dir string, db *testdb.DB, o convert.Options) (*convert.P
 		t.Fatal(err)
 	}
 	defer h.Close()
-	plan, err := p.Prepare(ctx, h, u, o)
+	plan, err := convert.Prepare(ctx, h, p, u, o)
 	if err != nil {
 		return nil, err
 	}

@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/apply"
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -36,11 +37,11 @@ func TestRecoverKeepsRevisionsInStep(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := convert.LoadProject(os.DirFS(dir), dir)
+			p, err := folder.Load(os.DirFS(dir), dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			plan, err := p.Prepare(ctx, db.SQL, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry test"})
+			plan, err := convert.Prepare(ctx, db.SQL, p, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry test"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,7 +71,7 @@ func TestRecoverKeepsRevisionsInStep(t *testing.T) {
 				t.Fatalf("revisions after recover: %+v", rows)
 			}
 			// ferry apply now runs version 3 only, and golang-migrate agrees.
-			pp, err := convert.LoadProject(os.DirFS(dir), dir)
+			pp, err := folder.Load(os.DirFS(dir), dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,11 +97,11 @@ func TestRecoverKeepsRevisionsInStep(t *testing.T) {
 // writeSum writes atlas.sum for the folder, as ferry hash does.
 func writeSum(t *testing.T, dir string) {
 	t.Helper()
-	sum, err := baseline.ComputeSum(os.DirFS(dir), ".")
+	sum, err := atlassum.Compute(os.DirFS(dir), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := baseline.WriteSumFile(dir, sum); err != nil {
+	if _, err := atlassum.WriteFile(dir, sum); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
@@ -408,7 +408,7 @@ func syncRevision(ctx context.Context, tx *sql.Tx, store *revision.Store, fsys f
 	if m.Up == nil {
 		return "", nil
 	}
-	sum, err := baseline.ComputeSum(fsys, ".")
+	sum, err := atlassum.Compute(fsys, ".")
 	if err != nil {
 		return "", fmt.Errorf("hash the migration folder: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
@@ -70,11 +71,11 @@ func recBuild(t *testing.T, r rec) (string, *testdb.DB, string, *compat.Database
 	}
 	if r.converted {
 		writeSum(t, dir)
-		p, err := convert.LoadProject(os.DirFS(dir), dir)
+		p, err := folder.Load(os.DirFS(dir), dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		plan, err := p.Prepare(ctx, db.SQL, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry test"})
+		plan, err := convert.Prepare(ctx, db.SQL, p, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry test"})
 		if err != nil {
 			t.Fatal(err)
 		}

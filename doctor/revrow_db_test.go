@@ -12,6 +12,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -36,7 +37,7 @@ func TestDoctorReadsPartialRevision(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := convert.LoadProject(os.DirFS(dir), dir)
+			p, err := folder.Load(os.DirFS(dir), dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +46,7 @@ func TestDoctorReadsPartialRevision(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer h.Close()
-			plan, err := p.Prepare(ctx, h, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
+			plan, err := convert.Prepare(ctx, h, p, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
 			if err != nil {
 				t.Fatal(err)
 			}

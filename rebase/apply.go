@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/internal/gitx"
 )
 
@@ -79,23 +79,23 @@ func Apply(ctx context.Context, dirPath string, p *Plan) (*Result, error) {
 	if p.Sum == nil {
 		return res, nil
 	}
-	now, err := baseline.ComputeSum(os.DirFS(dirPath), ".")
+	now, err := atlassum.Compute(os.DirFS(dirPath), ".")
 	if err != nil {
 		return nil, undo(err)
 	}
 	want, _ := p.Sum.MarshalText()
 	got, _ := now.MarshalText()
 	if !bytes.Equal(want, got) {
-		return nil, undo(fmt.Errorf("%s: %w (the renamed files do not hash to the planned sum); run ferry rebase again", baseline.SumFileName, ErrStale))
+		return nil, undo(fmt.Errorf("%s: %w (the renamed files do not hash to the planned sum); run ferry rebase again", atlassum.FileName, ErrStale))
 	}
-	if res.SumWritten, err = baseline.WriteSumFile(dirPath, p.Sum); err != nil {
+	if res.SumWritten, err = atlassum.WriteFile(dirPath, p.Sum); err != nil {
 		return nil, undo(err)
 	}
 	return res, nil
 }
 
 // renamedFS shows a folder as it will be after renames (old name -> new
-// name): enough of fs.FS for compat.ReadDir and baseline.ComputeSum.
+// name): enough of fs.FS for compat.ReadDir and atlassum.Compute.
 type renamedFS struct {
 	fsys  fs.FS
 	toOld map[string]string // new name -> old name

@@ -15,7 +15,7 @@ import (
 
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/cmd/ferry/cli"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/rebase"
@@ -234,8 +234,8 @@ func TestGitDuplicateSequence(t *testing.T) {
 	if u := strings.TrimSpace(r.git("diff", "--name-only", "--diff-filter=U")); u != "db/migrations/atlas.sum" {
 		t.Fatalf("conflicted files %q, want only atlas.sum", u)
 	}
-	sum, _ := os.ReadFile(filepath.Join(r.dir, baseline.SumFileName))
-	if _, err := baseline.ParseSum(sum); !errors.Is(err, baseline.ErrSumConflict) {
+	sum, _ := os.ReadFile(filepath.Join(r.dir, atlassum.FileName))
+	if _, err := atlassum.Parse(sum); !errors.Is(err, atlassum.ErrConflict) {
 		t.Fatalf("atlas.sum after the merge: %v, want a conflict", err)
 	}
 	if src, err := iofs.New(os.DirFS(r.dir), "."); err == nil {

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/cachefs"
@@ -106,10 +106,10 @@ type Plan struct {
 	// extension "sql").
 	Fixes []Rename `json:"fixes"`
 	// SumBefore is the state of atlas.sum before the rebase.
-	SumBefore baseline.SumState `json:"sum_before"`
+	SumBefore atlassum.State `json:"sum_before"`
 	// Sum is the sum file after the renames; nil when the folder has none
 	// (rebase does not create one).
-	Sum *baseline.Sum `json:"-"`
+	Sum *atlassum.Sum `json:"-"`
 	// Before and After are the folder's file names in golang-migrate's
 	// order (numeric versions, then names; other files last).
 	Before []string `json:"-"`
@@ -133,7 +133,7 @@ func (p *Plan) Renames() []Rename {
 // NoOp reports whether the plan renames nothing and the sum file is
 // already right.
 func (p *Plan) NoOp() bool {
-	return len(p.Moves) == 0 && len(p.Pads) == 0 && len(p.Fixes) == 0 && (p.Sum == nil || p.SumBefore == baseline.SumValid)
+	return len(p.Moves) == 0 && len(p.Pads) == 0 && len(p.Fixes) == 0 && (p.Sum == nil || p.SumBefore == atlassum.Valid)
 }
 
 // Prepare reads the folder, the folder at the git base and every database
@@ -271,27 +271,27 @@ func NewPlan(fsys fs.FS, in Input) (*Plan, error) {
 // sum records the sum file's state and computes the new one over the
 // renamed folder.
 func (p *Plan) sum(fsys fs.FS, renames map[string]string) error {
-	if _, err := fs.Stat(fsys, baseline.SumFileName); err != nil {
-		p.SumBefore = baseline.SumMissing
+	if _, err := fs.Stat(fsys, atlassum.FileName); err != nil {
+		p.SumBefore = atlassum.Missing
 		return nil
 	}
-	rep, err := baseline.Validate(fsys, ".", p.Path)
+	rep, err := atlassum.Validate(fsys, ".", p.Path)
 	if err != nil {
 		return err
 	}
 	p.SumBefore = rep.State
 	for _, c := range rep.Changes {
 		switch c.Kind {
-		case baseline.Edited:
-			p.Findings = append(p.Findings, finding.Finding{Code: baseline.CodeSumEdited, Severity: finding.Warning, File: c.File, Line: c.Line,
-				Message: fmt.Sprintf("%s changed since %s was written (line %d); rebase rewrites the sum from the files as they are: make sure the edit is intended", c.File, baseline.SumFileName, c.Line)})
-		case baseline.Tampered:
-			p.Findings = append(p.Findings, finding.Finding{Code: baseline.CodeSumTampered, Severity: finding.Warning, File: baseline.SumFileName, Line: 1,
-				Message: baseline.SumFileName + " was edited by hand (its first line does not match its lines); rebase rewrites it from the files"})
+		case atlassum.Edited:
+			p.Findings = append(p.Findings, finding.Finding{Code: atlassum.CodeEdited, Severity: finding.Warning, File: c.File, Line: c.Line,
+				Message: fmt.Sprintf("%s changed since %s was written (line %d); rebase rewrites the sum from the files as they are: make sure the edit is intended", c.File, atlassum.FileName, c.Line)})
+		case atlassum.Tampered:
+			p.Findings = append(p.Findings, finding.Finding{Code: atlassum.CodeTampered, Severity: finding.Warning, File: atlassum.FileName, Line: 1,
+				Message: atlassum.FileName + " was edited by hand (its first line does not match its lines); rebase rewrites it from the files"})
 		}
 	}
 	view := renamedFS{fsys: fsys, toOld: invert(renames), moved: renames}
-	if p.Sum, err = baseline.ComputeSum(view, "."); err != nil {
+	if p.Sum, err = atlassum.Compute(view, "."); err != nil {
 		return err
 	}
 	return nil

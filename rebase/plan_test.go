@@ -10,15 +10,15 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/rebase"
 	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
 )
 
-// folder builds a migration folder: each name gets its own content.
-func folder(names ...string) fstest.MapFS {
+// mapFolder builds a migration folder: each name gets its own content.
+func mapFolder(names ...string) fstest.MapFS {
 	fsys := fstest.MapFS{}
 	for _, n := range names {
 		fsys[n] = &fstest.MapFile{Data: []byte("-- " + n + "\nSELECT 1;\n")}
@@ -196,7 +196,7 @@ func TestNumberingSchemes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := rebase.NewPlan(folder(c.files...), rebase.Input{Path: "m", Versions: c.versions, Now: c.now})
+			p, err := rebase.NewPlan(mapFolder(c.files...), rebase.Input{Path: "m", Versions: c.versions, Now: c.now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -223,7 +223,7 @@ func TestNumberingSchemes(t *testing.T) {
 // TestNewestCountsBaseAndDatabases: new versions come after the newest of
 // the folder, the git base and every database.
 func TestNewestCountsBaseAndDatabases(t *testing.T) {
-	fsys := folder(stems("000001_a", "000002_b")...)
+	fsys := mapFolder(stems("000001_a", "000002_b")...)
 	cases := []struct {
 		name string
 		in   rebase.Input
@@ -250,7 +250,7 @@ func TestNewestCountsBaseAndDatabases(t *testing.T) {
 
 func TestPad(t *testing.T) {
 	t.Run("unpadded sequence", func(t *testing.T) {
-		p, err := rebase.NewPlan(folder(stems("1_a", "2_b", "10_c")...), rebase.Input{Path: "m", Pad: true})
+		p, err := rebase.NewPlan(mapFolder(stems("1_a", "2_b", "10_c")...), rebase.Input{Path: "m", Pad: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,7 +266,7 @@ func TestPad(t *testing.T) {
 		}
 	})
 	t.Run("with a move the moved file gets the padded width", func(t *testing.T) {
-		p, err := rebase.NewPlan(folder(stems("1_a", "2_b", "99_c")...), rebase.Input{Path: "m", Pad: true, Versions: []string{"2"}})
+		p, err := rebase.NewPlan(mapFolder(stems("1_a", "2_b", "99_c")...), rebase.Input{Path: "m", Pad: true, Versions: []string{"2"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,7 +276,7 @@ func TestPad(t *testing.T) {
 		}
 	})
 	t.Run("already one width", func(t *testing.T) {
-		p, err := rebase.NewPlan(folder(stems("20240101000000_a", "20240102000000_b")...), rebase.Input{Path: "m", Pad: true})
+		p, err := rebase.NewPlan(mapFolder(stems("20240101000000_a", "20240102000000_b")...), rebase.Input{Path: "m", Pad: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -285,13 +285,13 @@ func TestPad(t *testing.T) {
 		}
 	})
 	t.Run("a database with only golang-migrate's row", func(t *testing.T) {
-		_, err := rebase.NewPlan(folder(stems("1_a", "10_b")...), rebase.Input{Path: "m", Pad: true, Databases: []rebase.Database{{Name: "db", Version: 10}}})
+		_, err := rebase.NewPlan(mapFolder(stems("1_a", "10_b")...), rebase.Input{Path: "m", Pad: true, Databases: []rebase.Database{{Name: "db", Version: 10}}})
 		if err != nil {
 			t.Fatalf("refused: %v", err)
 		}
 	})
 	t.Run("refused with revisions", func(t *testing.T) {
-		_, err := rebase.NewPlan(folder(stems("1_a", "10_b")...), rebase.Input{Path: "m", Pad: true, Databases: []rebase.Database{{Name: "db", Version: 10, Revisions: []revision.Row{{Version: "1"}, {Version: "10"}}}}})
+		_, err := rebase.NewPlan(mapFolder(stems("1_a", "10_b")...), rebase.Input{Path: "m", Pad: true, Databases: []rebase.Database{{Name: "db", Version: 10, Revisions: []revision.Row{{Version: "1"}, {Version: "10"}}}}})
 		if !errors.Is(err, rebase.ErrPadRevisions) {
 			t.Fatalf("got %v, want ErrPadRevisions", err)
 		}
@@ -313,83 +313,83 @@ func TestRefusals(t *testing.T) {
 	}{
 		{
 			name:  "revision row",
-			fsys:  folder(seq...),
+			fsys:  mapFolder(seq...),
 			in:    rebase.Input{Versions: []string{"2"}, Databases: []rebase.Database{{Name: "staging", Version: 3, Revisions: []revision.Row{{Version: "000002", Description: "b"}}}}},
 			want:  rebase.ErrApplied,
 			words: "staging has applied 000002_b.up.sql (revision 000002)",
 		},
 		{
 			name:  "legacy row without a git base",
-			fsys:  folder(seq...),
+			fsys:  mapFolder(seq...),
 			in:    rebase.Input{Versions: []string{"2"}, Databases: []rebase.Database{{Name: "prod", Version: 3}}},
 			want:  rebase.ErrApplied,
 			words: "golang-migrate is at version 3",
 		},
 		{
 			name:  "legacy row, the file was at the git base",
-			fsys:  folder(seq...),
+			fsys:  mapFolder(seq...),
 			in:    rebase.Input{Versions: []string{"1"}, Base: base, Databases: []rebase.Database{{Name: "prod", Version: 3}}},
 			want:  rebase.ErrApplied,
 			words: "already at main",
 		},
 		{
 			name:  "current version",
-			fsys:  folder(seq...),
+			fsys:  mapFolder(seq...),
 			in:    rebase.Input{Base: base, Databases: []rebase.Database{{Name: "dev", Version: 2}}, Versions: []string{"2"}},
 			want:  rebase.ErrCurrentVersion,
 			words: "no migration found for version 2",
 		},
 		{
 			name:  "dirty current version",
-			fsys:  folder(seq...),
+			fsys:  mapFolder(seq...),
 			in:    rebase.Input{Base: base, Databases: []rebase.Database{{Name: "dev", Version: 2, Dirty: true}}},
 			want:  rebase.ErrCurrentVersion,
 			words: "current version of dev",
 		},
 		{
 			name:  "target exists",
-			fsys:  func() fstest.MapFS { f := folder(seq...); f["000004_b.up.sql/x"] = &fstest.MapFile{}; return f }(),
+			fsys:  func() fstest.MapFS { f := mapFolder(seq...); f["000004_b.up.sql/x"] = &fstest.MapFile{}; return f }(),
 			in:    rebase.Input{Versions: []string{"2"}},
 			want:  rebase.ErrTargetExists,
 			words: "000004_b.up.sql already exists",
 		},
 		{
 			name:  "version not in the folder",
-			fsys:  folder(seq...),
+			fsys:  mapFolder(seq...),
 			in:    rebase.Input{Versions: []string{"7"}},
 			want:  rebase.ErrUnknownVersion,
 			words: "no migration file in m has version 7",
 		},
 		{
 			name: "not a version",
-			fsys: folder(seq...),
+			fsys: mapFolder(seq...),
 			in:   rebase.Input{Versions: []string{"b"}},
 			want: rebase.ErrUnknownVersion,
 		},
 		{
 			name:  "duplicate version without a git base",
-			fsys:  folder(append(seq, pair("000002_x")...)...),
+			fsys:  mapFolder(append(seq, pair("000002_x")...)...),
 			in:    rebase.Input{},
 			want:  rebase.ErrAmbiguous,
 			words: "give --git-base",
 		},
 		{
 			name:  "duplicate version that was already at the base",
-			fsys:  folder(append(seq, pair("000002_x")...)...),
+			fsys:  mapFolder(append(seq, pair("000002_x")...)...),
 			in:    rebase.Input{Base: &rebase.Base{Ref: "main", Names: append(seq, pair("000002_x")...)}},
 			want:  rebase.ErrAmbiguous,
 			words: "this merge did not make the duplicate",
 		},
 		{
 			name:  "backup copy",
-			fsys:  folder(append(seq, "000002_b.up.sql.orig")...),
+			fsys:  mapFolder(append(seq, "000002_b.up.sql.orig")...),
 			in:    rebase.Input{Base: &rebase.Base{Ref: "main", Names: seq}},
 			want:  rebase.ErrBackupFile,
 			words: "delete it",
 		},
 		{
 			name: "no timestamp after a non-timestamp newest in the future",
-			fsys: folder(stems("20240101000000_a", "20240102000000_b")...),
+			fsys: mapFolder(stems("20240101000000_a", "20240102000000_b")...),
 			in:   rebase.Input{Versions: []string{"20240101000000"}, Databases: []rebase.Database{{Name: "db", Version: -1, Revisions: []revision.Row{{Version: "99999999999999"}}}}, Now: before},
 			want: rebase.ErrNumbering,
 		},
@@ -415,7 +415,7 @@ func TestRefusals(t *testing.T) {
 // TestLegacyAndBase: with a git base, files new since it count as never
 // deployed, so a database past them makes them late, not applied.
 func TestLegacyAndBase(t *testing.T) {
-	fsys := folder(stems("000001_a", "000002_b", "000003_c")...)
+	fsys := mapFolder(stems("000001_a", "000002_b", "000003_c")...)
 	base := &rebase.Base{Ref: "main", Names: stems("000001_a", "000003_c")}
 	p, err := rebase.NewPlan(fsys, rebase.Input{Path: "m", Base: base, Databases: []rebase.Database{{Name: "prod", Version: 3}}})
 	if err != nil {
@@ -433,7 +433,7 @@ func TestLegacyAndBase(t *testing.T) {
 // TestLateAgainstRevisions: without a git base, a database's revisions name
 // the files it never ran below its newest.
 func TestLateAgainstRevisions(t *testing.T) {
-	fsys := folder(stems("1_a", "2_b", "3_c")...)
+	fsys := mapFolder(stems("1_a", "2_b", "3_c")...)
 	db := rebase.Database{Name: "prod", Version: 3, Revisions: []revision.Row{{Version: "1"}, {Version: "3"}}}
 	p, err := rebase.NewPlan(fsys, rebase.Input{Path: "m", Databases: []rebase.Database{db}})
 	if err != nil {
@@ -506,7 +506,7 @@ func TestCollision(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := rebase.NewPlan(folder(c.files...), rebase.Input{Path: "m", Base: &rebase.Base{Ref: "main", Names: c.base}, Databases: c.dbs})
+			p, err := rebase.NewPlan(mapFolder(c.files...), rebase.Input{Path: "m", Base: &rebase.Base{Ref: "main", Names: c.base}, Databases: c.dbs})
 			if c.refuse != nil {
 				if !errors.Is(err, c.refuse) {
 					t.Fatalf("got %v, want %v", err, c.refuse)
@@ -525,7 +525,7 @@ func TestCollision(t *testing.T) {
 
 func TestDiff(t *testing.T) {
 	files := stems("1_a", "2_b", "3_c", "4_d", "5_e", "6_f")
-	p, err := rebase.NewPlan(folder(files...), rebase.Input{Path: "m", Versions: []string{"2"}})
+	p, err := rebase.NewPlan(mapFolder(files...), rebase.Input{Path: "m", Versions: []string{"2"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -549,7 +549,7 @@ func TestDiff(t *testing.T) {
 	if got := p.Diff(); got != want {
 		t.Errorf("diff:\n%s\nwant:\n%s", got, want)
 	}
-	p, err = rebase.NewPlan(folder(files...), rebase.Input{Path: "m"})
+	p, err = rebase.NewPlan(mapFolder(files...), rebase.Input{Path: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -606,28 +606,28 @@ func sameSnapshot(a, b map[string]string) bool {
 
 func writeSum(t testing.TB, dir string) {
 	t.Helper()
-	s, err := baseline.ComputeSum(os.DirFS(dir), ".")
+	s, err := atlassum.Compute(os.DirFS(dir), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := baseline.WriteSumFile(dir, s); err != nil {
+	if _, err := atlassum.WriteFile(dir, s); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func validSum(t *testing.T, dir string) {
 	t.Helper()
-	rep, err := baseline.Validate(os.DirFS(dir), ".", dir)
+	rep, err := atlassum.Validate(os.DirFS(dir), ".", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.State != baseline.SumValid {
+	if rep.State != atlassum.Valid {
 		t.Errorf("atlas.sum is %s: %v", rep.State, rep.Findings)
 	}
 }
 
 func TestApplyOutsideGit(t *testing.T) {
-	dir := writeFolder(t, folder(stems("1_a", "2_b", "3_c")...))
+	dir := writeFolder(t, mapFolder(stems("1_a", "2_b", "3_c")...))
 	writeSum(t, dir)
 	p, err := rebase.NewPlan(os.DirFS(dir), rebase.Input{Path: dir, Versions: []string{"1"}})
 	if err != nil {
@@ -649,7 +649,7 @@ func TestApplyOutsideGit(t *testing.T) {
 // TestApplyUndoes: when the renamed folder does not hash to the plan (a
 // file was edited after planning), the renames are undone.
 func TestApplyUndoes(t *testing.T) {
-	dir := writeFolder(t, folder(stems("1_a", "2_b", "3_c")...))
+	dir := writeFolder(t, mapFolder(stems("1_a", "2_b", "3_c")...))
 	writeSum(t, dir)
 	p, err := rebase.NewPlan(os.DirFS(dir), rebase.Input{Path: dir, Versions: []string{"1", "2"}})
 	if err != nil {
@@ -674,7 +674,7 @@ func TestApplyUndoes(t *testing.T) {
 // TestApplyRefusesNewTarget: a new name that appeared after planning is
 // never overwritten.
 func TestApplyRefusesNewTarget(t *testing.T) {
-	dir := writeFolder(t, folder(stems("1_a", "2_b")...))
+	dir := writeFolder(t, mapFolder(stems("1_a", "2_b")...))
 	p, err := rebase.NewPlan(os.DirFS(dir), rebase.Input{Path: dir, Versions: []string{"1"}})
 	if err != nil {
 		t.Fatal(err)
@@ -693,18 +693,18 @@ func TestApplyRefusesNewTarget(t *testing.T) {
 
 // TestNoSumNoSum: rebase does not create a sum file.
 func TestNoSumNoSum(t *testing.T) {
-	dir := writeFolder(t, folder(stems("1_a", "2_b")...))
+	dir := writeFolder(t, mapFolder(stems("1_a", "2_b")...))
 	p, err := rebase.NewPlan(os.DirFS(dir), rebase.Input{Path: dir, Versions: []string{"1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Sum != nil || p.SumBefore != baseline.SumMissing {
+	if p.Sum != nil || p.SumBefore != atlassum.Missing {
 		t.Errorf("sum %v, before %s", p.Sum, p.SumBefore)
 	}
 	if _, err := rebase.Apply(t.Context(), dir, p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, baseline.SumFileName)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(dir, atlassum.FileName)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("atlas.sum: %v", err)
 	}
 }
@@ -712,7 +712,7 @@ func TestNoSumNoSum(t *testing.T) {
 // TestEditedSumWarns: rebase rewrites atlas.sum, so an edit the old sum
 // would have caught is reported, not silently re-hashed.
 func TestEditedSumWarns(t *testing.T) {
-	dir := writeFolder(t, folder(stems("1_a", "2_b", "3_c")...))
+	dir := writeFolder(t, mapFolder(stems("1_a", "2_b", "3_c")...))
 	writeSum(t, dir)
 	if err := os.WriteFile(filepath.Join(dir, "1_a.up.sql"), []byte("CREATE TABLE edited (id int);\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -721,7 +721,7 @@ func TestEditedSumWarns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Findings) != 1 || p.Findings[0].Code != baseline.CodeSumEdited || p.Findings[0].File != "1_a.up.sql" {
+	if len(p.Findings) != 1 || p.Findings[0].Code != atlassum.CodeEdited || p.Findings[0].File != "1_a.up.sql" {
 		t.Errorf("findings %v, want FM105 for 1_a.up.sql", p.Findings)
 	}
 }
@@ -743,7 +743,7 @@ func TestFixNames(t *testing.T) {
 		{"without the flag", rebase.Input{Path: "m", Versions: []string{"3"}}, renamesOf("3_c.up.txt>11_c.up.txt")},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			fsys := folder(odd...)
+			fsys := mapFolder(odd...)
 			fsys["atlas.sum"] = &fstest.MapFile{Data: []byte("h1:x\n")}
 			p, err := rebase.NewPlan(fsys, c.in)
 			if err != nil {
@@ -769,7 +769,7 @@ func TestFixNames(t *testing.T) {
 	t.Run("a duplicate version", func(t *testing.T) {
 		// Two up files of version 2: golang-migrate refuses the folder, and
 		// so does rebase rather than rename one onto the other.
-		_, err := rebase.NewPlan(folder("1_a.up.sql", "2_b.up..sql", "2_b.up.sql"), rebase.Input{Path: "m", FixNames: true})
+		_, err := rebase.NewPlan(mapFolder("1_a.up.sql", "2_b.up..sql", "2_b.up.sql"), rebase.Input{Path: "m", FixNames: true})
 		if !errors.Is(err, rebase.ErrAmbiguous) {
 			t.Fatalf("got %v, want ErrAmbiguous", err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/rebase"
@@ -98,7 +99,7 @@ func convertCopy(t *testing.T, dir, url string) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	project, err := convert.LoadProject(os.DirFS(cp), cp)
+	project, err := folder.Load(os.DirFS(cp), cp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func convertCopy(t *testing.T, dir, url string) {
 		t.Fatal(err)
 	}
 	defer handle.Close()
-	plan, err := project.Prepare(ctx, handle, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
+	plan, err := convert.Prepare(ctx, handle, project, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/engine"
@@ -61,10 +61,10 @@ type Options struct {
 
 // Report is the result of Run. Its JSON form is ferry status --json.
 type Report struct {
-	Source     Source              `json:"source"`
-	Migrations []Migration         `json:"migrations"`
-	Database   string              `json:"database,omitempty"` // redacted URL
-	Sum        *baseline.SumReport `json:"sum"`
+	Source     Source           `json:"source"`
+	Migrations []Migration      `json:"migrations"`
+	Database   string           `json:"database,omitempty"` // redacted URL
+	Sum        *atlassum.Report `json:"sum"`
 	// Revisions summarises the revisions table; null when there is none.
 	Revisions *Revisions `json:"revisions"`
 	Legacy    *Legacy    `json:"legacy"`
@@ -162,7 +162,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if dir.Scheme == compat.SchemePadded {
 		r.Source.Width = compat.PaddedWidth([]string{dir.Migrations[0].VersionText})
 	}
-	if r.Sum, err = baseline.Validate(opts.Dir, ".", opts.DirPath); err != nil {
+	if r.Sum, err = atlassum.Validate(opts.Dir, ".", opts.DirPath); err != nil {
 		return nil, fmt.Errorf("migration folder %s: %w", opts.DirPath, err)
 	}
 	r.Findings = append(r.Findings, r.Sum.Findings...)

@@ -98,3 +98,32 @@ func Tracked(ctx context.Context, dir, name string) bool {
 	_, err := run(ctx, dir, "ls-files", "--error-unmatch", "--", name)
 	return err == nil
 }
+
+// TrackedFiles returns which of the named files in dir git tracks.
+func TrackedFiles(ctx context.Context, dir string, names []string) (map[string]bool, error) {
+	out, err := run(ctx, dir, append([]string{"ls-files", "-z", "--"}, names...)...)
+	if err != nil {
+		return nil, err
+	}
+	tracked := map[string]bool{}
+	for _, n := range strings.Split(out, "\x00") {
+		if n != "" {
+			tracked[n] = true
+		}
+	}
+	return tracked, nil
+}
+
+// MoveInto moves files of the work tree into the folder dest with one git mv
+// (dest "." is dir itself). Names and dest are relative to dir.
+func MoveInto(ctx context.Context, dir, dest string, names ...string) error {
+	_, err := run(ctx, dir, append(append([]string{"mv", "--"}, names...), dest)...)
+	return err
+}
+
+// InWorkTree reports whether dir is inside a git work tree (false when git
+// is not installed).
+func InWorkTree(ctx context.Context, dir string) bool {
+	_, err := Root(ctx, dir)
+	return err == nil
+}

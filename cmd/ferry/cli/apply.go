@@ -16,7 +16,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/fleet"
 )
@@ -138,7 +138,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, args []string) error 
 	if err != nil {
 		return err
 	}
-	project, err := convert.LoadProject(os.DirFS(dir), dir)
+	project, err := folder.Load(os.DirFS(dir), dir)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func prefixFor(n int, u *compat.DatabaseURL) string {
 	return u.Redacted() + ": "
 }
 
-func applyOne(ctx context.Context, project *convert.Project, u *compat.DatabaseURL, opts apply.Options, dryRun bool, w io.Writer, mu *sync.Mutex, quiet bool) (applyResult, error) {
+func applyOne(ctx context.Context, project *folder.Folder, u *compat.DatabaseURL, opts apply.Options, dryRun bool, w io.Writer, mu *sync.Mutex, quiet bool) (applyResult, error) {
 	res := applyResult{Database: u.Redacted(), Pending: []string{}, Applied: []string{}}
 	db, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
 	if err != nil {

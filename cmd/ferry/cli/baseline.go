@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
 )
@@ -108,7 +109,7 @@ func runBaseline(cmd *cobra.Command, e *env, o *baselineOptions) error {
 	}
 	switch {
 	case o.write && o.replace:
-		fmt.Fprintf(e.Out, "moved %d files into %s, wrote %s, rewrote %s (%d files)\n", len(b.Replace.Moves), filepath.Join(dir, baseline.ArchiveDir), filepath.Join(dir, b.Replace.File), filepath.Join(dir, baseline.SumFileName), len(b.Replace.Sum.Files))
+		fmt.Fprintf(e.Out, "moved %d files into %s, wrote %s, rewrote %s (%d files)\n", len(b.Replace.Moves), filepath.Join(dir, baseline.ArchiveDir), filepath.Join(dir, b.Replace.File), filepath.Join(dir, atlassum.FileName), len(b.Replace.Sum.Files))
 	case o.write:
 		fmt.Fprintf(e.Out, "wrote %s (%d statements)\n", o.out, b.Statements)
 	}
@@ -168,7 +169,7 @@ func renderBaseline(w io.Writer, b *baseline.Baseline, o *baselineOptions) {
 		for _, m := range p.Moves {
 			fmt.Fprintf(w, "  move  %s -> %s (%s)\n", m.From, m.To, how)
 		}
-		fmt.Fprintf(w, "  write %s\n  rewrite %s (%d files)\n", p.File, baseline.SumFileName, len(p.Sum.Files))
+		fmt.Fprintf(w, "  write %s\n  rewrite %s (%d files)\n", p.File, atlassum.FileName, len(p.Sum.Files))
 	}
 	if o.write {
 		return

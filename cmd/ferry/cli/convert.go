@@ -15,10 +15,11 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/fleet"
 	"github.com/ferrymigrate/ferry/refusal"
@@ -144,8 +145,8 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 			return err
 		}
 	}
-	project, err := convert.LoadProject(os.DirFS(dir), dir)
-	if edits, ok := asRefusal(err); ok && convert.HasEdits(edits) && len(targets) > 0 {
+	project, err := folder.Load(os.DirFS(dir), dir)
+	if edits, ok := asRefusal(err); ok && folder.HasEdits(edits) && len(targets) > 0 {
 		// Whether re-hashing is right depends on what each database ran.
 		results := fleet.Run(ctx, targets, o.concurrency, func(ctx context.Context, u *compat.DatabaseURL) (convertResult, error) {
 			return convertResult{}, explainEdits(ctx, u, o.revisionsSchema, edits)
@@ -219,7 +220,7 @@ func finishConvert(e *env, dir string, o *convertOptions, targets int, results [
 	return nil
 }
 
-func convertOne(ctx context.Context, project *convert.Project, dir string, u *compat.DatabaseURL, opts convert.Options, o *convertOptions) (convertResult, error) {
+func convertOne(ctx context.Context, project *folder.Folder, dir string, u *compat.DatabaseURL, opts convert.Options, o *convertOptions) (convertResult, error) {
 	res := convertResult{Database: u.Redacted()}
 	db, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
 	if err != nil {
@@ -231,7 +232,7 @@ func convertOne(ctx context.Context, project *convert.Project, dir string, u *co
 			return res, err
 		}
 	}
-	plan, err := project.Prepare(ctx, db, u, opts)
+	plan, err := convert.Prepare(ctx, db, project, u, opts)
 	if err != nil {
 		return res, err
 	}
@@ -379,21 +380,21 @@ func (o *convertOptions) targets(e *env) ([]*compat.DatabaseURL, error) {
 }
 
 func writeMissingSum(w io.Writer, dir string, dryRun bool) error {
-	if _, err := os.Stat(dir + "/" + baseline.SumFileName); err == nil {
+	if _, err := os.Stat(dir + "/" + atlassum.FileName); err == nil {
 		return nil
 	}
-	sum, err := baseline.ComputeSum(os.DirFS(dir), ".")
+	sum, err := atlassum.Compute(os.DirFS(dir), ".")
 	if err != nil {
 		return err
 	}
 	if dryRun {
-		fmt.Fprintf(w, "would write %s/%s (%d files) first (--write-sum)\n", dir, baseline.SumFileName, len(sum.Files))
+		fmt.Fprintf(w, "would write %s/%s (%d files) first (--write-sum)\n", dir, atlassum.FileName, len(sum.Files))
 		return nil
 	}
-	if _, err := baseline.WriteSumFile(dir, sum); err != nil {
+	if _, err := atlassum.WriteFile(dir, sum); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "wrote %s/%s (%d files)\n", dir, baseline.SumFileName, len(sum.Files))
+	fmt.Fprintf(w, "wrote %s/%s (%d files)\n", dir, atlassum.FileName, len(sum.Files))
 	return nil
 }
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/finding"
 )
 
@@ -50,8 +50,8 @@ type hashResult struct {
 	Path     string            `json:"path"`
 	SumFile  string            `json:"sum_file"`
 	Files    int               `json:"files"`
-	State    baseline.SumState `json:"state"` // before writing
-	Changes  []baseline.Change `json:"changes,omitempty"`
+	State    atlassum.State    `json:"state"` // before writing
+	Changes  []atlassum.Change `json:"changes,omitempty"`
 	Written  bool              `json:"written"`
 	DryRun   bool              `json:"dry_run,omitempty"`
 	Findings []finding.Finding `json:"findings"`
@@ -65,16 +65,16 @@ func runHash(cmd *cobra.Command, e *env, o *hashOptions) error {
 	if err != nil {
 		return err
 	}
-	rep, err := baseline.Validate(os.DirFS(dir), ".", dir)
+	rep, err := atlassum.Validate(os.DirFS(dir), ".", dir)
 	if err != nil {
 		return fmt.Errorf("migration folder %s: %w", dir, err)
 	}
-	res := hashResult{Path: dir, SumFile: filepath.Join(dir, baseline.SumFileName), Files: rep.Files, State: rep.State, Changes: rep.Changes, DryRun: o.dryRun, Findings: rep.Findings}
+	res := hashResult{Path: dir, SumFile: filepath.Join(dir, atlassum.FileName), Files: rep.Files, State: rep.State, Changes: rep.Changes, DryRun: o.dryRun, Findings: rep.Findings}
 	if res.Findings == nil {
 		res.Findings = []finding.Finding{}
 	}
 	if !o.check && !o.dryRun {
-		if res.Written, err = baseline.WriteSumFile(dir, rep.Computed); err != nil {
+		if res.Written, err = atlassum.WriteFile(dir, rep.Computed); err != nil {
 			return err
 		}
 	}
@@ -93,7 +93,7 @@ func runHash(cmd *cobra.Command, e *env, o *hashOptions) error {
 	return nil
 }
 
-func renderHash(w io.Writer, o *hashOptions, r *hashResult, sum *baseline.Sum) {
+func renderHash(w io.Writer, o *hashOptions, r *hashResult, sum *atlassum.Sum) {
 	if o.check {
 		if len(r.Findings) == 0 {
 			fmt.Fprintf(w, "%s is valid (%d files)\n", r.SumFile, r.Files)
@@ -110,7 +110,7 @@ func renderHash(w io.Writer, o *hashOptions, r *hashResult, sum *baseline.Sum) {
 		fmt.Fprintf(w, "%-12s %s%s\n", c.Kind, c.File, where)
 	}
 	switch {
-	case o.dryRun && r.State == baseline.SumValid:
+	case o.dryRun && r.State == atlassum.Valid:
 		fmt.Fprintf(w, "%s is up to date (%d files); nothing to write\n", r.SumFile, r.Files)
 	case o.dryRun:
 		b, _ := sum.MarshalText()

@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/rebase"
 )
@@ -157,16 +157,16 @@ func renderRebase(w io.Writer, p *rebase.Plan, res *rebase.Result, o *rebaseOpti
 		fmt.Fprintf(w, "\n%s\n", d)
 	}
 	renderFindings(w, p.Findings)
-	sum := "no " + baseline.SumFileName + " (rebase does not create one; ferry hash does)"
+	sum := "no " + atlassum.FileName + " (rebase does not create one; ferry hash does)"
 	switch {
 	case p.Sum != nil && p.NoOp():
-		sum = baseline.SumFileName + ": valid, unchanged"
+		sum = atlassum.FileName + ": valid, unchanged"
 	case p.Sum != nil:
 		verb := "rewritten"
 		if o.dryRun {
 			verb = "would be rewritten"
 		}
-		sum = fmt.Sprintf("%s: was %s; %s from the files (%d files)", baseline.SumFileName, p.SumBefore, verb, len(p.Sum.Files))
+		sum = fmt.Sprintf("%s: was %s; %s from the files (%d files)", atlassum.FileName, p.SumBefore, verb, len(p.Sum.Files))
 	}
 	fmt.Fprintln(w, sum)
 	switch {
@@ -179,11 +179,11 @@ func renderRebase(w io.Writer, p *rebase.Plan, res *rebase.Result, o *rebaseOpti
 		}
 		fmt.Fprintf(w, "renamed %d file(s)%s", res.Renamed, how)
 		if res.SumWritten {
-			fmt.Fprintf(w, "; wrote %s", baseline.SumFileName)
+			fmt.Fprintf(w, "; wrote %s", atlassum.FileName)
 		}
 		fmt.Fprintln(w)
 		if res.Git {
-			fmt.Fprintf(w, "next: git add %s, then commit\n", filepath.Join(p.Path, baseline.SumFileName))
+			fmt.Fprintf(w, "next: git add %s, then commit\n", filepath.Join(p.Path, atlassum.FileName))
 		}
 	}
 }

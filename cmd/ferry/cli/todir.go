@@ -7,7 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlasexport"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/refusal"
 )
@@ -25,7 +26,7 @@ func convertToDir(e *env, dir string, o *convertOptions) (done bool, err error) 
 			return true, err
 		}
 	}
-	x, err := baseline.ExportAtlasDir(os.DirFS(dir), dir, o.toDir)
+	x, err := atlasexport.Plan(os.DirFS(dir), dir, o.toDir)
 	if err != nil {
 		return true, err
 	}
@@ -38,7 +39,7 @@ func convertToDir(e *env, dir string, o *convertOptions) (done bool, err error) 
 		}
 	}
 	if !o.dryRun {
-		if err := baseline.WriteAtlasDir(x); err != nil {
+		if err := atlasexport.Write(x); err != nil {
 			return true, err
 		}
 	}
@@ -55,7 +56,7 @@ func convertToDir(e *env, dir string, o *convertOptions) (done bool, err error) 
 	return alone, nil
 }
 
-func renderToDir(w io.Writer, x *baseline.AtlasExport, dryRun bool) {
+func renderToDir(w io.Writer, x *atlasexport.Export, dryRun bool) {
 	verb := "wrote"
 	if dryRun {
 		verb = "would write"
@@ -65,7 +66,7 @@ func renderToDir(w io.Writer, x *baseline.AtlasExport, dryRun bool) {
 		downs = fmt.Sprintf(", %d down file(s) in %s", len(x.Downs), filepath.Join(x.Out, "down"))
 	}
 	fmt.Fprintf(w, "%s %s: %d migration(s) (versions %d digits wide)%s, %s (%d files)\n",
-		verb, x.Out, len(x.Files), x.Width, downs, filepath.Join(x.Out, baseline.SumFileName), len(x.Sum.Files))
+		verb, x.Out, len(x.Files), x.Width, downs, filepath.Join(x.Out, atlassum.FileName), len(x.Sum.Files))
 	if len(x.Padded) > 0 {
 		fmt.Fprintf(w, "  warning FM304: versions zero-padded to %d digits, so that Atlas orders the files as golang-migrate does (%s -> %s, %d file(s)); the folder's own names are not: revision rows of databases converted from it name the versions as its files do; pad it before converting: ferry rebase --path %s --pad\n",
 			x.Width, x.Padded[0].From, x.Padded[0].To, len(x.Padded), shellquote.Quote(x.Source))

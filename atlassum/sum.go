@@ -1,6 +1,6 @@
-// Package baseline computes, reads, checks and writes the sum file
+// Package atlassum computes, reads, checks and writes the sum file
 // (atlas.sum) of a golang-migrate folder, byte-identical with Atlas's.
-package baseline
+package atlassum
 
 import (
 	"bytes"
@@ -17,20 +17,20 @@ import (
 	"strings"
 )
 
-// SumFileName is the sum file's name; Atlas reads the same file.
-const SumFileName = "atlas.sum"
+// FileName is the sum file's name; Atlas reads the same file.
+const FileName = "atlas.sum"
 
 // Sum is the content of a sum file.
 type Sum struct {
 	// Total is the base64 SHA-256 over every (name, hash) pair, without "h1:".
 	Total string
 	// Files are the covered files in file name (byte) order.
-	Files []SumLine
+	Files []Line
 }
 
-// SumLine is one file of a sum: Hash is the base64 SHA-256 of every name and
+// Line is one file of a sum: Hash is the base64 SHA-256 of every name and
 // file content up to and including this file, without "h1:".
-type SumLine struct {
+type Line struct {
 	Name string
 	Hash string
 }
@@ -39,14 +39,14 @@ type SumLine struct {
 // up migrations, *.up.sql at the top level of the folder.
 func Covered(name string) bool { return strings.HasSuffix(name, ".up.sql") }
 
-// ComputeSum computes the sum of the folder dir of fsys the way Atlas does:
+// Compute computes the sum of the folder dir of fsys the way Atlas does:
 // one SHA-256 runs over the covered files in name order, taking each name and
 // then its bytes; each file's line is the digest so far. A file whose first
 // line carries an "atlas:sum ignore" directive adds its name but no bytes and
-// gets no line. It covers golang-migrate's *.up.sql (Covered); ComputeSumFunc
+// gets no line. It covers golang-migrate's *.up.sql (Covered); ComputeFunc
 // takes another filter.
-func ComputeSum(fsys fs.FS, dir string) (*Sum, error) {
-	return ComputeSumFunc(fsys, dir, Covered)
+func Compute(fsys fs.FS, dir string) (*Sum, error) {
+	return ComputeFunc(fsys, dir, Covered)
 }
 
 // reDirective is Atlas's directive syntax on a file's first line.
@@ -65,7 +65,7 @@ func ignored(b []byte) bool {
 	return len(m) == 4 && string(m[2]) == "sum" && string(m[3]) == "ignore"
 }
 
-func total(files []SumLine) string {
+func total(files []Line) string {
 	h := sha256.New()
 	for _, f := range files {
 		h.Write([]byte(f.Name))
@@ -95,36 +95,36 @@ func (s *Sum) MarshalText() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// SumSyntaxError is a sum file that cannot be parsed.
-type SumSyntaxError struct {
+// SyntaxError is a sum file that cannot be parsed.
+type SyntaxError struct {
 	Line int
 	Msg  string
 }
 
-func (e *SumSyntaxError) Error() string {
-	return fmt.Sprintf("%s line %d: %s", SumFileName, e.Line, e.Msg)
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("%s line %d: %s", FileName, e.Line, e.Msg)
 }
 
-// ErrSumConflict is a sum file with merge conflict markers: two branches
+// ErrConflict is a sum file with merge conflict markers: two branches
 // each re-hashed it.
-var ErrSumConflict = errors.New(SumFileName + " has merge conflict markers (two branches each re-hashed it)")
+var ErrConflict = errors.New(FileName + " has merge conflict markers (two branches each re-hashed it)")
 
-// ParseSum parses a sum file. It returns ErrSumConflict (wrapped, with the
-// line) for merge conflict markers and *SumSyntaxError for anything else it
+// Parse parses a sum file. It returns ErrConflict (wrapped, with the
+// line) for merge conflict markers and *SyntaxError for anything else it
 // cannot read.
-func ParseSum(b []byte) (*Sum, error) {
+func Parse(b []byte) (*Sum, error) {
 	text := strings.TrimSuffix(string(b), "\n")
 	if text == "" {
-		return nil, &SumSyntaxError{Line: 1, Msg: "empty file"}
+		return nil, &SyntaxError{Line: 1, Msg: "empty file"}
 	}
 	if i := strings.IndexByte(text, '\r'); i >= 0 {
-		return nil, &SumSyntaxError{Line: 1 + strings.Count(text[:i], "\n"), Msg: "CRLF line endings (git's autocrlf?); the sum file must keep LF: add `atlas.sum -text` to .gitattributes"}
+		return nil, &SyntaxError{Line: 1 + strings.Count(text[:i], "\n"), Msg: "CRLF line endings (git's autocrlf?); the sum file must keep LF: add `atlas.sum -text` to .gitattributes"}
 	}
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		for _, m := range []string{"<<<<<<<", "=======", ">>>>>>>", "|||||||"} {
 			if strings.HasPrefix(l, m) {
-				return nil, fmt.Errorf("line %d: %w", i+1, ErrSumConflict)
+				return nil, fmt.Errorf("line %d: %w", i+1, ErrConflict)
 			}
 		}
 	}
@@ -132,22 +132,22 @@ func ParseSum(b []byte) (*Sum, error) {
 	seen := make(map[string]bool, len(lines))
 	first, ok := strings.CutPrefix(lines[0], "h1:")
 	if !ok || !validHash(first) {
-		return nil, &SumSyntaxError{Line: 1, Msg: fmt.Sprintf("expected h1:<base64 SHA-256>, got %q", clip(lines[0]))}
+		return nil, &SyntaxError{Line: 1, Msg: fmt.Sprintf("expected h1:<base64 SHA-256>, got %q", clip(lines[0]))}
 	}
 	s.Total = first
 	for i, l := range lines[1:] {
 		name, hash, ok := cutLast(l, " h1:")
 		switch {
 		case !ok || name == "":
-			return nil, &SumSyntaxError{Line: i + 2, Msg: fmt.Sprintf("expected <file> h1:<base64 SHA-256>, got %q", clip(l))}
+			return nil, &SyntaxError{Line: i + 2, Msg: fmt.Sprintf("expected <file> h1:<base64 SHA-256>, got %q", clip(l))}
 		case !validHash(hash):
-			return nil, &SumSyntaxError{Line: i + 2, Msg: fmt.Sprintf("%s: the hash is not a base64 SHA-256", name)}
+			return nil, &SyntaxError{Line: i + 2, Msg: fmt.Sprintf("%s: the hash is not a base64 SHA-256", name)}
 		}
 		if seen[name] {
-			return nil, &SumSyntaxError{Line: i + 2, Msg: fmt.Sprintf("%s is listed twice", name)}
+			return nil, &SyntaxError{Line: i + 2, Msg: fmt.Sprintf("%s is listed twice", name)}
 		}
 		seen[name] = true
-		s.Files = append(s.Files, SumLine{Name: name, Hash: hash})
+		s.Files = append(s.Files, Line{Name: name, Hash: hash})
 	}
 	return s, nil
 }
@@ -203,13 +203,13 @@ type Change struct {
 // Files after a removed or edited file cannot be checked (the recorded chain
 // includes bytes that are gone): the first of them is reported Unknown.
 func Check(fsys fs.FS, dir string, recorded *Sum) ([]Change, *Sum, error) {
-	computed, err := ComputeSum(fsys, dir)
+	computed, err := Compute(fsys, dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	var out []Change
 	if recorded.Total != total(recorded.Files) {
-		out = append(out, Change{Kind: Tampered, File: SumFileName, Line: 1})
+		out = append(out, Change{Kind: Tampered, File: FileName, Line: 1})
 	}
 	recLine := map[string]int{}
 	for i, f := range recorded.Files {
@@ -301,19 +301,19 @@ func chainChanges(fsys fs.FS, dir string, recorded *Sum) ([]Change, error) {
 	return nil, nil
 }
 
-// WriteSumFile writes s as dir/atlas.sum atomically: a temporary file in the
+// WriteFile writes s as dir/atlas.sum atomically: a temporary file in the
 // same folder, synced, then renamed over the old one. It reports whether the
 // file changed (false when it already held exactly these bytes).
-func WriteSumFile(dir string, s *Sum) (bool, error) {
+func WriteFile(dir string, s *Sum) (bool, error) {
 	b, err := s.MarshalText()
 	if err != nil {
 		return false, err
 	}
-	target := filepath.Join(dir, SumFileName)
+	target := filepath.Join(dir, FileName)
 	if old, err := os.ReadFile(target); err == nil && bytes.Equal(old, b) {
 		return false, nil
 	}
-	tmp, err := os.CreateTemp(dir, "."+SumFileName+".*")
+	tmp, err := os.CreateTemp(dir, "."+FileName+".*")
 	if err != nil {
 		return false, fmt.Errorf("write %s: %w", target, err)
 	}
@@ -336,4 +336,52 @@ func WriteSumFile(dir string, s *Sum) (bool, error) {
 		return false, fmt.Errorf("write %s: %w", target, err)
 	}
 	return true, nil
+}
+
+// AtlasCovered reports whether Atlas's sum covers a file name in an
+// Atlas-format directory: every *.sql file at the top level.
+func AtlasCovered(name string) bool { return strings.HasSuffix(name, ".sql") }
+
+// ComputeFunc is Compute over the top-level files of dir for which
+// covered returns true, in file name (byte) order. Compute is
+// ComputeFunc with Covered (golang-migrate's *.up.sql); AtlasCovered gives
+// the sum of an Atlas-format directory. Links are refused, as in Compute.
+func ComputeFunc(fsys fs.FS, dir string, covered func(name string) bool) (*Sum, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("read migration folder: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && covered(e.Name()) {
+			if e.Type()&fs.ModeSymlink != 0 {
+				return nil, fmt.Errorf("hash %s: it is a link; ferry does not follow links when hashing (they may lead out of the folder): put the file itself in the folder", e.Name())
+			}
+			names = append(names, e.Name())
+		}
+	}
+	return ComputeNames(names, func(n string) ([]byte, error) { return fs.ReadFile(fsys, path.Join(dir, n)) })
+}
+
+// ComputeNames hashes the named files, read by read, the way Atlas does (see
+// Compute). names need not be sorted.
+func ComputeNames(names []string, read func(name string) ([]byte, error)) (*Sum, error) {
+	names = slices.Clone(names)
+	slices.Sort(names) // byte order, as Atlas
+	h := sha256.New()
+	s := &Sum{}
+	for _, n := range names {
+		b, err := read(n)
+		if err != nil {
+			return nil, fmt.Errorf("hash %s: %w", n, err)
+		}
+		h.Write([]byte(n))
+		if ignored(b) {
+			continue
+		}
+		h.Write(b)
+		s.Files = append(s.Files, Line{Name: n, Hash: base64.StdEncoding.EncodeToString(h.Sum(nil))})
+	}
+	s.Total = total(s.Files)
+	return s, nil
 }

@@ -1,60 +1,23 @@
-package baseline_test
+package atlasexport_test
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"ariga.io/atlas/sql/migrate"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlasexport"
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
 )
-
-// independentSum computes a sum file per DESIGN §2.3 with nothing but
-// crypto/sha256: files sorted by name bytes; one running SHA-256 takes each
-// name, then its bytes; each line is the digest so far; the first line
-// hashes every name and line hash (as base64 text).
-func independentSum(files map[string][]byte) []byte {
-	var names []string
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	run := sha256.New()
-	type line struct{ name, hash string }
-	var lines []line
-	for _, n := range names {
-		run.Write([]byte(n))
-		first, _, _ := bytes.Cut(files[n], []byte("\n"))
-		if bytes.Contains(first, []byte("atlas:sum ignore")) {
-			continue
-		}
-		run.Write(files[n])
-		lines = append(lines, line{n, base64.StdEncoding.EncodeToString(run.Sum(nil))})
-	}
-	tot := sha256.New()
-	for _, l := range lines {
-		tot.Write([]byte(l.name))
-		tot.Write([]byte(l.hash))
-	}
-	var b bytes.Buffer
-	b.WriteString("h1:" + base64.StdEncoding.EncodeToString(tot.Sum(nil)) + "\n")
-	for _, l := range lines {
-		b.WriteString(l.name + " h1:" + l.hash + "\n")
-	}
-	return b.Bytes()
-}
 
 // readTree returns every regular file under dir, by slash path.
 func readTree(t *testing.T, dir string) map[string][]byte {
@@ -168,7 +131,7 @@ func TestExportAtlasDir(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			src := testdb.WriteDir(t, c.files)
 			out := filepath.Join(t.TempDir(), "atlas")
-			x, err := baseline.ExportAtlasDir(os.DirFS(src), src, out)
+			x, err := atlasexport.Plan(os.DirFS(src), src, out)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,7 +144,7 @@ func TestExportAtlasDir(t *testing.T) {
 			if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
 				t.Fatalf("planning wrote %s", out)
 			}
-			if err := baseline.WriteAtlasDir(x); err != nil {
+			if err := atlasexport.Write(x); err != nil {
 				t.Fatal(err)
 			}
 			got := readTree(t, out)
@@ -218,10 +181,10 @@ func TestExportAtlasDir(t *testing.T) {
 					}
 				}
 			}
-			if want := independentSum(top); !bytes.Equal(got["atlas.sum"], want) {
+			if want := testdb.IndependentSum(top); !bytes.Equal(got["atlas.sum"], want) {
 				t.Errorf("atlas.sum:\n%s\nindependent computation:\n%s", got["atlas.sum"], want)
 			}
-			if _, err := baseline.ParseSum(got["atlas.sum"]); err != nil {
+			if _, err := atlassum.Parse(got["atlas.sum"]); err != nil {
 				t.Errorf("atlas.sum does not parse: %v", err)
 			}
 			checkWithAtlas(t, out)
@@ -245,11 +208,11 @@ func leftovers(t *testing.T, dir string) int {
 func TestExportIntoEmptyFolder(t *testing.T) {
 	src := testdb.WriteDir(t, map[string]string{"1_a.up.sql": "SELECT 1;\n"})
 	out := t.TempDir() // exists, empty
-	x, err := baseline.ExportAtlasDir(os.DirFS(src), src, out)
+	x, err := atlasexport.Plan(os.DirFS(src), src, out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := baseline.WriteAtlasDir(x); err != nil {
+	if err := atlasexport.Write(x); err != nil {
 		t.Fatal(err)
 	}
 	if got := readTree(t, out); string(got["1_a.sql"]) != "SELECT 1;\n" || len(got) != 2 {
@@ -268,8 +231,8 @@ func TestExportRefusesNonEmptyOut(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "keep.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := baseline.ExportAtlasDir(os.DirFS(src), src, out)
-	if !errors.Is(err, baseline.ErrOutNotEmpty) {
+	_, err := atlasexport.Plan(os.DirFS(src), src, out)
+	if !errors.Is(err, atlasexport.ErrOutNotEmpty) {
 		t.Fatalf("plan: got %v, want ErrOutNotEmpty", err)
 	}
 	if !strings.Contains(err.Error(), "keep.txt") {
@@ -280,14 +243,14 @@ func TestExportRefusesNonEmptyOut(t *testing.T) {
 	if err := os.Remove(filepath.Join(out, "keep.txt")); err != nil {
 		t.Fatal(err)
 	}
-	x, err := baseline.ExportAtlasDir(os.DirFS(src), src, out)
+	x, err := atlasexport.Plan(os.DirFS(src), src, out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(out, "keep.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := baseline.WriteAtlasDir(x); !errors.Is(err, baseline.ErrOutNotEmpty) {
+	if err := atlasexport.Write(x); !errors.Is(err, atlasexport.ErrOutNotEmpty) {
 		t.Fatalf("write: got %v, want ErrOutNotEmpty", err)
 	}
 	if got := readTree(t, out); len(got) != 1 || string(got["keep.txt"]) != "mine" {
@@ -302,7 +265,7 @@ func TestExportRefusesNonEmptyOut(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := baseline.ExportAtlasDir(os.DirFS(src), src, file); !errors.Is(err, baseline.ErrOutNotEmpty) {
+	if _, err := atlasexport.Plan(os.DirFS(src), src, file); !errors.Is(err, atlasexport.ErrOutNotEmpty) {
 		t.Errorf("a file as output: got %v", err)
 	}
 }
@@ -310,7 +273,7 @@ func TestExportRefusesNonEmptyOut(t *testing.T) {
 func TestExportRefusesBrokenFolder(t *testing.T) {
 	src := testdb.WriteDir(t, map[string]string{"1_a.up.sql": "SELECT 1;\n", "01_b.up.sql": "SELECT 2;\n"})
 	out := filepath.Join(t.TempDir(), "out")
-	_, err := baseline.ExportAtlasDir(os.DirFS(src), src, out)
+	_, err := atlasexport.Plan(os.DirFS(src), src, out)
 	var r *refusal.Refusal
 	if !errors.As(err, &r) || !strings.Contains(r.Reason, "duplicate") {
 		t.Fatalf("got %v, want a refusal naming the duplicate", err)
@@ -320,7 +283,7 @@ func TestExportRefusesBrokenFolder(t *testing.T) {
 	}
 }
 
-// TestComputeSumFunc: with Covered it is ComputeSum; with AtlasCovered it
+// TestComputeSumFunc: with atlassum.Covered it is atlassum.Compute; with atlassum.AtlasCovered it
 // covers every top-level *.sql file, as Atlas does.
 func TestComputeSumFunc(t *testing.T) {
 	fsys := fstest.MapFS{
@@ -331,28 +294,28 @@ func TestComputeSumFunc(t *testing.T) {
 		"notes.txt":      {Data: []byte("x")},
 		"sub/4_d.up.sql": {Data: []byte("SELECT 4;")},
 	}
-	old, err := baseline.ComputeSum(fsys, ".")
+	old, err := atlassum.Compute(fsys, ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	viaFunc, err := baseline.ComputeSumFunc(fsys, ".", baseline.Covered)
+	viaFunc, err := atlassum.ComputeFunc(fsys, ".", atlassum.Covered)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(old, viaFunc) {
-		t.Errorf("ComputeSumFunc(Covered) = %+v, ComputeSum = %+v", viaFunc, old)
+		t.Errorf("atlassum.ComputeFunc(atlassum.Covered) = %+v, atlassum.Compute = %+v", viaFunc, old)
 	}
-	all, err := baseline.ComputeSumFunc(fsys, ".", baseline.AtlasCovered)
+	all, err := atlassum.ComputeFunc(fsys, ".", atlassum.AtlasCovered)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := all.MarshalText()
-	want := independentSum(map[string][]byte{
+	want := testdb.IndependentSum(map[string][]byte{
 		"1_a.up.sql": fsys["1_a.up.sql"].Data, "1_a.down.sql": fsys["1_a.down.sql"].Data,
 		"2_b.up.sql": fsys["2_b.up.sql"].Data, "3_c.up.sql": fsys["3_c.up.sql"].Data,
 	})
 	if !bytes.Equal(b, want) {
-		t.Errorf("AtlasCovered sum:\n%s\nwant:\n%s", b, want)
+		t.Errorf("atlassum.AtlasCovered sum:\n%s\nwant:\n%s", b, want)
 	}
 	var names []string
 	for _, f := range all.Files {
@@ -376,8 +339,8 @@ func TestAtlasFileName(t *testing.T) {
 		{20240101120000, "init_users", 14, "20240101120000_init_users.sql"},
 		{123, "x", 1, "123_x.sql"},
 	} {
-		if got := baseline.AtlasFileName(c.v, c.title, c.width); got != c.want {
-			t.Errorf("AtlasFileName(%d, %q, %d) = %s, want %s", c.v, c.title, c.width, got, c.want)
+		if got := atlasexport.FileName(c.v, c.title, c.width); got != c.want {
+			t.Errorf("FileName(%d, %q, %d) = %s, want %s", c.v, c.title, c.width, got, c.want)
 		}
 	}
 }

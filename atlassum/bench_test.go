@@ -1,4 +1,4 @@
-package baseline_test
+package atlassum_test
 
 import (
 	"crypto/sha256"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 )
 
 // tenThousand writes a folder of 10,000 up and 10,000 down files of about
@@ -39,7 +39,7 @@ func BenchmarkComputeSum(b *testing.B) {
 	b.Run("ferry", func(b *testing.B) {
 		b.SetBytes(size)
 		for b.Loop() {
-			s, err := baseline.ComputeSum(fsys, ".")
+			s, err := atlassum.Compute(fsys, ".")
 			if err != nil || len(s.Files) != 10000 {
 				b.Fatalf("%v, %d files", err, len(s.Files))
 			}

@@ -1,4 +1,4 @@
-package baseline_test
+package atlassum_test
 
 import (
 	"errors"
@@ -9,13 +9,13 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/ferrymigrate/ferry/baseline"
+	"github.com/ferrymigrate/ferry/atlassum"
 )
 
 const sharedSums = "../../shared/testdata/sum"
 
 // TestSharedVectors reproduces every ../shared/testdata/sum/*/expected.atlas.sum
-// byte for byte, in memory and through WriteSumFile.
+// byte for byte, in memory and through WriteFile.
 func TestSharedVectors(t *testing.T) {
 	cases, err := os.ReadDir(sharedSums)
 	if err != nil {
@@ -33,7 +33,7 @@ func TestSharedVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sum, err := baseline.ComputeSum(os.DirFS(dir), ".")
+			sum, err := atlassum.Compute(os.DirFS(dir), ".")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,27 +44,27 @@ func TestSharedVectors(t *testing.T) {
 			// Through the atomic writer, in a copy of the folder.
 			tmp := t.TempDir()
 			copyDir(t, dir, tmp)
-			changed, err := baseline.WriteSumFile(tmp, sum)
+			changed, err := atlassum.WriteFile(tmp, sum)
 			if err != nil || !changed {
-				t.Fatalf("WriteSumFile = %v, %v", changed, err)
+				t.Fatalf("WriteFile = %v, %v", changed, err)
 			}
-			written, _ := os.ReadFile(filepath.Join(tmp, baseline.SumFileName))
+			written, _ := os.ReadFile(filepath.Join(tmp, atlassum.FileName))
 			if string(written) != string(want) {
 				t.Fatalf("written sum differs:\n got %s\nwant %s", written, want)
 			}
-			if changed, err := baseline.WriteSumFile(tmp, sum); err != nil || changed {
+			if changed, err := atlassum.WriteFile(tmp, sum); err != nil || changed {
 				t.Fatalf("second write: changed=%v err=%v, want an unchanged file", changed, err)
 			}
 			leftovers, _ := filepath.Glob(filepath.Join(tmp, ".atlas.sum.*"))
 			if len(leftovers) > 0 {
 				t.Fatalf("temporary files left: %v", leftovers)
 			}
-			parsed, err := baseline.ParseSum(want)
+			parsed, err := atlassum.Parse(want)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(parsed, sum) {
-				t.Fatalf("ParseSum = %+v, want %+v", parsed, sum)
+				t.Fatalf("Parse = %+v, want %+v", parsed, sum)
 			}
 		})
 	}
@@ -127,39 +127,39 @@ func with(changes map[string]string) map[string]string {
 // TestCheck reports each kind of change with the file and the line of the
 // sum file, and only the cause, not every later line of the cumulative sum.
 func TestCheck(t *testing.T) {
-	recorded, err := baseline.ComputeSum(folder(base), ".")
+	recorded, err := atlassum.Compute(folder(base), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
 		name  string
 		files map[string]string
-		sum   func(*baseline.Sum) *baseline.Sum
-		want  []baseline.Change
+		sum   func(*atlassum.Sum) *atlassum.Sum
+		want  []atlassum.Change
 	}{
 		{"unchanged", base, nil, nil},
 		{"down file edited (not covered)", with(map[string]string{"1_a.down.sql": "-- changed\n"}), nil, nil},
 		{"edited", with(map[string]string{"2_b.up.sql": "CREATE TABLE b (id bigint);\n"}), nil,
-			[]baseline.Change{{Kind: baseline.Edited, File: "2_b.up.sql", Line: 3}, {Kind: baseline.Unknown, File: "3_c.up.sql", Line: 4}}},
+			[]atlassum.Change{{Kind: atlassum.Edited, File: "2_b.up.sql", Line: 3}, {Kind: atlassum.Unknown, File: "3_c.up.sql", Line: 4}}},
 		{"edited last", with(map[string]string{"4_d.up.sql": "x"}), nil,
-			[]baseline.Change{{Kind: baseline.Edited, File: "4_d.up.sql", Line: 5}}},
+			[]atlassum.Change{{Kind: atlassum.Edited, File: "4_d.up.sql", Line: 5}}},
 		{"added", with(map[string]string{"5_e.up.sql": "CREATE TABLE e (id int);\n"}), nil,
-			[]baseline.Change{{Kind: baseline.Added, File: "5_e.up.sql"}}},
+			[]atlassum.Change{{Kind: atlassum.Added, File: "5_e.up.sql"}}},
 		{"added in the middle by name order", with(map[string]string{"2_a.up.sql": "SELECT 1;\n"}), nil,
-			[]baseline.Change{{Kind: baseline.Added, File: "2_a.up.sql"}}},
+			[]atlassum.Change{{Kind: atlassum.Added, File: "2_a.up.sql"}}},
 		{"added before an edited file", with(map[string]string{"2_a.up.sql": "SELECT 1;\n", "3_c.up.sql": "changed"}), nil,
-			[]baseline.Change{{Kind: baseline.Added, File: "2_a.up.sql"}, {Kind: baseline.Edited, File: "3_c.up.sql", Line: 4}, {Kind: baseline.Unknown, File: "4_d.up.sql", Line: 5}}},
+			[]atlassum.Change{{Kind: atlassum.Added, File: "2_a.up.sql"}, {Kind: atlassum.Edited, File: "3_c.up.sql", Line: 4}, {Kind: atlassum.Unknown, File: "4_d.up.sql", Line: 5}}},
 		{"removed", with(map[string]string{"2_b.up.sql": ""}), nil,
-			[]baseline.Change{{Kind: baseline.Removed, File: "2_b.up.sql", Line: 3}, {Kind: baseline.Unknown, File: "3_c.up.sql", Line: 4}}},
+			[]atlassum.Change{{Kind: atlassum.Removed, File: "2_b.up.sql", Line: 3}, {Kind: atlassum.Unknown, File: "3_c.up.sql", Line: 4}}},
 		{"removed last", with(map[string]string{"4_d.up.sql": ""}), nil,
-			[]baseline.Change{{Kind: baseline.Removed, File: "4_d.up.sql", Line: 5}}},
-		{"first line edited by hand", base, func(s *baseline.Sum) *baseline.Sum {
+			[]atlassum.Change{{Kind: atlassum.Removed, File: "4_d.up.sql", Line: 5}}},
+		{"first line edited by hand", base, func(s *atlassum.Sum) *atlassum.Sum {
 			c := *s
 			c.Total = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 			return &c
-		}, []baseline.Change{{Kind: baseline.Tampered, File: baseline.SumFileName, Line: 1}}},
+		}, []atlassum.Change{{Kind: atlassum.Tampered, File: atlassum.FileName, Line: 1}}},
 		{"file marked atlas:sum ignore", with(map[string]string{"3_c.up.sql": "-- atlas:sum ignore\nSELECT 1;\n"}), nil,
-			[]baseline.Change{{Kind: baseline.Edited, File: "3_c.up.sql", Line: 4}, {Kind: baseline.Unknown, File: "4_d.up.sql", Line: 5}}},
+			[]atlassum.Change{{Kind: atlassum.Edited, File: "3_c.up.sql", Line: 4}, {Kind: atlassum.Unknown, File: "4_d.up.sql", Line: 5}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -167,7 +167,7 @@ func TestCheck(t *testing.T) {
 			if c.sum != nil {
 				rec = c.sum(recorded)
 			}
-			got, computed, err := baseline.Check(folder(c.files), ".", rec)
+			got, computed, err := atlassum.Check(folder(c.files), ".", rec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,14 +181,14 @@ func TestCheck(t *testing.T) {
 	}
 	t.Run("ignored files stay in the chain", func(t *testing.T) {
 		files := with(map[string]string{"2_a.up.sql": "-- atlas:sum ignore\nSELECT 1;\n"})
-		rec, err := baseline.ComputeSum(folder(files), ".")
+		rec, err := atlassum.Compute(folder(files), ".")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, ok := rec.Hash("2_a.up.sql"); ok {
 			t.Fatal("an ignored file got a line")
 		}
-		got, _, err := baseline.Check(folder(files), ".", rec)
+		got, _, err := atlassum.Check(folder(files), ".", rec)
 		if err != nil || got != nil {
 			t.Fatalf("unchanged folder with an ignored file: %+v, %v", got, err)
 		}
@@ -206,7 +206,7 @@ func TestLinksAreNotFollowed(t *testing.T) {
 	if err := os.Symlink(secret, filepath.Join(dir, "1_a.up.sql")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := baseline.ComputeSum(os.DirFS(dir), "."); err == nil || !strings.Contains(err.Error(), "link") {
+	if _, err := atlassum.Compute(os.DirFS(dir), "."); err == nil || !strings.Contains(err.Error(), "link") {
 		t.Fatalf("err = %v, want a refusal to follow the link", err)
 	}
 }
@@ -228,14 +228,14 @@ func TestParseSumErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := baseline.ParseSum([]byte(c.in))
+			_, err := atlassum.Parse([]byte(c.in))
 			if c.conflict {
-				if !errors.Is(err, baseline.ErrSumConflict) {
-					t.Fatalf("err = %v, want ErrSumConflict", err)
+				if !errors.Is(err, atlassum.ErrConflict) {
+					t.Fatalf("err = %v, want ErrConflict", err)
 				}
 				return
 			}
-			var se *baseline.SumSyntaxError
+			var se *atlassum.SyntaxError
 			if !errors.As(err, &se) || se.Line != c.line {
 				t.Fatalf("err = %v, want a syntax error at line %d", err, c.line)
 			}
@@ -243,15 +243,15 @@ func TestParseSumErrors(t *testing.T) {
 	}
 	t.Run("CRLF line endings", func(t *testing.T) {
 		h := strings.Repeat("A", 43) + "="
-		_, err := baseline.ParseSum([]byte("h1:" + h + "\r\n1_a.up.sql h1:" + h + "\r\n"))
-		var se *baseline.SumSyntaxError
+		_, err := atlassum.Parse([]byte("h1:" + h + "\r\n1_a.up.sql h1:" + h + "\r\n"))
+		var se *atlassum.SyntaxError
 		if !errors.As(err, &se) || !strings.Contains(se.Msg, "CRLF") {
 			t.Fatalf("err = %v, want a CRLF syntax error", err)
 		}
 	})
 	t.Run("name with spaces", func(t *testing.T) {
 		h := strings.Repeat("A", 43) + "="
-		s, err := baseline.ParseSum([]byte("h1:" + h + "\n1_a b.up.sql h1:" + h + "\n"))
+		s, err := atlassum.Parse([]byte("h1:" + h + "\n1_a b.up.sql h1:" + h + "\n"))
 		if err != nil || s.Files[0].Name != "1_a b.up.sql" {
 			t.Fatalf("got %+v, %v", s, err)
 		}
@@ -269,12 +269,12 @@ func FuzzParseSum(f *testing.F) {
 	f.Add([]byte("h1:x\n"))
 	f.Add([]byte("<<<<<<< HEAD\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s, err := baseline.ParseSum(b)
+		s, err := atlassum.Parse(b)
 		if err != nil {
 			return
 		}
 		out, _ := s.MarshalText()
-		again, err := baseline.ParseSum(out)
+		again, err := atlassum.Parse(out)
 		if err != nil {
 			t.Fatalf("re-parse of %q: %v", out, err)
 		}
