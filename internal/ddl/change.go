@@ -63,16 +63,16 @@ func (r Ref) String() string {
 // PostgreSQL index is known by its name alone (its table is not part of
 // its identity).
 func (r Ref) Key(d engine.Dialect) Ref {
-	if d != engine.Postgres {
+	if d.CaseInsensitiveNames() {
 		r.Schema, r.Table, r.Name = strings.ToLower(r.Schema), strings.ToLower(r.Table), strings.ToLower(r.Name)
 	}
-	if d == engine.SQLite {
+	if !d.HasSchemas() {
 		r.Schema = ""
 	}
-	if r.Kind == Procedure && d == engine.Postgres {
+	if r.Kind == Procedure && d.ProceduresAreFunctions() {
 		r.Kind = Function
 	}
-	if r.Kind == Index && d != engine.MySQL || r.Kind == Trigger && d != engine.Postgres {
+	if r.Kind == Index && !d.IndexNamesPerTable() || r.Kind == Trigger && !d.TriggerNamesPerTable() {
 		r.Table = "" // unique per schema
 	}
 	return r
@@ -138,6 +138,11 @@ type Change struct {
 	// Unnamed are the keys, foreign keys, checks and indexes the statement
 	// declares without a name: the server makes one up (see Engine).
 	Unnamed []Unnamed
+	// Opaque are the objects the statement creates without spelling out
+	// what they hold (CREATE TABLE ... AS, LIKE, INHERITS, PARTITION OF):
+	// they exist afterwards, but their columns are the server's, so
+	// Effects does not claim them (and Understood is false).
+	Opaque []Ref
 }
 
 // Unnamed is a key, foreign key, check or index declared without a name.
@@ -160,8 +165,6 @@ type analyser struct {
 	c    *Cursor
 	ch   Change
 }
-
-func (a *analyser) pg() bool { return a.d == engine.Postgres }
 
 func (a *analyser) effect(exists bool, r Ref) {
 	a.ch.Effects = append(a.ch.Effects, Fact{Ref: r, Exists: exists})
@@ -188,7 +191,7 @@ func (a *analyser) inverse(sql string, destroys bool) {
 // Analyse reads what the statement text (one statement, as split by
 // sqlsplit for dialect d) does.
 func Analyse(d engine.Dialect, text string) Change {
-	a := &analyser{text: text, d: d, c: NewCursor(text, 0, d == engine.MySQL)}
+	a := &analyser{text: text, d: d, c: NewCursor(d, text)}
 	for _, t := range a.c.T {
 		if t.Quoted || t.Upper != "" && !keyword[t.Upper] {
 			a.ch.Mentions = append(a.ch.Mentions, t.Text)
@@ -244,25 +247,10 @@ func init() {
 }
 
 // name reads [schema.]name.
-func (a *analyser) name() (schema, name string, ok bool) { return a.c.Name(a.pg()) }
+func (a *analyser) name() (schema, name string, ok bool) { return a.c.Name(a.d) }
 
 // ident quotes a name for generated SQL.
-func (a *analyser) ident(s string) string {
-	if a.d == engine.MySQL {
-		return "`" + strings.ReplaceAll(s, "`", "``") + "`"
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
-
-// sameName reports whether two names of a column, index or constraint
-// are one name to the dialect: PostgreSQL compares them as stored, MySQL
-// and SQLite without regard to case (RENAME COLUMN sku TO SKU).
-func (a *analyser) sameName(x, y string) bool {
-	if a.pg() {
-		return x == y
-	}
-	return strings.EqualFold(x, y)
-}
+func (a *analyser) ident(s string) string { return a.d.QuoteIdent(s) }
 
 // qualified quotes [schema.]name.
 func (a *analyser) qualified(schema, name string) string {
@@ -301,7 +289,7 @@ func (a *analyser) create() {
 	case c.Accept("INDEX"), c.Accept("UNIQUE", "INDEX"), c.Accept("FULLTEXT", "INDEX"), c.Accept("SPATIAL", "INDEX"):
 		kind = Index
 	default:
-		if kind = objectKind(c); kind == "" {
+		if kind = objectKind(a.d, c); kind == "" {
 			a.ch.Invertible = false
 			return
 		}
@@ -320,12 +308,13 @@ func (a *analyser) create() {
 		// CREATE TABLE ... AS / LIKE / INHERITS / PARTITION OF: the
 		// columns are the server's. Claiming the table alone would say
 		// that it has no columns (a new table has only those listed), so
-		// nothing is claimed.
+		// it is Opaque, not an effect.
+		a.ch.Opaque = append(a.ch.Opaque, r)
 		a.ch.Invertible = false
 		return
 	}
 	a.ch.Understood = true
-	overloads := a.pg() && (kind == Function || kind == Procedure)
+	overloads := a.d.RoutinesOverload() && (kind == Function || kind == Procedure)
 	if !ifNotExists && !replace && !overloads {
 		// (A PostgreSQL function may share its name with another of
 		// other arguments.)
@@ -379,11 +368,11 @@ func (a *analyser) create() {
 			return
 		}
 		switch {
-		case kind == Index && a.d == engine.MySQL:
+		case kind == Index && a.d.IndexNamesPerTable():
 			a.inverse("DROP INDEX "+a.ident(name)+" ON "+a.qualified(ts, tn), false)
 		case kind == Index:
 			a.inverse("DROP INDEX "+a.qualified(r.Schema, name), false)
-		case a.pg():
+		case a.d.TriggerNamesPerTable():
 			a.inverse("DROP TRIGGER "+a.ident(name)+" ON "+a.qualified(ts, tn), false)
 		default:
 			a.inverse("DROP TRIGGER "+a.qualified(schema, name), false)
@@ -395,7 +384,7 @@ func (a *analyser) create() {
 			return
 		}
 		word := strings.ToUpper(string(kind))
-		if kind == Schema && a.d == engine.MySQL {
+		if kind == Schema && a.d.DatabaseIsSchema() {
 			word = "DATABASE"
 		}
 		if kind == Type && a.c.T[a.startOfKind()].Upper == "DOMAIN" {
@@ -432,9 +421,9 @@ func (a *analyser) signature() (string, bool) {
 			switch {
 			case t.String:
 				return "", false
-			case t.Quoted && strings.Contains(a.text, "["):
-				// The reader takes [...] for a quoted name: an array
-				// type (text[]) cannot be told from "text".
+			case t.Punct == '[':
+				// An array type (text[]): written back as read, it
+				// would not be the type's name.
 				return "", false
 			case t.Quoted:
 				parts = append(parts, a.ident(t.Text))
@@ -479,9 +468,14 @@ func (a *analyser) columnsListed() bool {
 	return true
 }
 
+// keyWhat maps the word that starts a key's definition to what it is.
+var keyWhat = map[string]string{"PRIMARY": "primary key", "UNIQUE": "unique", "FOREIGN": "foreign key", "CHECK": "check"}
+
 // objectKind reads the object kinds CREATE and DROP share besides
-// relations and indexes, or returns "".
-func objectKind(c *Cursor) Kind {
+// relations and indexes, or returns "". DATABASE is a schema where the
+// dialect says so (MySQL); elsewhere it is another database, not an
+// object of this one.
+func objectKind(d engine.Dialect, c *Cursor) Kind {
 	switch {
 	case c.Accept("SEQUENCE"):
 		return Sequence
@@ -493,7 +487,9 @@ func objectKind(c *Cursor) Kind {
 		return Type
 	case c.Accept("TRIGGER"):
 		return Trigger
-	case c.Accept("SCHEMA"), c.Accept("DATABASE"):
+	case c.Accept("SCHEMA"):
+		return Schema
+	case d.DatabaseIsSchema() && c.Accept("DATABASE"):
 		return Schema
 	case c.Accept("EXTENSION"):
 		return Extension
@@ -524,8 +520,8 @@ func (a *analyser) tableBody(table Ref) {
 		ic.I = 0
 		switch {
 		case ic.Accept("CONSTRAINT"):
-			if _, n, ok := ic.Name(a.pg()); ok {
-				a.effect(true, a.constraintRef(table, n, ic))
+			if _, n, ok := ic.Name(a.d); ok {
+				a.effect(true, a.constraintRef(table, n, keyWhat[ic.Peek().Upper]))
 				a.ch.Effects[len(a.ch.Effects)-1].Columns = a.keyColumns(ic.T[ic.I:])
 				a.foreignKeyIndex(table, n, ic)
 			}
@@ -536,7 +532,7 @@ func (a *analyser) tableBody(table Ref) {
 			a.unnamed(table, ic)
 		case ic.Accept("FULLTEXT"), ic.Accept("SPATIAL"), ic.Accept("EXCLUDE"), ic.Accept("LIKE"), ic.Accept("PERIOD"):
 		default:
-			if col, ok := ic.Part(a.pg()); ok {
+			if col, ok := ic.Part(a.d); ok {
 				a.effect(true, Ref{Kind: Column, Schema: table.Schema, Table: table.Name, Name: col})
 				a.columnConstraints(table, col, ic)
 			}
@@ -549,7 +545,7 @@ func (a *analyser) tableBody(table Ref) {
 // its first column. Whether it did depends on the indexes there, so it is
 // a maybe.
 func (a *analyser) foreignKeyIndex(table Ref, name string, c *Cursor) {
-	if a.d != engine.MySQL {
+	if !a.d.ForeignKeysNeedIndex() {
 		return
 	}
 	start := c.I
@@ -558,10 +554,10 @@ func (a *analyser) foreignKeyIndex(table Ref, name string, c *Cursor) {
 		return
 	}
 	if name == "" && c.Peek().Punct != '(' {
-		name, _ = c.Part(false) // FOREIGN KEY index_name (cols)
+		name, _ = c.Part(a.d) // FOREIGN KEY index_name (cols)
 	}
 	if name == "" && c.AcceptPunct('(') {
-		name, _ = c.Part(false)
+		name, _ = c.Part(a.d)
 	}
 	if name != "" {
 		a.ch.Effects = append(a.ch.Effects, Fact{Ref: Ref{Kind: Index, Schema: table.Schema, Table: table.Name, Name: name}, Exists: true, Maybe: true})
@@ -577,7 +573,7 @@ func (a *analyser) foreignKeyIndex(table Ref, name string, c *Cursor) {
 // only matter if a column has the same name.
 func (a *analyser) keyColumns(toks []Token) []string {
 	var out []string
-	if a.d == engine.MySQL {
+	if a.d.DropColumnNarrowsIndexes() {
 		c := &Cursor{T: toks}
 		for !c.Done() && c.Peek().Punct != '(' {
 			c.I++
@@ -586,7 +582,7 @@ func (a *analyser) keyColumns(toks []Token) []string {
 			return nil
 		}
 		for {
-			n, ok := c.Part(false)
+			n, ok := c.Part(a.d)
 			if !ok {
 				return nil // an expression
 			}
@@ -608,11 +604,7 @@ func (a *analyser) keyColumns(toks []Token) []string {
 		case t.Quoted && t.Text != "":
 			out = append(out, t.Text)
 		case t.Upper != "" && !keyword[t.Upper]:
-			if a.pg() {
-				out = append(out, Truncate(strings.ToLower(t.Text)))
-			} else {
-				out = append(out, t.Text)
-			}
+			out = append(out, a.d.StoredName(t.Text, false))
 		}
 	}
 	return out
@@ -648,7 +640,7 @@ func (a *analyser) unnamed(table Ref, c *Cursor) {
 	}
 	at.I++
 	for {
-		n, ok := at.Part(a.pg())
+		n, ok := at.Part(a.d)
 		if !ok {
 			return
 		}
@@ -683,7 +675,7 @@ func (a *analyser) columnConstraints(table Ref, col string, c *Cursor) {
 		switch t.Upper {
 		case "CONSTRAINT":
 			c.I++
-			if n, ok := c.Part(a.pg()); ok && a.d != engine.SQLite {
+			if n, ok := c.Part(a.d); ok && a.d.KeepsColumnConstraintNames() {
 				name = n
 			}
 			c.I--
@@ -700,10 +692,7 @@ func (a *analyser) columnConstraints(table Ref, col string, c *Cursor) {
 			continue
 		}
 		if name != "" {
-			r := Ref{Kind: Constraint, Schema: table.Schema, Table: table.Name, Name: name}
-			if a.d == engine.MySQL && (what == "unique" || what == "primary key") {
-				r.Kind = Index
-			}
+			r := a.constraintRef(table, name, what)
 			cols := []string{col}
 			if what == "check" {
 				cols = append(cols, a.keyColumns(c.T[c.I:])...)
@@ -716,21 +705,26 @@ func (a *analyser) columnConstraints(table Ref, col string, c *Cursor) {
 	}
 }
 
-// constraintRef names a constraint; on MySQL a UNIQUE constraint is an
-// index.
-func (a *analyser) constraintRef(table Ref, name string, c *Cursor) Ref {
-	kind := Constraint
-	if a.d == engine.MySQL && (c.Peek().Upper == "UNIQUE" || c.Peek().Upper == "PRIMARY") {
-		kind = Index
+// constraintRef names a constraint declared as name, of the kind what
+// ("primary key", "unique", ...). Where keys are indexes (MySQL), a
+// primary key or unique constraint is an index, and a primary key's
+// index has the name the server gives them all.
+func (a *analyser) constraintRef(table Ref, name, what string) Ref {
+	r := Ref{Kind: Constraint, Schema: table.Schema, Table: table.Name, Name: name}
+	if a.d.KeysAreIndexes() && (what == "unique" || what == "primary key") {
+		r.Kind = Index
+		if pk := a.d.PrimaryKeyIndexName(); what == "primary key" && pk != "" {
+			r.Name = pk
+		}
 	}
-	return Ref{Kind: kind, Schema: table.Schema, Table: table.Name, Name: name}
+	return r
 }
 
 // references requires the tables that REFERENCES clauses name (other than
 // the table itself).
 func (a *analyser) references(c *Cursor, self Ref) {
 	for c.SkipUntil("REFERENCES") == "REFERENCES" {
-		s, n, ok := c.Name(a.pg())
+		s, n, ok := c.Name(a.d)
 		if !ok {
 			continue
 		}
@@ -743,7 +737,7 @@ func (a *analyser) references(c *Cursor, self Ref) {
 		if c.Peek().Punct == '(' {
 			c.I++
 			for {
-				col, ok := c.Part(a.pg())
+				col, ok := c.Part(a.d)
 				if !ok {
 					fk.Columns = nil
 					break
@@ -839,7 +833,7 @@ func (a *analyser) drop() {
 		c.Accept("CONCURRENTLY")
 		kind = Index
 	default:
-		if kind = objectKind(c); kind == "" {
+		if kind = objectKind(a.d, c); kind == "" {
 			return
 		}
 	}
@@ -862,7 +856,7 @@ func (a *analyser) drop() {
 		a.ch.Understood = false
 		return
 	}
-	if (kind == Trigger && a.pg() || kind == Index && a.d == engine.MySQL) && c.Accept("ON") {
+	if (kind == Trigger && a.d.TriggerNamesPerTable() || kind == Index && a.d.IndexNamesPerTable()) && c.Accept("ON") {
 		if _, tn, ok := a.name(); ok {
 			for i := range refs {
 				refs[i].Table = tn
@@ -940,7 +934,7 @@ func (a *analyser) rename(obj Ref, newName string) {
 	a.effect(true, to)
 	word := strings.ToUpper(string(obj.Kind))
 	switch {
-	case obj.Kind == Table && a.d == engine.MySQL:
+	case obj.Kind == Table && a.d.HasRenameTable():
 		a.ch.Inverse = append(a.ch.Inverse, "RENAME TABLE "+a.qualified(to.Schema, newName)+" TO "+a.qualified(obj.Schema, obj.Name))
 	default:
 		a.ch.Inverse = append(a.ch.Inverse, "ALTER "+word+" "+a.qualified(to.Schema, newName)+" RENAME TO "+a.ident(obj.Name))
@@ -960,7 +954,7 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 		}
 		c.Accept("COLUMN")
 		ifNotExists := c.Accept("IF", "NOT", "EXISTS")
-		n, ok := c.Part(a.pg())
+		n, ok := c.Part(a.d)
 		if !ok {
 			a.ch.Understood = false
 			return nil, false
@@ -976,7 +970,7 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 		switch {
 		case c.Accept("CONSTRAINT"), c.Accept("FOREIGN", "KEY"), c.Accept("CHECK"):
 			ifExists := c.Accept("IF", "EXISTS")
-			n, ok := c.Part(a.pg())
+			n, ok := c.Part(a.d)
 			if !ok {
 				a.ch.Understood = false
 				return nil, false
@@ -989,7 +983,7 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 			return nil, false
 		case c.Accept("INDEX"), c.Accept("KEY"):
 			ifExists := c.Accept("IF", "EXISTS")
-			n, ok := c.Part(a.pg())
+			n, ok := c.Part(a.d)
 			if !ok {
 				a.ch.Understood = false
 				return nil, false
@@ -1005,7 +999,7 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 		}
 		c.Accept("COLUMN")
 		ifExists := c.Accept("IF", "EXISTS")
-		n, ok := c.Part(a.pg())
+		n, ok := c.Part(a.d)
 		if !ok {
 			a.ch.Understood = false
 			return nil, false
@@ -1020,15 +1014,15 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 		switch {
 		case c.Accept("COLUMN"), c.Peek().Upper != "TO" && c.Peek().Upper != "AS" && c.I+1 < len(c.T) && c.T[c.I+1].Upper == "TO":
 			fromTok := c.Peek()
-			from, ok1 := c.Part(a.pg())
+			from, ok1 := c.Part(a.d)
 			ok2 := c.Accept("TO")
-			to, ok3 := c.Part(a.pg())
+			to, ok3 := c.Part(a.d)
 			if !ok1 || !ok2 || !ok3 {
 				a.ch.Understood = false
 				return nil, false
 			}
 			a.require(true, col(from))
-			if !a.sameName(from, to) {
+			if !a.d.SameName(from, to) {
 				a.require(false, col(to))
 			}
 			a.effect(false, col(from))
@@ -1036,7 +1030,7 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 			// SQLite writes the new name into the table's SQL as the
 			// rename spells it: undo with the old name spelt as here.
 			old := a.ident(from)
-			if a.d == engine.SQLite && !fromTok.Quoted {
+			if a.d.SchemaIsText() && !fromTok.Quoted {
 				old = fromTok.Text
 			}
 			return []string{alter + "RENAME COLUMN " + a.ident(to) + " TO " + old}, true
@@ -1046,9 +1040,9 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 			if c.T[c.I-1].Upper != "CONSTRAINT" {
 				kind, word = Index, "INDEX"
 			}
-			from, ok1 := c.Part(a.pg())
+			from, ok1 := c.Part(a.d)
 			ok2 := c.Accept("TO")
-			to, ok3 := c.Part(a.pg())
+			to, ok3 := c.Part(a.d)
 			if !ok1 || !ok2 || !ok3 {
 				a.ch.Understood = false
 				return nil, false
@@ -1063,7 +1057,7 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 		default: // RENAME TO / RENAME AS / MySQL RENAME new
 			c.Accept("TO")
 			c.Accept("AS")
-			ns, nn, ok := c.Name(a.pg())
+			ns, nn, ok := c.Name(a.d)
 			if !ok {
 				a.ch.Understood = false
 				return nil, false
@@ -1075,10 +1069,10 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 			a.require(false, to)
 			a.effect(false, table)
 			a.effect(true, to)
-			if a.d == engine.MySQL {
+			if a.d.HasRenameTable() {
 				return []string{"RENAME TABLE " + a.qualified(to.Schema, nn) + " TO " + a.qualified(table.Schema, table.Name)}, true
 			}
-			if a.d == engine.SQLite {
+			if a.d.SchemaIsText() {
 				// SQLite rewrites the stored CREATE TABLE with the new name
 				// quoted: renaming back does not restore the schema as the
 				// files leave it.
@@ -1088,8 +1082,8 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 		}
 	case c.Accept("CHANGE"): // MySQL: CHANGE [COLUMN] old new definition
 		c.Accept("COLUMN")
-		from, ok1 := c.Part(false)
-		to, ok2 := c.Part(false)
+		from, ok1 := c.Part(a.d)
+		to, ok2 := c.Part(a.d)
 		if !ok1 || !ok2 {
 			a.ch.Understood = false
 			return nil, false
@@ -1103,7 +1097,7 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 		return nil, false
 	case c.Accept("ALTER"), c.Accept("MODIFY"):
 		c.Accept("COLUMN")
-		if n, ok := c.Part(a.pg()); ok {
+		if n, ok := c.Part(a.d); ok {
 			a.require(true, col(n))
 		}
 		return nil, false // a definition changed: nothing to probe by existence, no inverse
@@ -1118,7 +1112,7 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	name := ""
 	if c.Accept("CONSTRAINT") {
 		if c.Peek().Upper != "PRIMARY" && c.Peek().Upper != "UNIQUE" && c.Peek().Upper != "FOREIGN" && c.Peek().Upper != "CHECK" {
-			n, ok := c.Part(a.pg())
+			n, ok := c.Part(a.d)
 			if !ok {
 				a.ch.Understood = false
 				return nil, false
@@ -1131,7 +1125,7 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	if kind == "FOREIGN" {
 		a.foreignKeyIndex(table, name, c)
 	}
-	if a.pg() && (kind == "PRIMARY" || kind == "UNIQUE") {
+	if kind == "PRIMARY" || kind == "UNIQUE" {
 		if ix, ok := a.usingIndex(c); ok {
 			return a.adoptIndex(table, name, ix)
 		}
@@ -1141,16 +1135,16 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 		c.I++
 		c.Accept("INDEX")
 		c.Accept("KEY")
-		if n, ok := c.Part(a.pg()); ok && c.Peek().Punct != 0 {
+		if n, ok := c.Part(a.d); ok && c.Peek().Punct != 0 {
 			name = n
 		}
 	}
-	if kind == "UNIQUE" && a.d == engine.MySQL {
+	if kind == "UNIQUE" && a.d.KeysAreIndexes() {
 		c.I++
 		c.Accept("INDEX")
 		c.Accept("KEY")
 		if name == "" {
-			if n, ok := c.Part(false); ok {
+			if n, ok := c.Part(a.d); ok {
 				name = n
 			}
 		}
@@ -1158,7 +1152,7 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	}
 	cols := a.keyColumns(c.T[c.I:])
 	a.references(c, table)
-	if name == "" || kind == "PRIMARY" && a.d == engine.MySQL {
+	if name == "" || kind == "PRIMARY" && a.d.PrimaryKeyIndexName() != "" {
 		if name == "" {
 			a.unnamed(table, &Cursor{T: c.T, I: start})
 		}
@@ -1179,16 +1173,14 @@ func (a *analyser) addConstraint(table Ref, c *Cursor, alter string) ([]string, 
 	a.effect(true, r)
 	a.ch.Effects[len(a.ch.Effects)-1].Columns = cols
 	switch {
-	case a.d != engine.MySQL:
-		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, invertible
-	case isIndex:
+	case isIndex && a.d.KeysAreIndexes():
 		return []string{alter + "DROP INDEX " + a.ident(name)}, true
-	case kind == "FOREIGN":
+	case kind == "FOREIGN" && a.d.ForeignKeysNeedIndex():
 		// MySQL may have made an index for the key, which DROP FOREIGN
 		// KEY leaves behind; whether it did is not in the statement.
 		return nil, false
 	default:
-		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, true
+		return []string{alter + "DROP CONSTRAINT " + a.ident(name)}, invertible
 	}
 }
 
@@ -1203,7 +1195,7 @@ func (a *analyser) usingIndex(c *Cursor) (string, bool) {
 	if !at.Accept("USING", "INDEX") {
 		return "", false
 	}
-	return at.Part(true)
+	return at.Part(a.d)
 }
 
 // adoptIndex records ADD [CONSTRAINT name] PRIMARY KEY / UNIQUE USING
@@ -1294,8 +1286,8 @@ func (a *analyser) dml(insert bool) {
 		for _, item := range a.items() {
 			if len(item) == 1 && (item[0].Quoted || item[0].Upper != "") && item[0].Text != "" {
 				name := item[0].Text
-				if a.pg() && !item[0].Quoted {
-					name = Truncate(strings.ToLower(name))
+				if !item[0].Quoted {
+					name = a.d.StoredName(name, false)
 				}
 				a.require(true, Ref{Kind: Column, Schema: s, Table: n, Name: name})
 			}

@@ -365,16 +365,16 @@ func (e *Engine) name(u Unnamed) (Fact, bool) {
 		kind := Constraint
 		switch u.What {
 		case "primary key":
-			name = objectName(t.Name, "", "pkey")
+			name = objectName(e.d.MaxNameBytes(), t.Name, "", "pkey")
 		case "unique":
-			name = objectName(t.Name, strings.Join(u.Columns, "_"), "key")
+			name = objectName(e.d.MaxNameBytes(), t.Name, strings.Join(u.Columns, "_"), "key")
 		case "foreign key":
-			name = objectName(t.Name, strings.Join(u.Columns, "_"), "fkey")
+			name = objectName(e.d.MaxNameBytes(), t.Name, strings.Join(u.Columns, "_"), "fkey")
 		case "check":
 			if len(u.Columns) != 1 {
 				return Fact{}, false
 			}
-			return Fact{Ref: ref(kind, objectName(t.Name, u.Columns[0], "check")), Exists: true, Maybe: true, Columns: u.Columns}, true
+			return Fact{Ref: ref(kind, objectName(e.d.MaxNameBytes(), t.Name, u.Columns[0], "check")), Exists: true, Maybe: true, Columns: u.Columns}, true
 		default:
 			return Fact{}, false
 		}
@@ -402,13 +402,13 @@ func (e *Engine) taken(r *relation, kind Kind, name string) bool {
 
 // objectName builds a name as PostgreSQL's makeObjectName does:
 // name1_name2_label, the two names cut (the longer first) so that the
-// whole fits 63 bytes.
-func objectName(name1, name2, label string) string {
+// whole fits maxBytes.
+func objectName(maxBytes int, name1, name2, label string) string {
 	overhead := len(label) + 1
 	if name2 != "" {
 		overhead++
 	}
-	avail := MaxNameBytes - overhead
+	avail := maxBytes - overhead
 	n1, n2 := len(name1), len(name2)
 	for n1+n2 > avail {
 		if n1 > n2 {
