@@ -1,15 +1,22 @@
 package engine
 
 // mysqlSyntax is how MySQL and MariaDB read names.
-var mysqlSyntax = syntax{
-	caseInsensitive:            true,
-	keysAreIndexes:             true,
-	keepsColumnConstraintNames: true,
-	indexNamesPerTable:         true,
-	foreignKeysNeedIndex:       true,
-	dropColumnNarrowsIndexes:   true,
-	renameTable:                true,
-	identQuote:                 '`',
-	databaseIsSchema:           true,
-	primaryKeyIndex:            "PRIMARY",
+func mysqlSyntax() syntax {
+	return syntax{
+		caseInsensitive:            true,
+		keysAreIndexes:             true,
+		keepsColumnConstraintNames: true,
+		indexNamesPerTable:         true,
+		foreignKeysNeedIndex:       true,
+		dropColumnNarrowsIndexes:   true,
+		renameTable:                true,
+		identQuote:                 '`',
+		databaseIsSchema:           true,
+		primaryKeyIndex:            "PRIMARY",
+	}
+}
+
+// mysqlNaming is how MySQL and MariaDB name unnamed keys.
+func mysqlNaming() naming {
+	return naming{numberedForeignKeys: true, indexAfterColumn: true}
 }

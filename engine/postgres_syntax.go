@@ -1,12 +1,23 @@
 package engine
 
 // postgresSyntax is how PostgreSQL reads names.
-var postgresSyntax = syntax{
-	foldsToLower:               true,
-	maxNameBytes:               63, // NAMEDATALEN - 1
-	keepsColumnConstraintNames: true,
-	proceduresAreFunctions:     true,
-	routinesOverload:           true,
-	triggerNamesPerTable:       true,
-	identQuote:                 '"',
+func postgresSyntax() syntax {
+	return syntax{
+		foldsToLower:               true,
+		maxNameBytes:               63, // NAMEDATALEN - 1
+		keepsColumnConstraintNames: true,
+		proceduresAreFunctions:     true,
+		routinesOverload:           true,
+		triggerNamesPerTable:       true,
+		identQuote:                 '"',
+	}
+}
+
+// postgresNaming is how PostgreSQL names unnamed keys.
+func postgresNaming() naming {
+	return naming{
+		keyLabels:                 map[string]string{"primary key": "pkey", "unique": "key", "foreign key": "fkey", "check": "check"},
+		keyIndexSharesName:        true,
+		dropColumnDropsDependents: true,
+	}
 }

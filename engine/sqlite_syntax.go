@@ -1,9 +1,11 @@
 package engine
 
 // sqliteSyntax is how SQLite reads names.
-var sqliteSyntax = syntax{
-	caseInsensitive: true,
-	noSchemas:       true,
-	schemaAsText:    true,
-	identQuote:      '"',
+func sqliteSyntax() syntax {
+	return syntax{
+		caseInsensitive: true,
+		noSchemas:       true,
+		schemaAsText:    true,
+		identQuote:      '"',
+	}
 }

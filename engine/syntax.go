@@ -2,7 +2,6 @@ package engine
 
 import (
 	"strings"
-	"unicode/utf8"
 )
 
 // This file holds what ferry's SQL reader (internal/ddl) and lint need to
@@ -61,11 +60,11 @@ type syntax struct {
 func (d Dialect) syntax() syntax {
 	switch d {
 	case Postgres:
-		return postgresSyntax
+		return postgresSyntax()
 	case MySQL:
-		return mysqlSyntax
+		return mysqlSyntax()
 	case SQLite:
-		return sqliteSyntax
+		return sqliteSyntax()
 	}
 	return syntax{identQuote: '"'}
 }
@@ -79,12 +78,8 @@ func (d Dialect) StoredName(name string, quoted bool) string {
 	if s.foldsToLower && !quoted {
 		name = strings.ToLower(name)
 	}
-	if s.maxNameBytes > 0 && len(name) > s.maxNameBytes {
-		n := s.maxNameBytes
-		for n > 0 && !utf8.RuneStart(name[n]) {
-			n--
-		}
-		name = name[:n]
+	if s.maxNameBytes > 0 {
+		name = clip(name, s.maxNameBytes)
 	}
 	return name
 }
