@@ -151,3 +151,33 @@ func (c *Cursor) Name(d engine.Dialect) (schema, name string, ok bool) {
 	}
 	return "", first, true
 }
+
+// Split splits the tokens from the cursor at top-level commas, up to the
+// ")" that closes the list the cursor is in (read too) or the end.
+func (c *Cursor) Split() [][]Token {
+	var out [][]Token
+	start, depth := c.I, 0
+	for ; c.I < len(c.T); c.I++ {
+		t := c.T[c.I]
+		if t.Quoted || t.String || t.Upper != "" {
+			continue
+		}
+		switch t.Punct {
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				out = append(out, c.T[start:c.I])
+				c.I++
+				return out
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, c.T[start:c.I])
+				start = c.I + 1
+			}
+		}
+	}
+	return append(out, c.T[start:])
+}
