@@ -43,31 +43,16 @@ type checks struct {
 	serialTypes []string
 }
 
-// checks returns the dialect's entry; an unknown dialect knows none.
+// checks returns the dialect's entry, written in <engine>_syntax.go; an
+// unknown dialect knows none.
 func (d Dialect) checks() checks {
 	switch d {
 	case Postgres:
-		return checks{
-			exclusionConstraints: true,
-			defaultSchema:        "public",
-			serialTypes:          []string{"SERIAL", "SERIAL2", "SERIAL4", "SERIAL8", "SMALLSERIAL", "BIGSERIAL"},
-		}
+		return postgresChecks()
 	case MySQL:
-		return checks{
-			indexesInTables:         true,
-			indexPrefixLengths:      true,
-			fillsImplicitDefaults:   true,
-			ignoresInlineReferences: true,
-			renameLeavesSchema:      true,
-			serialTypes:             []string{"SERIAL"},
-		}
+		return mysqlChecks()
 	case SQLite:
-		return checks{
-			noAlterColumn:          true,
-			primaryKeyNullable:     true,
-			indexNameCarriesSchema: true,
-			defaultSchema:          "main",
-		}
+		return sqliteChecks()
 	}
 	return checks{}
 }

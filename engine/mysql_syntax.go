@@ -20,3 +20,15 @@ func mysqlSyntax() syntax {
 func mysqlNaming() naming {
 	return naming{numberedForeignKeys: true, indexAfterColumn: true}
 }
+
+// mysqlChecks is what lint needs to know of MySQL and MariaDB.
+func mysqlChecks() checks {
+	return checks{
+		indexesInTables:         true,
+		indexPrefixLengths:      true,
+		fillsImplicitDefaults:   true,
+		ignoresInlineReferences: true,
+		renameLeavesSchema:      true,
+		serialTypes:             []string{"SERIAL"},
+	}
+}

@@ -21,3 +21,12 @@ func postgresNaming() naming {
 		dropColumnDropsDependents: true,
 	}
 }
+
+// postgresChecks is what lint needs to know of PostgreSQL.
+func postgresChecks() checks {
+	return checks{
+		exclusionConstraints: true,
+		defaultSchema:        "public",
+		serialTypes:          []string{"SERIAL", "SERIAL2", "SERIAL4", "SERIAL8", "SMALLSERIAL", "BIGSERIAL"},
+	}
+}

@@ -9,3 +9,13 @@ func sqliteSyntax() syntax {
 		identQuote:      '"',
 	}
 }
+
+// sqliteChecks is what lint needs to know of SQLite.
+func sqliteChecks() checks {
+	return checks{
+		noAlterColumn:          true,
+		primaryKeyNullable:     true,
+		indexNameCarriesSchema: true,
+		defaultSchema:          "main",
+	}
+}

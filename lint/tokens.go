@@ -7,21 +7,19 @@ import (
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
-// tokKind is the kind of a token.
-type tokKind uint8
-
+// Kinds of tokens, as sqlsplit's lexer reads them.
 const (
-	tWord   tokKind = iota // an unquoted word: a keyword or a name
-	tIdent                 // a quoted name, without its quotes
-	tString                // a string literal (also dollar-quoted)
-	tNumber                // a number
-	tPunct                 // one byte of punctuation: ( ) , . ; = ...
+	tWord   = sqlsplit.Word       // an unquoted word: a keyword or a name
+	tIdent  = sqlsplit.QuotedName // a quoted name, without its quotes
+	tString = sqlsplit.String     // a string literal (also dollar-quoted)
+	tNumber = sqlsplit.Number     // a number
+	tPunct  = sqlsplit.Punct      // one byte of punctuation: ( ) , . ; = ...
 )
 
 // token is one token of a statement. For tIdent, text is the name without
 // its quotes (doubled quotes undone); otherwise it is the text as written.
 type token struct {
-	kind tokKind
+	kind sqlsplit.TokenKind
 	text string
 }
 
@@ -34,15 +32,6 @@ func (t token) punct(c byte) bool { return t.kind == tPunct && len(t.text) == 1 
 // name reports whether t can be (part of) a name.
 func (t token) name() bool { return t.kind == tWord || t.kind == tIdent }
 
-// kinds maps sqlsplit's token kinds to lint's.
-var kinds = [...]tokKind{
-	sqlsplit.Word:       tWord,
-	sqlsplit.QuotedName: tIdent,
-	sqlsplit.String:     tString,
-	sqlsplit.Number:     tNumber,
-	sqlsplit.Punct:      tPunct,
-}
-
 // tokenize reads the tokens of one statement with sqlsplit's lexer.
 func tokenize(d engine.Dialect, s string) []token {
 	toks := sqlsplit.Tokens(d, s)
@@ -52,7 +41,7 @@ func tokenize(d engine.Dialect, s string) []token {
 		if t.Kind == sqlsplit.QuotedName {
 			text = t.Name()
 		}
-		out[i] = token{kinds[t.Kind], text}
+		out[i] = token{t.Kind, text}
 	}
 	return out
 }

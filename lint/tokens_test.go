@@ -7,10 +7,11 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 func TestTokenize(t *testing.T) {
-	kinds := map[tokKind]string{tWord: "w", tIdent: "i", tString: "s", tNumber: "n", tPunct: "p"}
+	kinds := map[sqlsplit.TokenKind]string{tWord: "w", tIdent: "i", tString: "s", tNumber: "n", tPunct: "p"}
 	for _, tc := range []struct {
 		name string
 		d    engine.Dialect

@@ -322,6 +322,23 @@ func (a *analyser) columnsListed() bool {
 // keyWhat maps the word that starts a key's definition to what it is.
 var keyWhat = map[string]string{"PRIMARY": "primary key", "UNIQUE": "unique", "FOREIGN": "foreign key", "CHECK": "check"}
 
+// relationKind reads the relation kinds (and INDEX [CONCURRENTLY]) that
+// DROP and ALTER share, or returns "".
+func relationKind(c *Cursor) Kind {
+	switch {
+	case c.Accept("TABLE"):
+		return Table
+	case c.Accept("MATERIALIZED", "VIEW"):
+		return MaterializedView
+	case c.Accept("VIEW"):
+		return View
+	case c.Accept("INDEX"):
+		c.Accept("CONCURRENTLY")
+		return Index
+	}
+	return ""
+}
+
 // objectKind reads the object kinds CREATE and DROP share besides
 // relations and indexes, or returns "". DATABASE is a schema where the
 // dialect says so (MySQL); elsewhere it is another database, not an
@@ -368,18 +385,8 @@ func (a *analyser) actions() [][]Token { return a.c.Split() }
 func (a *analyser) drop() {
 	c := a.c
 	a.ch.Invertible = false
-	var kind Kind
-	switch {
-	case c.Accept("TABLE"):
-		kind = Table
-	case c.Accept("MATERIALIZED", "VIEW"):
-		kind = MaterializedView
-	case c.Accept("VIEW"):
-		kind = View
-	case c.Accept("INDEX"):
-		c.Accept("CONCURRENTLY")
-		kind = Index
-	default:
+	kind := relationKind(c)
+	if kind == "" {
 		if kind = objectKind(a.d, c); kind == "" {
 			return
 		}
@@ -421,19 +428,11 @@ func (a *analyser) drop() {
 func (a *analyser) alter() {
 	c := a.c
 	a.ch.Understood = true
-	var kind Kind
-	switch {
-	case c.Accept("TABLE"):
-		kind = Table
-	case c.Accept("MATERIALIZED", "VIEW"):
-		kind = MaterializedView
-	case c.Accept("VIEW"):
-		kind = View
-	case c.Accept("INDEX"):
-		kind = Index
-	case c.Accept("SEQUENCE"):
+	kind := relationKind(c)
+	if kind == "" && c.Accept("SEQUENCE") {
 		kind = Sequence
-	default:
+	}
+	if kind == "" {
 		a.ch.Understood, a.ch.Invertible = false, false
 		return
 	}

@@ -280,30 +280,10 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 	case c.Accept("DROP"):
 		switch {
 		case c.Accept("CONSTRAINT"), c.Accept("FOREIGN", "KEY"), c.Accept("CHECK"):
-			ifExists := c.Accept("IF", "EXISTS")
-			n, ok := c.Part(a.d)
-			if !ok {
-				a.ch.Understood = false
-				return nil, false
-			}
-			r := Ref{Kind: Constraint, Schema: table.Schema, Table: table.Name, Name: n}
-			if !ifExists {
-				a.require(true, r)
-			}
-			a.effect(false, r)
+			a.dropChild(table, Constraint, c)
 			return nil, false
 		case c.Accept("INDEX"), c.Accept("KEY"):
-			ifExists := c.Accept("IF", "EXISTS")
-			n, ok := c.Part(a.d)
-			if !ok {
-				a.ch.Understood = false
-				return nil, false
-			}
-			r := Ref{Kind: Index, Schema: table.Schema, Table: table.Name, Name: n}
-			if !ifExists {
-				a.require(true, r)
-			}
-			a.effect(false, r)
+			a.dropChild(table, Index, c)
 			return nil, false
 		case c.Accept("PRIMARY", "KEY"):
 			return nil, false
@@ -537,4 +517,20 @@ func (a *analyser) adoptIndex(table Ref, name, ix string) ([]string, bool) {
 		a.ch.Effects = append(a.ch.Effects, Fact{Ref: from, Exists: false, Implicit: true}, Fact{Ref: to, Exists: true, Implicit: true})
 	}
 	return nil, false
+}
+
+// dropChild reads [IF EXISTS] name after ALTER TABLE ... DROP CONSTRAINT or
+// DROP INDEX: the constraint or index of that kind is dropped.
+func (a *analyser) dropChild(table Ref, kind Kind, c *Cursor) {
+	ifExists := c.Accept("IF", "EXISTS")
+	n, ok := c.Part(a.d)
+	if !ok {
+		a.ch.Understood = false
+		return
+	}
+	r := Ref{Kind: kind, Schema: table.Schema, Table: table.Name, Name: n}
+	if !ifExists {
+		a.require(true, r)
+	}
+	a.effect(false, r)
 }
