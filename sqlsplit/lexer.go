@@ -168,6 +168,8 @@ type Token struct {
 	// Text is the token as written: a string or quoted name with its
 	// quotes (and an E'...' string with its E).
 	Text string
+	// Start is the byte offset of the token in the statement's text.
+	Start int
 }
 
 // Is reports whether t is the keyword kw (case-insensitive, unquoted).
@@ -273,7 +275,7 @@ func Tokens(d engine.Dialect, text string) []Token {
 				kind, end = String, s.quoteEnd(end, '\'', true) // E'...'
 			}
 		}
-		out = append(out, Token{Kind: kind, Text: text[i:end]})
+		out = append(out, Token{Kind: kind, Text: text[i:end], Start: i})
 		i = end
 	}
 	return out
