@@ -31,27 +31,18 @@ type fileStatements struct {
 }
 
 // expected replays the DDL of files in order and returns the objects left.
-// What the server drops on its own (the indexes of a dropped column or
-// materialized view, an index a constraint takes over) comes from
-// ddl.Engine, which reads every statement too.
+// What each statement creates, drops or renames, and what the server drops
+// on its own (the indexes of a dropped column or materialized view, an
+// index a constraint takes over), is ddl's reading, as doctor's.
 func expected(d engine.Dialect, files []fileStatements) []Object {
 	eng := ddl.NewEngine(d)
-	var order []key
-	objs := map[key]Object{}
-	norm := func(k key) key {
-		if d != engine.Postgres {
-			k.schema, k.name = strings.ToLower(k.schema), strings.ToLower(k.name)
-		}
-		if k.kind == "procedure" {
-			k.kind = "function"
-		}
-		return k
-	}
-	remove := func(k key) {
+	var order []ddl.Ref
+	objs := map[ddl.Ref]Object{}
+	remove := func(k ddl.Ref) {
 		delete(objs, k)
 		for kk, o := range objs {
-			dependent := (o.Kind == "index" || o.Kind == "trigger") && k.kind == "table" && strings.EqualFold(o.Table, k.name)
-			inSchema := k.kind == "schema" && strings.EqualFold(kk.schema, k.name)
+			dependent := (o.Kind == "index" || o.Kind == "trigger") && k.Kind == ddl.Table && strings.EqualFold(o.Table, k.Name)
+			inSchema := k.Kind == ddl.Schema && strings.EqualFold(kk.Schema, k.Name)
 			if dependent || inSchema {
 				delete(objs, kk)
 			}
@@ -59,49 +50,24 @@ func expected(d engine.Dialect, files []fileStatements) []Object {
 	}
 	for _, f := range files {
 		for _, st := range f.stmts {
-			ch := analyse(d, st.Text)
-			if ch.create != nil {
-				o := *ch.create
-				o.File, o.Line = f.name, st.Line
-				k := norm(key{o.Kind, o.Schema, o.Name})
-				if _, seen := objs[k]; !seen {
-					order = append(order, k)
-				}
-				objs[k] = o
-			}
-			for _, k := range ch.drops {
-				remove(norm(k))
-			}
-			for _, f := range eng.Apply(ddl.Analyse(d, st.Text)).Effects {
-				if f.Implicit && !f.Exists && (f.Ref.Kind == ddl.Index || f.Ref.Kind == ddl.Trigger) {
-					remove(norm(key{string(f.Ref.Kind), f.Ref.Schema, f.Ref.Name}))
-				}
-			}
-			for _, r := range ch.renames {
-				from, to := norm(r[0]), norm(r[1])
-				o, ok := objs[from]
-				if !ok {
-					continue // renamed an object we did not see created: no evidence
-				}
-				delete(objs, from)
-				o.Schema, o.Name = r[1].schema, r[1].name
-				objs[to] = o
-				for i, k := range order { // keep the creation position
-					if k == from {
-						order[i] = to
+			for _, s := range steps(eng.Apply(ddl.Analyse(d, st.Text))) {
+				switch {
+				case s.from == nil:
+					k := key(d, *s.to)
+					if _, seen := objs[k]; !seen {
+						order = append(order, k)
 					}
-				}
-				for kk, dep := range objs {
-					if strings.EqualFold(dep.Table, r[0].name) && (dep.Kind == "index" || dep.Kind == "trigger") {
-						dep.Table = r[1].name
-						objs[kk] = dep
-					}
+					objs[k] = Object{Kind: string(s.to.Kind), Schema: s.to.Schema, Name: s.to.Name, Table: s.to.Table, File: f.name, Line: st.Line}
+				case s.to == nil:
+					remove(key(d, *s.from))
+				default:
+					rename(objs, order, key(d, *s.from), key(d, *s.to), *s.from, *s.to)
 				}
 			}
 		}
 	}
 	var out []Object
-	seen := map[key]bool{}
+	seen := map[ddl.Ref]bool{}
 	for _, k := range order {
 		if o, ok := objs[k]; ok && !seen[k] {
 			seen[k] = true
@@ -109,6 +75,30 @@ func expected(d engine.Dialect, files []fileStatements) []Object {
 		}
 	}
 	return out
+}
+
+// rename moves the object known as from (key fromKey) to its new name,
+// keeping its place in order, and the indexes and triggers of a renamed
+// table with it. An object not seen created is no evidence either way.
+func rename(objs map[ddl.Ref]Object, order []ddl.Ref, fromKey, toKey ddl.Ref, from, to ddl.Ref) {
+	o, ok := objs[fromKey]
+	if !ok {
+		return
+	}
+	delete(objs, fromKey)
+	o.Schema, o.Name = to.Schema, to.Name
+	objs[toKey] = o
+	for i, k := range order {
+		if k == fromKey {
+			order[i] = toKey
+		}
+	}
+	for kk, dep := range objs {
+		if strings.EqualFold(dep.Table, from.Name) && (dep.Kind == "index" || dep.Kind == "trigger") {
+			dep.Table = to.Name
+			objs[kk] = dep
+		}
+	}
 }
 
 // catalogEntry is one object of the live schema.

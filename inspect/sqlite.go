@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // SQLite keeps each object's CREATE statement in sqlite_master; they are
@@ -222,58 +225,16 @@ func sqTable(ctx context.Context, tx *sql.Tx, in *inspector, schema string, rel 
 // and ",". Quoted strings and identifiers are kept as they are.
 func normalizeSQL(s string) string {
 	var b strings.Builder
-	space := false // a space is pending
-	flush := func(next byte) {
-		if space && b.Len() > 0 && next != ')' && next != ',' {
+	end := 0 // of the previous token
+	for _, t := range sqlsplit.Tokens(engine.SQLite, s) {
+		// White space or a comment came before the token.
+		if t.Start > end && b.Len() > 0 && t.Text[0] != ')' && t.Text[0] != ',' {
 			if out := b.String(); out[len(out)-1] != '(' {
 				b.WriteByte(' ')
 			}
 		}
-		space = false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-			space = true
-		case c == '-' && i+1 < len(s) && s[i+1] == '-':
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
-			space = true
-		case c == '/' && i+1 < len(s) && s[i+1] == '*':
-			end := strings.Index(s[i+2:], "*/")
-			if end < 0 {
-				i = len(s)
-			} else {
-				i += 2 + end + 1
-			}
-			space = true
-		case c == '\'' || c == '"' || c == '`' || c == '[':
-			flush(c)
-			closing := c
-			if c == '[' {
-				closing = ']'
-			}
-			j := i + 1
-			for j < len(s) {
-				if s[j] == closing {
-					// A doubled quote is an escaped one (not in [...]).
-					if closing != ']' && j+1 < len(s) && s[j+1] == closing {
-						j += 2
-						continue
-					}
-					break
-				}
-				j++
-			}
-			end := min(j+1, len(s))
-			b.WriteString(s[i:end])
-			i = end - 1
-		default:
-			flush(c)
-			b.WriteByte(c)
-		}
+		b.WriteString(t.Text)
+		end = t.Start + len(t.Text)
 	}
 	return b.String()
 }

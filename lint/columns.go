@@ -2,8 +2,6 @@ package lint
 
 import (
 	"strings"
-
-	"github.com/ferrymigrate/ferry/engine"
 )
 
 // colDef is what a column definition says, as far as the checks go.
@@ -18,12 +16,6 @@ type colDef struct {
 	uniqueName string // the CONSTRAINT name of an inline UNIQUE, by fold
 }
 
-// serialTypes are the types whose columns get their values from a sequence.
-var serialTypes = map[engine.Dialect][]string{
-	engine.Postgres: {"SERIAL", "SERIAL2", "SERIAL4", "SERIAL8", "SMALLSERIAL", "BIGSERIAL"},
-	engine.MySQL:    {"SERIAL"},
-}
-
 // columnDef reads a column definition: name, type, column constraints.
 func (c *checker) columnDef(toks []token) (colDef, bool) {
 	cur := &cursor{toks: toks}
@@ -33,9 +25,7 @@ func (c *checker) columnDef(toks []token) (colDef, bool) {
 	}
 	def := colDef{name: n, key: c.foldName(n)}
 	if t := cur.peek(); t.kind == tWord {
-		for _, s := range serialTypes[c.d] {
-			def.filled = def.filled || t.is(s)
-		}
+		def.filled = c.d.IsSerialType(t.text)
 	}
 	var pending string // a CONSTRAINT name, for the constraint that follows
 	for !cur.done() {
@@ -60,7 +50,7 @@ func (c *checker) columnDef(toks []token) (colDef, bool) {
 		case "DEFAULT":
 			def.hasDefault = !cur.kw("NULL") || def.hasDefault
 		case "PRIMARY":
-			if cur.kw("KEY") && c.d != engine.SQLite {
+			if cur.kw("KEY") && c.d.PrimaryKeyImpliesNotNull() {
 				def.notNull = true
 			}
 		case "GENERATED", "AS", "AUTO_INCREMENT", "AUTOINCREMENT":
@@ -117,7 +107,7 @@ func (c *checker) tableConstraint(toks []token) consDef {
 		switch {
 		case t.is("USING"):
 			cur.next()
-		case t.name() && c.d == engine.MySQL && cd.kind == "UNIQUE" && cd.name == "":
+		case t.name() && c.d.IndexesInTables() && cd.kind == "UNIQUE" && cd.name == "":
 			// MySQL names the constraint after the index.
 			cd.name, cd.nameDisplay = c.fold(t.text, t.kind == tIdent), t.text
 		}
@@ -137,7 +127,7 @@ func (c *checker) indexColumns(g [][]token) ([]string, []string) {
 		case !el[0].name():
 		case len(el) > 1 && el[1].punct('('):
 			// A function call, or a MySQL prefix length: name(10).
-			if c.d == engine.MySQL && len(el) > 2 && el[2].kind == tNumber {
+			if c.d.IndexPrefixLengths() && len(el) > 2 && el[2].kind == tNumber {
 				k, d = c.fold(el[0].text, el[0].kind == tIdent), el[0].text
 			}
 		case len(el) > 1 && !el[1].name():

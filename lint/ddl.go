@@ -3,8 +3,6 @@ package lint
 import (
 	"strconv"
 	"strings"
-
-	"github.com/ferrymigrate/ferry/engine"
 )
 
 // statement reads one statement: it updates what the checker knows of the
@@ -19,7 +17,7 @@ func (c *checker) statement(toks []token) {
 	case cur.kw("CREATE"):
 		c.create(cur)
 	case cur.kw("RENAME"):
-		if c.d == engine.MySQL {
+		if c.d.HasRenameTable() {
 			c.renameTables(cur)
 		}
 	case cur.kw("UPDATE"):
@@ -61,10 +59,10 @@ func names(cur *cursor) []objName {
 
 // drop reads DROP SCHEMA, DROP DATABASE and DROP TABLE.
 func (c *checker) drop(cur *cursor) {
-	temporary := c.d == engine.MySQL && cur.kw("TEMPORARY")
+	temporary := cur.kw("TEMPORARY") // MySQL
 	switch w := cur.kwAny("SCHEMA", "DATABASE", "TABLE"); w {
 	case "SCHEMA", "DATABASE":
-		if c.d == engine.SQLite {
+		if !c.d.HasSchemas() {
 			return
 		}
 		cur.kw("IF", "EXISTS")
@@ -74,14 +72,14 @@ func (c *checker) drop(cur *cursor) {
 				switch {
 				case w == "SCHEMA":
 					c.report(CodeDropSchema, "", "drops schema %q and everything in it: its tables and their rows are lost for good; back up what it holds and make sure no code uses it, then suppress this finding with \"-- ferry:nolint DS101\" before the statement", n)
-				case c.d == engine.MySQL:
+				case c.d.DatabaseIsSchema():
 					c.report(CodeDropSchema, "", "drops database %q (a schema, in MySQL) and every table in it: the tables and their rows are lost for good; back up what it holds and make sure no code uses it, then suppress this finding with \"-- ferry:nolint DS101\" before the statement", n)
 				default:
 					c.report(CodeDropSchema, "", "drops database %q and every schema and table in it: all its data is lost for good; back up what it holds and make sure no code uses it, then suppress this finding with \"-- ferry:nolint DS101\" before the statement", n)
 				}
 			}
 			delete(c.schemas, key)
-			defaultSchema := c.d == engine.Postgres && key == "public"
+			defaultSchema := c.d.DefaultSchema() != "" && key == c.d.DefaultSchema()
 			for k := range c.tables {
 				if strings.HasPrefix(k, key+".") || defaultSchema && !strings.Contains(k, ".") {
 					delete(c.tables, k)
@@ -110,10 +108,8 @@ type alterTable struct {
 
 // alter reads ALTER TABLE and its comma-separated actions.
 func (c *checker) alter(cur *cursor) {
-	if c.d == engine.MySQL {
-		cur.kwAny("ONLINE", "OFFLINE")
-		cur.kw("IGNORE")
-	}
+	cur.kwAny("ONLINE", "OFFLINE") // MySQL
+	cur.kw("IGNORE")
 	if !cur.kw("TABLE") {
 		return
 	}
@@ -147,14 +143,13 @@ func (c *checker) foldName(n objName) string {
 
 // alterAction reads one action of ALTER TABLE.
 func (c *checker) alterAction(x *alterTable, a *cursor) {
-	mysql := c.d == engine.MySQL
 	switch {
 	case a.kw("ADD"):
 		c.alterAdd(x, a)
 	case a.peek().is("DROP"):
 		c.alterDrop(x, a)
 	case a.kw("ALTER"):
-		if mysql && a.kwAny("INDEX", "CHECK", "CONSTRAINT") != "" {
+		if c.d.IndexesInTables() && a.kwAny("INDEX", "CHECK", "CONSTRAINT") != "" {
 			return
 		}
 		a.kw("COLUMN")
@@ -169,7 +164,7 @@ func (c *checker) alterAction(x *alterTable, a *cursor) {
 		case a.kw("DROP", "NOT", "NULL"):
 			x.t.column(key).notNull = false
 		}
-	case mysql && a.kw("MODIFY"):
+	case a.kw("MODIFY"): // MySQL
 		a.kw("COLUMN")
 		def, ok := c.columnDef(a.rest())
 		if !ok {
@@ -179,7 +174,7 @@ func (c *checker) alterAction(x *alterTable, a *cursor) {
 			c.setNotNull(x, def.name, "MODIFY ... NOT NULL")
 		}
 		c.redefine(x, def)
-	case mysql && a.kw("CHANGE"):
+	case a.kw("CHANGE"): // MySQL
 		a.kw("COLUMN")
 		old, ok := a.ident()
 		if !ok {
@@ -209,13 +204,10 @@ func (c *checker) isConstraintStart(t token) bool {
 			return true
 		}
 	}
-	switch c.d {
-	case engine.Postgres:
-		return t.is("EXCLUDE")
-	case engine.MySQL:
-		return t.is("INDEX") || t.is("KEY") || t.is("FULLTEXT") || t.is("SPATIAL")
+	if c.d.HasExclusionConstraints() && t.is("EXCLUDE") {
+		return true
 	}
-	return false
+	return c.d.IndexesInTables() && (t.is("INDEX") || t.is("KEY") || t.is("FULLTEXT") || t.is("SPATIAL"))
 }
 
 // alterAdd reads ADD [COLUMN] and ADD constraint.
@@ -248,10 +240,10 @@ func (c *checker) addColumn(x *alterTable, toks []token, ifNotExists bool) {
 	}
 	if c.existing(x.t) && def.notNull && !def.hasDefault && !def.filled {
 		why, todo := "PostgreSQL rejects it as soon as the table has a row", "give it a DEFAULT, or create the column nullable, backfill it, then set NOT NULL"
-		switch c.d {
-		case engine.MySQL:
+		switch {
+		case c.d.FillsImplicitDefaults():
 			why = "MySQL fills the rows already there with the type's implicit default (0, '', or a zero date that strict mode rejects), rarely the value meant"
-		case engine.SQLite:
+		case !c.d.CanAlterColumns():
 			why, todo = "SQLite rejects it as soon as the table has a row", "give it a DEFAULT (SQLite cannot make a column NOT NULL later without rebuilding the table)"
 		}
 		c.report(CodeAddNotNull, "", "adds column %q to existing table %q as NOT NULL without a DEFAULT: %s; %s", def.name, x.name, why, todo)
@@ -263,7 +255,7 @@ func (c *checker) addColumn(x *alterTable, toks []token, ifNotExists bool) {
 	// A column added back under a name that was renamed away keeps old code working.
 	c.cancels["column:"+colKey(x.key, def.key)] = c.stmt
 	tname := c.foldName(x.name)
-	if def.fk && c.d != engine.MySQL { // MySQL ignores inline REFERENCES
+	if def.fk && !c.d.IgnoresInlineReferences() {
 		name := def.fkName
 		if name == "" {
 			name = c.fkName(x.t, tname, []string{def.key})
@@ -299,8 +291,8 @@ func (c *checker) addConstraintAction(x *alterTable, toks []token) {
 			c.report(CodeAddUnique, "", "adds %s on existing table %q%s: it fails if rows already hold duplicate values there; find and fix the duplicates first (GROUP BY the columns HAVING count(*) > 1), in an earlier statement or migration", what, x.name, on)
 		}
 		name := cd.name
-		if name == "" && c.d == engine.Postgres {
-			name = pgObjectName(tname, strings.Join(cd.cols, "_"), "key")
+		if name == "" {
+			name = c.d.KeyName(tname, cd.cols, "unique")
 		}
 		c.addConstraint(x.t, name, false, cd.cols)
 	case "FOREIGN":
@@ -314,7 +306,7 @@ func (c *checker) addConstraintAction(x *alterTable, toks []token) {
 		// to do exactly that.
 		c.cancels["fk:"+x.key] = c.stmt
 	case "PRIMARY":
-		if c.d != engine.SQLite {
+		if c.d.PrimaryKeyImpliesNotNull() {
 			for _, k := range cd.cols {
 				if k != "" {
 					x.t.column(k).notNull = true
@@ -339,9 +331,9 @@ func (c *checker) dropTarget(a *cursor) (string, objName) {
 	case a.kw("COLUMN"):
 	case a.kw("CONSTRAINT"):
 		kind = "CONSTRAINT"
-	case c.d == engine.MySQL && a.kw("FOREIGN", "KEY"):
+	case c.d.IndexesInTables() && a.kw("FOREIGN", "KEY"):
 		kind = "FOREIGN"
-	case c.d == engine.MySQL && a.kwAny("INDEX", "KEY", "PRIMARY", "CHECK", "PARTITION", "SYSTEM", "PERIOD") != "":
+	case c.d.IndexesInTables() && a.kwAny("INDEX", "KEY", "PRIMARY", "CHECK", "PARTITION", "SYSTEM", "PERIOD") != "":
 		return "", objName{}
 	}
 	a.kw("IF", "EXISTS")
@@ -400,7 +392,7 @@ func (c *checker) dropConstraint(x *alterTable, n objName, fk bool) {
 func (c *checker) alterRename(x *alterTable, a *cursor) {
 	switch {
 	case a.kw("COLUMN"):
-	case c.d == engine.Postgres && a.kw("CONSTRAINT"):
+	case a.kw("CONSTRAINT"):
 		from, ok1 := a.ident()
 		a.kw("TO")
 		to, ok2 := a.ident()
@@ -409,9 +401,10 @@ func (c *checker) alterRename(x *alterTable, a *cursor) {
 			delete(x.t.cons, c.foldName(from))
 		}
 		return
-	case c.d == engine.MySQL && a.kwAny("INDEX", "KEY") != "":
+	case c.d.IndexesInTables() && a.kwAny("INDEX", "KEY") != "":
 		return
-	case a.kwAny("TO", "AS") != "" || c.d == engine.MySQL:
+	case a.kwAny("TO", "AS") != "" || !a.peekAt(1).is("TO"):
+		// RENAME TO, RENAME AS, MySQL's RENAME new_name: the table.
 		if to, ok := a.name(); ok {
 			c.renameTable(x, to)
 		}
@@ -427,7 +420,7 @@ func (c *checker) alterRename(x *alterTable, a *cursor) {
 
 // renameTable reports and records renaming table x to "to".
 func (c *checker) renameTable(x *alterTable, to objName) {
-	if s, q, ok := x.name.qualifier(); ok && len(to.parts) == 1 && c.d != engine.MySQL {
+	if s, q, ok := x.name.qualifier(); ok && len(to.parts) == 1 && c.d.RenameStaysInSchema() {
 		// The new name is in the schema of the old one.
 		to = objName{parts: []string{s, to.parts[0]}, quoted: []bool{q, to.quoted[0]}}
 	}
@@ -468,7 +461,7 @@ func (c *checker) setNotNull(x *alterTable, n objName, how string) {
 	case c.filled[colKey(x.key, key)]:
 	default:
 		why := "it fails if a row holds NULL there, and PostgreSQL holds an exclusive lock on the table while it checks every row"
-		if c.d == engine.MySQL {
+		if c.d.FillsImplicitDefaults() {
 			why = "in strict mode it fails if a row holds NULL there (otherwise MySQL silently replaces the NULLs with the type's implicit default), and the table is rebuilt"
 		}
 		c.report(CodeSetNotNull, "", "makes column %q of existing table %q NOT NULL (%s): %s; backfill first (UPDATE %s SET %s = ... WHERE %s IS NULL) earlier in this migration or in an earlier one, then suppress this finding with \"-- ferry:nolint MF104\" if it was done before", n, x.name, how, why, x.name, n, n)
@@ -597,7 +590,7 @@ func (c *checker) createElement(t *table, tname string, el []token) {
 		name := cd.name
 		switch cd.kind {
 		case "PRIMARY":
-			if c.d != engine.SQLite {
+			if c.d.PrimaryKeyImpliesNotNull() {
 				for _, k := range cd.cols {
 					if k != "" {
 						t.column(k).notNull = true
@@ -618,7 +611,7 @@ func (c *checker) createElement(t *table, tname string, el []token) {
 		return
 	}
 	t.cols[def.key] = &column{added: c.seq, notNull: def.notNull, hasDefault: def.hasDefault || def.filled}
-	if def.fk && c.d != engine.MySQL {
+	if def.fk && !c.d.IgnoresInlineReferences() {
 		name := def.fkName
 		if name == "" {
 			name = c.fkName(t, tname, []string{def.key})
@@ -647,7 +640,7 @@ func (c *checker) createUniqueIndex(cur *cursor) {
 	if !ok {
 		return
 	}
-	if s, q, ok := index.qualifier(); ok && c.d == engine.SQLite && len(n.parts) == 1 {
+	if s, q, ok := index.qualifier(); ok && c.d.IndexNameCarriesSchema() && len(n.parts) == 1 {
 		// SQLite: the schema qualifies the index, and the table is in it.
 		n = objName{parts: []string{s, n.parts[0]}, quoted: []bool{q, n.quoted[0]}}
 	}
@@ -672,8 +665,8 @@ func (c *checker) createUniqueIndex(cur *cursor) {
 // update reads UPDATE t SET c = ...: the columns it sets count as
 // backfilled for the rest of the file.
 func (c *checker) update(cur *cursor) {
-	if c.d == engine.SQLite && cur.kw("OR") {
-		cur.next() // OR REPLACE, OR IGNORE, ...
+	if cur.kw("OR") {
+		cur.next() // SQLite: OR REPLACE, OR IGNORE, ...
 	}
 	cur.kw("LOW_PRIORITY")
 	cur.kw("IGNORE")

@@ -127,9 +127,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 // such file (prior ones included). Check does not keep f.Src, and is safe
 // to call from several goroutines at once.
 func Check(d engine.Dialect, prior, files []File) ([]finding.Finding, error) {
-	switch d {
-	case engine.Postgres, engine.MySQL, engine.SQLite:
-	default:
+	if !d.Known() {
 		return nil, fmt.Errorf("lint: unknown dialect %q: use postgres, mysql or sqlite", d)
 	}
 	c := &checker{d: d, tables: map[string]*table{}, schemas: map[string]int{}}

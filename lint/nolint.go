@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // nolint is what "-- ferry:nolint" (or Atlas's "-- atlas:nolint")
@@ -90,22 +91,7 @@ func leadingComments(d engine.Dialect, gap string, afterStatement bool) []string
 			gap = gap[i+1:]
 		}
 	}
-	var out []string
-	for i := 0; i < len(gap); {
-		switch c := gap[i]; {
-		case c == '-' && strings.HasPrefix(gap[i:], "--"), c == '#' && d == engine.MySQL:
-			j := skipLine(gap, i)
-			out = append(out, strings.TrimRight(gap[i:j], "\r\n"))
-			i = j
-		case c == '/' && strings.HasPrefix(gap[i:], "/*"):
-			j := skipBlockComment(d, gap, i)
-			out = append(out, gap[i:j])
-			i = j
-		default:
-			i++
-		}
-	}
-	return out
+	return sqlsplit.Comments(d, gap)
 }
 
 // fileComments returns the comment lines at the top of a file when a blank
@@ -114,7 +100,7 @@ func leadingComments(d engine.Dialect, gap string, afterStatement bool) []string
 func fileComments(d engine.Dialect, src string) []string {
 	var out []string
 	rest := src
-	for strings.HasPrefix(rest, "--") || d == engine.MySQL && strings.HasPrefix(rest, "#") {
+	for sqlsplit.StartsWithLineComment(d, rest) {
 		line, after, found := strings.Cut(rest, "\n")
 		out = append(out, strings.TrimSpace(line))
 		if !found {

@@ -3,8 +3,6 @@ package lint
 import (
 	"strconv"
 	"strings"
-
-	"github.com/ferrymigrate/ferry/engine"
 )
 
 // outside is the seq of a table that no file read so far created: it was
@@ -38,7 +36,7 @@ type constraint struct {
 // file systems and with lower_case_table_names) and SQLite compare names
 // without case, and so does ferry.
 func (c *checker) fold(part string, quoted bool) string {
-	if c.d == engine.Postgres && quoted {
+	if quoted && !c.d.CaseInsensitiveNames() {
 		return part
 	}
 	return strings.ToLower(part)
@@ -51,7 +49,7 @@ func (c *checker) tableKey(n objName) string {
 	key := c.fold(name, q)
 	if s, sq, ok := n.qualifier(); ok {
 		s = c.fold(s, sq)
-		if !(c.d == engine.Postgres && s == "public" || c.d == engine.SQLite && s == "main") {
+		if s != c.d.DefaultSchema() || s == "" {
 			key = s + "." + key
 		}
 	}
@@ -129,47 +127,14 @@ func (c *checker) addConstraint(t *table, name string, fk bool, cols []string) {
 // "<table>_<columns>_fkey", MySQL's "<table>_ibfk_<n>". SQLite foreign keys
 // cannot be dropped on their own: it returns "".
 func (c *checker) fkName(t *table, tname string, cols []string) string {
-	switch c.d {
-	case engine.Postgres:
-		return pgObjectName(tname, strings.Join(cols, "_"), "fkey")
-	case engine.MySQL:
-		t.autoFKs++
-		return tname + "_ibfk_" + strconv.Itoa(t.autoFKs)
+	if name := c.d.KeyName(tname, cols, "foreign key"); name != "" {
+		return name
 	}
-	return ""
-}
-
-// pgObjectName mirrors PostgreSQL's makeObjectName: name1_name2_label,
-// shortening the longer of name1 and name2 until it fits in 63 bytes.
-func pgObjectName(name1, name2, label string) string {
-	const maxLen = 63
-	overhead := len(label) + 1
-	if name2 != "" {
-		overhead += 1
+	if c.d.ForeignKeyName(tname, 1) == "" {
+		return ""
 	}
-	n1, n2 := len(name1), len(name2)
-	for n1+n2 > maxLen-overhead {
-		if n1 > n2 {
-			n1--
-		} else {
-			n2--
-		}
-	}
-	n1, n2 = clip(name1, n1), clip(name2, n2)
-	out := name1[:n1]
-	if name2 != "" {
-		out += "_" + name2[:n2]
-	}
-	return out + "_" + label
-}
-
-// clip returns the largest n' <= n that does not cut s inside a UTF-8
-// sequence.
-func clip(s string, n int) int {
-	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return n
+	t.autoFKs++
+	return c.d.ForeignKeyName(tname, t.autoFKs)
 }
 
 // looksLikeFK reports whether a constraint name follows a usual foreign key

@@ -3,8 +3,6 @@ package ddl
 import (
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/ferrymigrate/ferry/engine"
 )
@@ -145,7 +143,7 @@ func (e *Engine) Apply(ch Change) Change {
 							c.ref.Schema, c.ref.Table = to.Schema, to.Name
 						}
 					}
-					if e.d == engine.MySQL {
+					if e.d.ForeignKeyName(to.Name, 1) != "" {
 						r.complete = false // MySQL 8 renames <table>_ibfk_<n> with the table, MariaDB does not
 					}
 					e.tables[e.tableKey(to.Schema, to.Name)] = r
@@ -238,22 +236,18 @@ func (e *Engine) Apply(ch Change) Change {
 	return out
 }
 
-// backingKey returns, on PostgreSQL, the constraint an index of that name
-// would back (a renamed index renames it); the zero Ref elsewhere.
+// backingKey returns the constraint an index of that name would back where
+// the two share their name (PostgreSQL: a renamed index renames it); the
+// zero Ref elsewhere.
 func backingKey(d engine.Dialect, index Ref) Ref {
-	if d != engine.Postgres || index.Kind != Index {
+	if !d.KeyIndexSharesName() || index.Kind != Index {
 		return Ref{}
 	}
 	index.Kind = Constraint
 	return index
 }
 
-func (e *Engine) sameName(x, y string) bool {
-	if e.d == engine.Postgres {
-		return x == y
-	}
-	return strings.EqualFold(x, y)
-}
+func (e *Engine) sameName(x, y string) bool { return e.d.SameName(x, y) }
 
 func (e *Engine) addChild(ref Ref, columns []string) {
 	if ref.Table == "" {
@@ -277,16 +271,11 @@ func (e *Engine) removeChild(ref Ref) {
 // noteIbfk keeps the numbers of a MySQL table's <table>_ibfk_<n>
 // constraints.
 func (e *Engine) noteIbfk(r *relation, ref Ref, exists bool) {
-	if e.d != engine.MySQL || ref.Kind != Constraint {
+	if ref.Kind != Constraint {
 		return
 	}
-	prefix := strings.ToLower(ref.Table) + "_ibfk_"
-	name := strings.ToLower(ref.Name)
-	if !strings.HasPrefix(name, prefix) {
-		return
-	}
-	n, err := strconv.Atoi(name[len(prefix):])
-	if err != nil || n <= 0 {
+	n := e.d.ForeignKeyNumber(ref.Table, ref.Name)
+	if n == 0 {
 		return
 	}
 	if exists {
@@ -304,19 +293,19 @@ func (e *Engine) dropColumn(r *relation, col string) []Fact {
 	for _, c := range r.children {
 		has := slices.ContainsFunc(c.columns, func(x string) bool { return e.sameName(x, col) })
 		switch {
-		case e.d == engine.Postgres && has:
+		case e.d.DropColumnDropsDependents() && has:
 			out = append(out, Fact{Ref: c.ref, Exists: false})
 			e.noteIbfk(r, c.ref, false)
 			continue
-		case e.d == engine.Postgres && c.columns == nil:
+		case e.d.DropColumnDropsDependents() && c.columns == nil:
 			out = append(out, Fact{Ref: c.ref, Exists: false, Maybe: true})
-		case e.d == engine.MySQL && has && c.ref.Kind == Index:
+		case e.d.DropColumnNarrowsIndexes() && has && c.ref.Kind == Index:
 			c.columns = slices.DeleteFunc(c.columns, func(x string) bool { return e.sameName(x, col) })
 			if len(c.columns) == 0 {
 				out = append(out, Fact{Ref: c.ref, Exists: false})
 				continue
 			}
-		case e.d == engine.MySQL && (has || c.columns == nil) && c.ref.Kind == Constraint:
+		case e.d.DropColumnNarrowsIndexes() && (has || c.columns == nil) && c.ref.Kind == Constraint:
 			// A check on the column alone goes with it; one on more
 			// columns, or a foreign key, makes the DROP fail.
 			out = append(out, Fact{Ref: c.ref, Exists: false, Maybe: true})
@@ -335,59 +324,48 @@ func (e *Engine) name(u Unnamed) (Fact, bool) {
 		return Ref{Kind: kind, Schema: t.Schema, Table: t.Name, Name: name}
 	}
 	r := e.rel(t.Schema, t.Name, false)
-	switch e.d {
-	case engine.MySQL:
-		switch u.What {
-		case "foreign key":
-			if u.Inline && r != nil {
-				r.complete = false // a foreign key or none, depending on the server
-			}
-			if r == nil || !r.complete {
-				return Fact{}, false
-			}
-			n := 1
-			for k := range r.ibfk {
-				n = max(n, k+1)
-			}
-			return Fact{Ref: ref(Constraint, fmt.Sprintf("%s_ibfk_%d", t.Name, n)), Exists: true, Columns: u.Columns}, true
-		case "unique", "index":
-			if len(u.Columns) == 0 {
-				return Fact{}, false
-			}
-			name := u.Columns[0]
-			for n := 2; r != nil && e.taken(r, Index, name); n++ {
-				name = fmt.Sprintf("%s_%d", u.Columns[0], n)
-			}
-			return Fact{Ref: ref(Index, name), Exists: true, Maybe: true, Columns: u.Columns}, true
+	switch {
+	case u.What == "foreign key" && e.d.ForeignKeyName(t.Name, 1) != "":
+		if u.Inline && r != nil {
+			r.complete = false // a foreign key or none, depending on the server
 		}
-	case engine.Postgres:
-		var name string
-		kind := Constraint
-		switch u.What {
-		case "primary key":
-			name = objectName(t.Name, "", "pkey")
-		case "unique":
-			name = objectName(t.Name, strings.Join(u.Columns, "_"), "key")
-		case "foreign key":
-			name = objectName(t.Name, strings.Join(u.Columns, "_"), "fkey")
-		case "check":
-			if len(u.Columns) != 1 {
-				return Fact{}, false
-			}
-			return Fact{Ref: ref(kind, objectName(t.Name, u.Columns[0], "check")), Exists: true, Maybe: true, Columns: u.Columns}, true
-		default:
+		if r == nil || !r.complete {
 			return Fact{}, false
 		}
-		if len(u.Columns) == 0 && u.What != "primary key" {
+		n := 1
+		for k := range r.ibfk {
+			n = max(n, k+1)
+		}
+		return Fact{Ref: ref(Constraint, e.d.ForeignKeyName(t.Name, n)), Exists: true, Columns: u.Columns}, true
+	case (u.What == "unique" || u.What == "index") && e.d.IndexNamedAfterColumn():
+		if len(u.Columns) == 0 {
 			return Fact{}, false
 		}
-		f := Fact{Ref: ref(kind, name), Exists: true, Columns: u.Columns}
-		// The server adds a number to a name taken; the engine knows
-		// only the names of the files' objects.
-		f.Maybe = r == nil || !r.complete || e.taken(r, Constraint, name)
-		return f, true
+		name := u.Columns[0]
+		for n := 2; r != nil && e.taken(r, Index, name); n++ {
+			name = fmt.Sprintf("%s_%d", u.Columns[0], n)
+		}
+		return Fact{Ref: ref(Index, name), Exists: true, Maybe: true, Columns: u.Columns}, true
 	}
-	return Fact{}, false
+	name := e.d.KeyName(t.Name, u.Columns, u.What)
+	switch {
+	case name == "":
+		return Fact{}, false
+	case u.What == "check":
+		// The name follows the columns the expression uses: known only
+		// for a check declared with its column.
+		if len(u.Columns) != 1 {
+			return Fact{}, false
+		}
+		return Fact{Ref: ref(Constraint, name), Exists: true, Maybe: true, Columns: u.Columns}, true
+	case len(u.Columns) == 0 && u.What != "primary key":
+		return Fact{}, false
+	}
+	f := Fact{Ref: ref(Constraint, name), Exists: true, Columns: u.Columns}
+	// The server adds a number to a name taken; the engine knows only the
+	// names of the files' objects.
+	f.Maybe = r == nil || !r.complete || e.taken(r, Constraint, name)
+	return f, true
 }
 
 // taken reports whether r has a child of kind named name.
@@ -398,39 +376,4 @@ func (e *Engine) taken(r *relation, kind Kind, name string) bool {
 		}
 	}
 	return false
-}
-
-// objectName builds a name as PostgreSQL's makeObjectName does:
-// name1_name2_label, the two names cut (the longer first) so that the
-// whole fits 63 bytes.
-func objectName(name1, name2, label string) string {
-	overhead := len(label) + 1
-	if name2 != "" {
-		overhead++
-	}
-	avail := MaxNameBytes - overhead
-	n1, n2 := len(name1), len(name2)
-	for n1+n2 > avail {
-		if n1 > n2 {
-			n1--
-		} else {
-			n2--
-		}
-	}
-	name := clip(name1, n1)
-	if name2 != "" {
-		name += "_" + clip(name2, n2)
-	}
-	return name + "_" + label
-}
-
-// clip cuts s to at most n bytes, never inside a UTF-8 character.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }

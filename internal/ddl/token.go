@@ -8,130 +8,40 @@ package ddl
 
 import (
 	"strings"
-	"unicode/utf8"
+
+	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
 // Token is one token of a statement: a word (Upper set), a quoted
 // identifier (Quoted set), a string literal (String set) or one punctuation
 // byte (Punct set).
 type Token struct {
-	Text   string // as written, without quotes
+	Text   string // as written; a quoted name without its quotes
 	Upper  string // upper-cased word; empty for quoted names and punctuation
 	Quoted bool
 	String bool
 	Punct  byte
 }
 
-// Tokens returns up to n tokens of a statement (all when n <= 0), skipping
-// comments. backslash makes a backslash escape the next byte in a string
-// literal, as MySQL does.
-func Tokens(text string, n int, backslash bool) []Token {
-	size := len(text)/5 + 1 // about one token per five bytes of DDL
-	if n > 0 {
-		size = min(size, n)
-	}
-	out := make([]Token, 0, size)
-	i := 0
-	for i < len(text) && (n <= 0 || len(out) < n) {
-		c := text[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
-			i++
-		case strings.HasPrefix(text[i:], "--") || c == '#':
-			j := strings.IndexByte(text[i:], '\n')
-			if j < 0 {
-				return out
-			}
-			i += j + 1
-		case strings.HasPrefix(text[i:], "/*"):
-			j := strings.Index(text[i+2:], "*/")
-			if j < 0 {
-				return out
-			}
-			i += j + 4
-		case c == '\'':
-			j := i + 1
-			var b strings.Builder
-			for j < len(text) {
-				if backslash && text[j] == '\\' && j+1 < len(text) {
-					b.WriteByte(text[j+1])
-					j += 2
-					continue
-				}
-				if text[j] == '\'' {
-					if j+1 < len(text) && text[j+1] == '\'' {
-						b.WriteByte('\'')
-						j += 2
-						continue
-					}
-					break
-				}
-				b.WriteByte(text[j])
-				j++
-			}
-			out = append(out, Token{Text: b.String(), String: true})
-			i = j + 1
-		case c == '"' || c == '`' || c == '[':
-			closer := c
-			if c == '[' {
-				closer = ']'
-			}
-			j := i + 1
-			var b strings.Builder
-			for j < len(text) {
-				if text[j] == closer {
-					if closer != ']' && j+1 < len(text) && text[j+1] == closer {
-						b.WriteByte(closer)
-						j += 2
-						continue
-					}
-					break
-				}
-				b.WriteByte(text[j])
-				j++
-			}
-			out = append(out, Token{Text: b.String(), Quoted: true})
-			i = j + 1
-		case c == '$' && dollarTag(text[i:]) != "":
-			tag := dollarTag(text[i:])
-			end := strings.Index(text[i+len(tag):], tag)
-			if end < 0 {
-				return out
-			}
-			out = append(out, Token{Text: text[i+len(tag) : i+len(tag)+end], String: true})
-			i += len(tag) + end + len(tag)
-		case isWordByte(c):
-			j := i
-			for j < len(text) && isWordByte(text[j]) {
-				j++
-			}
-			out = append(out, Token{Text: text[i:j], Upper: strings.ToUpper(text[i:j])})
-			i = j
+// Tokens returns the tokens of a statement in dialect d, read by
+// sqlsplit's lexer. A number reads as a word.
+func Tokens(d engine.Dialect, text string) []Token {
+	toks := sqlsplit.Tokens(d, text)
+	out := make([]Token, len(toks))
+	for i, t := range toks {
+		switch t.Kind {
+		case sqlsplit.Word, sqlsplit.Number:
+			out[i] = Token{Text: t.Text, Upper: strings.ToUpper(t.Text)}
+		case sqlsplit.QuotedName:
+			out[i] = Token{Text: t.Name(), Quoted: true}
+		case sqlsplit.String:
+			out[i] = Token{Text: t.Text, String: true}
 		default:
-			out = append(out, Token{Punct: c})
-			i++
+			out[i] = Token{Punct: t.Text[0]}
 		}
 	}
 	return out
-}
-
-// dollarTag returns the PostgreSQL dollar-quote tag at the start of s
-// ("$$" or "$name$"), or "".
-func dollarTag(s string) string {
-	for j := 1; j < len(s); j++ {
-		c := s[j]
-		if c == '$' {
-			return s[:j+1]
-		}
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || j > 1 && c >= '0' && c <= '9') {
-			return ""
-		}
-	}
-	return ""
-}
-
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$' || c >= 0x80
 }
 
 // Cursor walks tokens.
@@ -140,10 +50,9 @@ type Cursor struct {
 	I int
 }
 
-// NewCursor tokenizes up to n tokens of text (all when n <= 0); backslash
-// as for Tokens.
-func NewCursor(text string, n int, backslash bool) *Cursor {
-	return &Cursor{T: Tokens(text, n, backslash)}
+// NewCursor reads the tokens of text in dialect d.
+func NewCursor(d engine.Dialect, text string) *Cursor {
+	return &Cursor{T: Tokens(d, text)}
 }
 
 // Peek returns the next token, or the zero Token at the end.
@@ -212,61 +121,63 @@ func (c *Cursor) SkipParens() {
 	}
 }
 
-// Part reads one name part: a quoted identifier as written, an unquoted
-// word folded as the dialect folds it (lower case on PostgreSQL, as written
-// elsewhere). PostgreSQL keeps the first 63 bytes of a longer name (see
-// Truncate); MySQL refuses names over 64 characters, so they are kept.
-func (c *Cursor) Part(postgres bool) (string, bool) {
+// Part reads one name part, as the dialect stores it (see
+// engine.Dialect.StoredName).
+func (c *Cursor) Part(d engine.Dialect) (string, bool) {
 	t := c.Peek()
-	if t.Quoted {
-		if t.Text == "" {
-			return "", false // "" names nothing (and an unclosed quote reads as one)
-		}
-		c.I++
-		if postgres {
-			return Truncate(t.Text), true
-		}
-		return t.Text, true
+	if t.Quoted && t.Text == "" {
+		return "", false // "" names nothing (and an unclosed quote reads as one)
 	}
-	if t.Upper != "" {
-		c.I++
-		if postgres {
-			return Truncate(strings.ToLower(t.Text)), true
-		}
-		return t.Text, true
+	if !t.Quoted && t.Upper == "" {
+		return "", false
 	}
-	return "", false
-}
-
-// MaxNameBytes is the longest name PostgreSQL stores (NAMEDATALEN - 1).
-const MaxNameBytes = 63
-
-// Truncate cuts a PostgreSQL name as the server does: to its first 63
-// bytes, never inside a UTF-8 character.
-func Truncate(name string) string {
-	if len(name) <= MaxNameBytes {
-		return name
-	}
-	n := MaxNameBytes
-	for n > 0 && !utf8.RuneStart(name[n]) {
-		n--
-	}
-	return name[:n]
+	c.I++
+	return d.StoredName(t.Text, t.Quoted), true
 }
 
 // Name reads [schema.]name; ok is false when no name follows.
-func (c *Cursor) Name(postgres bool) (schema, name string, ok bool) {
-	first, ok := c.Part(postgres)
+func (c *Cursor) Name(d engine.Dialect) (schema, name string, ok bool) {
+	first, ok := c.Part(d)
 	if !ok {
 		return "", "", false
 	}
 	if c.Peek().Punct == '.' {
 		c.I++
-		second, ok := c.Part(postgres)
+		second, ok := c.Part(d)
 		if !ok {
 			return "", "", false
 		}
 		return first, second, true
 	}
 	return "", first, true
+}
+
+// Split splits the tokens from the cursor at top-level commas, up to the
+// ")" that closes the list the cursor is in (read too) or the end.
+func (c *Cursor) Split() [][]Token {
+	var out [][]Token
+	start, depth := c.I, 0
+	for ; c.I < len(c.T); c.I++ {
+		t := c.T[c.I]
+		if t.Quoted || t.String || t.Upper != "" {
+			continue
+		}
+		switch t.Punct {
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				out = append(out, c.T[start:c.I])
+				c.I++
+				return out
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, c.T[start:c.I])
+				start = c.I + 1
+			}
+		}
+	}
+	return append(out, c.T[start:])
 }
