@@ -234,31 +234,18 @@ func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 	defer conn.Close()
 	keys := dg.legacy.Lock.Keys
 	d := u.Dialect
-	if d == engine.MySQL {
-		// GET_LOCK belongs to the session: hold it across the statements,
-		// which commit on their own.
-		lockTx, err := conn.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if err := gmlock.AcquireTx(ctx, lockTx, d, keys, o.LockTimeout); err != nil {
-			_ = lockTx.Rollback()
-			return err
-		}
-		if err := lockTx.Commit(); err != nil {
-			return err
-		}
-		defer func() {
-			if rerr := gmlock.Release(context.WithoutCancel(ctx), conn, d, keys); rerr != nil && err == nil {
-				err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
-			}
-		}()
+	// Where locks belong to the session (MySQL), hold them across the
+	// statements, which commit on their own there.
+	release, err := gmlock.BeforeTx(ctx, conn, d, keys, o.LockTimeout)
+	if err != nil {
+		return err
 	}
-	opts := &sql.TxOptions{}
-	if d == engine.Postgres {
-		opts.Isolation = sql.LevelReadCommitted
-	}
-	tx, err := conn.BeginTx(ctx, opts)
+	defer func() {
+		if rerr := release(context.WithoutCancel(ctx)); rerr != nil && err == nil {
+			err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, d.LockedTxOptions())
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
@@ -267,10 +254,8 @@ func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 			_ = tx.Rollback()
 		}
 	}()
-	if d != engine.MySQL {
-		if err := gmlock.AcquireTx(ctx, tx, d, keys, o.LockTimeout); err != nil {
-			return err
-		}
+	if err := gmlock.InTx(ctx, tx, d, keys, o.LockTimeout); err != nil {
+		return err
 	}
 	// Under the lock: is the database still the one diagnosed?
 	st, err := compat.ReadLegacyTx(ctx, tx, u)

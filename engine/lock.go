@@ -27,6 +27,15 @@ func (e *LockTimeoutError) Error() string {
 
 func (e *LockTimeoutError) Unwrap() error { return ErrLockTimeout }
 
+// KeyError is the server's failure to take or check a lock key.
+type KeyError struct {
+	Key string
+	Err error
+}
+
+func (e *KeyError) Error() string { return fmt.Sprintf("lock %s: %v", e.Key, e.Err) }
+func (e *KeyError) Unwrap() error { return e.Err }
+
 // DefaultPoll is how often a taken lock is tried again.
 const DefaultPoll = 50 * time.Millisecond
 
@@ -61,8 +70,14 @@ func (d Dialect) Locker(p LockPolicy) *Locker {
 	return &Locker{e: d.engine(), p: p}
 }
 
+// NumberKey is the lock key of number n: the number itself where keys are
+// numbers (PostgreSQL's advisory locks), prefix-n where they are names
+// (MySQL's GET_LOCK).
+func (d Dialect) NumberKey(prefix string, n uint64) string { return d.engine().numberKey(prefix, n) }
+
 // lockSQL is how one engine takes and frees a lock key.
 type lockSQL interface {
+	numberKey(prefix string, n uint64) string
 	// trySessionLock takes key for the session of q without waiting.
 	trySessionLock(ctx context.Context, q Querier, key string) (bool, error)
 	// unlockSession frees a key trySessionLock took.
@@ -88,7 +103,7 @@ func (l *Locker) wait(ctx context.Context, key string, try func() (bool, error))
 	for {
 		ok, err := try()
 		if err != nil {
-			return err
+			return &KeyError{Key: key, Err: err}
 		}
 		if ok {
 			return nil
@@ -174,15 +189,17 @@ func (l *Locker) ReleaseTx(ctx context.Context, conn *sql.Conn, keys []string) e
 // to the session (MySQL) it takes them on conn now, so that they hold across
 // statements that commit on their own, and returns their release; elsewhere
 // it does nothing and InTx takes them inside the transaction.
+//
+// Every lock function of Locker returns a *LockTimeoutError when a key
+// stayed taken, a *KeyError when the server failed, or ctx's error.
 func (l *Locker) BeforeTx(ctx context.Context, conn *sql.Conn, keys []string) (release func(context.Context) error, err error) {
 	if !l.e.txLocksAreSessionLocks() {
 		return func(context.Context) error { return nil }, nil
 	}
-	done, err := l.Session(ctx, conn, keys)
-	if err != nil {
+	if _, err := l.Session(ctx, conn, keys); err != nil {
 		return nil, err
 	}
-	return func(context.Context) error { done(); return nil }, nil
+	return func(ctx context.Context) error { return l.ReleaseTx(ctx, conn, keys) }, nil
 }
 
 // InTx takes keys inside tx where BeforeTx did not take them.
@@ -218,11 +235,11 @@ func (l *Locker) File(ctx context.Context, path string) (release func(), err err
 		if errors.Is(err, unix.EWOULDBLOCK) {
 			return false, nil
 		}
-		if err != nil {
-			return false, &FileLockError{Path: path, Err: err}
-		}
-		return true, nil
+		return err == nil, err
 	})
+	if ke, ok := err.(*KeyError); ok {
+		err = &FileLockError{Path: path, Err: ke.Err}
+	}
 	if err != nil {
 		f.Close()
 		return nil, err

@@ -3,10 +3,15 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"strconv"
 )
 
 // MySQL and MariaDB: GET_LOCK, which belongs to the session, also when
 // taken inside a transaction.
+
+func (mysql) numberKey(prefix string, n uint64) string {
+	return prefix + "-" + strconv.FormatUint(n, 10)
+}
 
 func (mysql) trySessionLock(ctx context.Context, q Querier, key string) (bool, error) {
 	var ok sql.NullBool

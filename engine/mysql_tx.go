@@ -5,6 +5,8 @@ import (
 	"strings"
 )
 
+func (mysql) name() string             { return "MySQL/MariaDB" }
+func (mysql) currentDatabase() string  { return "" }
 func (mysql) quote(s string) string    { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
 func (mysql) placeholder(int) string   { return "?" }
 func (mysql) ddlCommits() bool         { return true }

@@ -3,10 +3,13 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"strconv"
 )
 
 // PostgreSQL: advisory locks on a bigint key, for the session or the
 // transaction.
+
+func (postgres) numberKey(_ string, n uint64) string { return strconv.FormatUint(n, 10) }
 
 func (postgres) trySessionLock(ctx context.Context, q Querier, key string) (bool, error) {
 	var ok sql.NullBool

@@ -7,6 +7,8 @@ import (
 
 // SQLite quotes identifiers with backquotes or double quotes; ferry writes
 // backquotes, as Atlas does.
+func (sqlite) name() string                          { return "SQLite" }
+func (sqlite) currentDatabase() string               { return "" }
 func (sqlite) quote(s string) string                 { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
 func (sqlite) placeholder(int) string                { return "?" }
 func (sqlite) commitsImplicitly(string) bool         { return false }

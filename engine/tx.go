@@ -5,6 +5,11 @@ import "database/sql"
 // txRules are what one engine's transactions can hold and how they see
 // other sessions' writes.
 type txRules interface {
+	// name is the engine's name for people.
+	name() string
+	// currentDatabase is the query naming the session's database where
+	// the server's name may differ from the URL's; empty elsewhere.
+	currentDatabase() string
 	quote(ident string) string
 	placeholder(n int) string
 	// commitsImplicitly reports a statement the engine commits on its own
@@ -25,6 +30,13 @@ type txRules interface {
 	// on the session instead of a database/sql transaction.
 	batchesBookkeeping() bool
 }
+
+// Name names d for people: PostgreSQL, MySQL/MariaDB, SQLite.
+func (d Dialect) Name() string { return d.engine().name() }
+
+// CurrentDatabaseQuery returns the query naming the session's database
+// where the server's name may differ from the URL's (PostgreSQL), or "".
+func (d Dialect) CurrentDatabaseQuery() string { return d.engine().currentDatabase() }
 
 // DDLCommits reports whether d commits DDL on its own (MySQL): a
 // transaction cannot hold a schema change, and the CREATE of a table
