@@ -13,6 +13,8 @@ type impl interface {
 	txRules
 	revisionSQL
 	legacySQL
+	recoverySQL
+	catalogFacts
 }
 
 type (
