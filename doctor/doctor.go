@@ -74,12 +74,12 @@ const (
 )
 
 // semantics is how an engine runs a golang-migrate file.
-type semantics int
+type semantics = engine.FileRun
 
 const (
-	wholeFile    semantics = iota // one transaction: all or nothing
-	commitBlocks                  // PostgreSQL with its own BEGIN/COMMIT: what the last COMMIT covered
-	perStatement                  // every statement on its own: any prefix
+	wholeFile    = engine.RunWholeFile    // one transaction: all or nothing
+	commitBlocks = engine.RunCommitBlocks // PostgreSQL with its own BEGIN/COMMIT: what the last COMMIT covered
+	perStatement = engine.RunPerStatement // every statement on its own: any prefix
 )
 
 // Options tune a diagnosis.
@@ -386,25 +386,8 @@ func (dg *Diagnosis) candidate(fsys fs.FS, cs Case, m compat.Migration, f *compa
 
 // semantics says how golang-migrate's driver for the URL runs a file.
 func (dg *Diagnosis) semantics(stmts []sqlsplit.Statement) (semantics, string) {
-	switch dg.dialect {
-	case engine.Postgres:
-		if dg.url.Options["x-multi-statement"] == "true" {
-			return perStatement, "PostgreSQL with x-multi-statement: each statement commits on its own, so any prefix can have run"
-		}
-		for _, st := range stmts {
-			if st.Kind.Has(sqlsplit.KindTxControl) {
-				return commitBlocks, "PostgreSQL runs the file as one query; its own BEGIN/COMMIT make what each COMMIT covered permanent, the rest rolls back"
-			}
-		}
-		return wholeFile, "PostgreSQL runs the file as one query in one implicit transaction: all of it or nothing"
-	case engine.MySQL:
-		return perStatement, "MySQL/MariaDB run the statements one by one and commit DDL on its own: the statements before a failure stay applied"
-	default:
-		if dg.url.Options["x-no-tx-wrap"] == "true" {
-			return perStatement, "SQLite with x-no-tx-wrap: the statements before a failure stay applied"
-		}
-		return wholeFile, "golang-migrate wraps the file in a transaction on SQLite: all of it or nothing"
-	}
+	control := slices.ContainsFunc(stmts, func(st sqlsplit.Statement) bool { return st.Kind.Has(sqlsplit.KindTxControl) })
+	return dg.dialect.GolangMigrateRun(dg.url.Options, control)
 }
 
 // readLive describes the live schema.

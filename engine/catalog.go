@@ -36,6 +36,10 @@ type Catalog struct {
 	// IndexesAreKeys: every index, unique or not, is a key a foreign key
 	// can use (MySQL).
 	IndexesAreKeys bool
+	// ForeignKeysTakeIndexes: a foreign key may take over an index a
+	// statement made (dropping the one the server made for it), which then
+	// cannot be dropped (MySQL).
+	ForeignKeysTakeIndexes bool
 	// PartialIndexes: an index can have a WHERE clause (PostgreSQL).
 	PartialIndexes bool
 	// References is what a foreign key needs on the referenced columns.

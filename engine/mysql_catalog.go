@@ -5,14 +5,15 @@ const mysqlUser = `NOT IN ('mysql', 'sys', 'information_schema', 'performance_sc
 
 func (mysql) catalog() Catalog {
 	return Catalog{
-		FoldCase:           true,
-		Schemas:            true,
-		ConstraintNames:    true,
-		IndexesAreKeys:     true,
-		References:         ReferenceIndexPrefix,
-		SchemasQuery:       `SELECT schema_name FROM information_schema.schemata`,
-		CaseTablesQuery:    `SELECT @@lower_case_table_names`,
-		CurrentSchemaQuery: `SELECT DATABASE()`,
+		FoldCase:               true,
+		Schemas:                true,
+		ConstraintNames:        true,
+		IndexesAreKeys:         true,
+		ForeignKeysTakeIndexes: true,
+		References:             ReferenceIndexPrefix,
+		SchemasQuery:           `SELECT schema_name FROM information_schema.schemata`,
+		CaseTablesQuery:        `SELECT @@lower_case_table_names`,
+		CurrentSchemaQuery:     `SELECT DATABASE()`,
 		ObjectsQueries: []string{
 			`SELECT CASE table_type WHEN 'VIEW' THEN 'view' WHEN 'SEQUENCE' THEN 'sequence' ELSE 'table' END, table_schema, table_name FROM information_schema.tables WHERE table_schema ` + mysqlUser,
 			`SELECT DISTINCT 'index', table_schema, index_name FROM information_schema.statistics WHERE table_schema ` + mysqlUser,

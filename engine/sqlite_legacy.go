@@ -20,6 +20,16 @@ func (e sqliteLegacy) Create(schema, name string) []string {
 	}
 }
 
+func (sqliteLegacy) run(options map[string]string, _ bool) (FileRun, string) {
+	if options["x-no-tx-wrap"] == "true" {
+		return RunPerStatement, "SQLite with x-no-tx-wrap: the statements before a failure stay applied"
+	}
+	return RunWholeFile, "golang-migrate wraps the file in a transaction on SQLite: all of it or nothing"
+}
+
+func (sqliteLegacy) implicitBlocks() bool  { return false }
+func (sqliteLegacy) currentSchema() string { return "" }
+
 func (sqliteLegacy) Insert(table string) string {
 	return `INSERT INTO ` + table + ` (version, dirty) VALUES (?, ?)`
 }
