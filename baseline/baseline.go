@@ -351,7 +351,7 @@ func concatenate(d engine.Dialect, files []source) ([]byte, error) {
 // concatNotes warns about statements that run in golang-migrate only as a
 // file of their own.
 func concatNotes(d engine.Dialect, files []source) []string {
-	if d != engine.Postgres {
+	if !d.ImplicitBlocks() {
 		return nil
 	}
 	var notes []string
@@ -403,7 +403,7 @@ func onScratch(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, files 
 			err = closeErr
 		}
 	}()
-	if dev.Dialect != engine.SQLite {
+	if !dev.Dialect.Embedded() {
 		b.Scratch = s.Name
 	}
 	if err := s.Mimic(ctx, dev); err != nil {

@@ -7,6 +7,7 @@ import (
 
 func (mysql) name() string             { return "MySQL/MariaDB" }
 func (mysql) currentDatabase() string  { return "" }
+func (mysql) embedded() bool           { return false }
 func (mysql) quote(s string) string    { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
 func (mysql) placeholder(int) string   { return "?" }
 func (mysql) ddlCommits() bool         { return true }

@@ -8,6 +8,7 @@ import (
 
 func (postgres) name() string                          { return "PostgreSQL" }
 func (postgres) currentDatabase() string               { return `SELECT current_database()` }
+func (postgres) embedded() bool                        { return false }
 func (postgres) quote(s string) string                 { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 func (postgres) placeholder(n int) string              { return fmt.Sprintf("$%d", n) }
 func (postgres) commitsImplicitly(string) bool         { return false }

@@ -9,6 +9,7 @@ import (
 // backquotes, as Atlas does.
 func (sqlite) name() string                          { return "SQLite" }
 func (sqlite) currentDatabase() string               { return "" }
+func (sqlite) embedded() bool                        { return true }
 func (sqlite) quote(s string) string                 { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
 func (sqlite) placeholder(int) string                { return "?" }
 func (sqlite) commitsImplicitly(string) bool         { return false }

@@ -7,6 +7,9 @@ import "database/sql"
 type txRules interface {
 	// name is the engine's name for people.
 	name() string
+	// embedded reports a database that is a file opened in-process, with
+	// no server (SQLite).
+	embedded() bool
 	// currentDatabase is the query naming the session's database where
 	// the server's name may differ from the URL's; empty elsewhere.
 	currentDatabase() string
@@ -33,6 +36,11 @@ type txRules interface {
 
 // Name names d for people: PostgreSQL, MySQL/MariaDB, SQLite.
 func (d Dialect) Name() string { return d.engine().name() }
+
+// Embedded reports whether d's database is a file opened in-process, with
+// no server (SQLite): opening a missing path creates it, and scratch
+// databases live in memory.
+func (d Dialect) Embedded() bool { return d.engine().embedded() }
 
 // CurrentDatabaseQuery returns the query naming the session's database
 // where the server's name may differ from the URL's (PostgreSQL), or "".

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ferrymigrate/ferry/doctor"
-	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 )
 
@@ -96,7 +95,7 @@ func runRecover(cmd *cobra.Command, e *env, o *recoverOptions) error {
 	if o.dryRun {
 		mode = dbconn.ReadOnly
 	}
-	if _, err := os.Stat(u.Database); u.Dialect == engine.SQLite && errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(u.Database); u.Dialect.Embedded() && errors.Is(err, fs.ErrNotExist) {
 		// A mistyped path: opened for writing it would be created empty.
 		return &dbconn.MissingFileError{Path: u.Database}
 	}
