@@ -18,6 +18,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/revision"
@@ -109,7 +110,8 @@ type Result struct {
 }
 
 // Preview plans a run without locking or writing.
-func Preview(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.DatabaseURL, o Options) (*Plan, error) {
+func Preview(ctx context.Context, on *database.DB, p *convert.Project, o Options) (*Plan, error) {
+	db, u := on.SQL, on.URL
 	st, err := compat.ReadLegacy(ctx, db, u)
 	if err != nil {
 		return nil, fmt.Errorf("read golang-migrate's state: %w", err)
@@ -121,7 +123,8 @@ func Preview(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.Data
 // under the lock, and runs the steps. It returns a *StatementError when a
 // statement fails (after recording what ran), a *Refusal when the state does
 // not allow a run, and the result so far either way.
-func Apply(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.DatabaseURL, o Options) (*Result, error) {
+func Apply(ctx context.Context, on *database.DB, p *convert.Project, o Options) (*Result, error) {
+	db, u := on.SQL, on.URL
 	if o.Reporter == nil {
 		o.Reporter = nopReporter{}
 	}

@@ -45,6 +45,7 @@ import (
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/revision"
@@ -558,7 +559,7 @@ func runFerry(ctx context.Context, c *config, dir, dbURL string) (total, load, a
 		return 0, 0, 0, err
 	}
 	t0 := time.Now()
-	res, err := apply.Apply(ctx, db, p, u, apply.Options{TxMode: c.txMode, LockTimeout: time.Minute, OperatorVersion: "ferry bench"})
+	res, err := apply.Apply(ctx, database.Wrap(db, u), p, apply.Options{TxMode: c.txMode, LockTimeout: time.Minute, OperatorVersion: "ferry bench"})
 	applied = time.Since(t0)
 	cerr := db.Close()
 	total = time.Since(start)

@@ -7,7 +7,6 @@ package convert
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/internal/cachefs"
@@ -242,7 +242,8 @@ func (p *Plan) NoOp() bool { return len(p.Rows) == 0 && !p.Create }
 // dirty row is refused unless o.Dirty names its version; then the versions
 // below it are planned as complete rows and the dirty one as a partial row.
 // o.Dirty on a clean row is refused too: the diagnosis no longer applies.
-func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, o Options) (*Plan, error) {
+func (p *Project) Prepare(ctx context.Context, on *database.DB, o Options) (*Plan, error) {
+	db, u := on.SQL, on.URL
 	d := u.Dialect
 	st, err := compat.ReadLegacy(ctx, db, u)
 	if err != nil {
@@ -556,7 +557,8 @@ var ErrChanged = errors.New("the database changed since the plan was made")
 // commits on its own before the transaction (after the lock is taken); a
 // conversion that dies after it leaves an empty table, never a partial
 // history.
-func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) (err error) {
+func Write(ctx context.Context, on *database.DB, p *Plan, lockTimeout time.Duration) (err error) {
+	db := on.SQL
 	if p.NoOp() {
 		return nil
 	}

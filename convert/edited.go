@@ -2,14 +2,13 @@ package convert
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path"
 	"strings"
 	"time"
 
 	"github.com/ferrymigrate/ferry/baseline"
-	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/revision"
 )
@@ -35,7 +34,8 @@ func editedLine(changes []baseline.Change, name string) int {
 // ran there is not this one: restore the file, and re-hash only if the
 // edited file is the one that ran there). It reads only. It returns r
 // itself when r has no edits or the database has no row for them.
-func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisionsSchema string, r *Refusal) (*Refusal, error) {
+func ExplainEdits(ctx context.Context, on *database.DB, revisionsSchema string, r *Refusal) (*Refusal, error) {
+	db, u := on.SQL, on.URL
 	if !r.HasEdits() {
 		return r, nil
 	}

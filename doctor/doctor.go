@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/ddl"
@@ -279,7 +280,8 @@ func (r *Refusal) Error() string {
 // golang-migrate reads it) and the live schema of db (opened on u), and
 // weighs what can have left the row dirty. It only reads db; with
 // o.DevURL it creates, uses and drops a scratch database there.
-func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS, o Options) (*Diagnosis, error) {
+func Diagnose(ctx context.Context, on *database.DB, fsys fs.FS, o Options) (*Diagnosis, error) {
+	db, u := on.SQL, on.URL
 	dir, err := compat.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read the migration folder %s: %w", o.Path, err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
@@ -92,11 +93,12 @@ type Result struct {
 // golang-migrate's row (and, on converted databases, the revision row) is
 // written, and recording an audit entry in ferry_recoveries. A refusal
 // (*Refusal, ErrChanged) writes nothing.
-func Recover(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS, o RecoverOptions) (*Result, error) {
+func Recover(ctx context.Context, on *database.DB, fsys fs.FS, o RecoverOptions) (*Result, error) {
+	db, u := on.SQL, on.URL
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	dg, err := Diagnose(ctx, db, u, fsys, o.Diagnose)
+	dg, err := Diagnose(ctx, on, fsys, o.Diagnose)
 	if err != nil {
 		return nil, err
 	}
