@@ -14,15 +14,8 @@ type LegacySQL interface {
 	Insert(table string) string
 }
 
-// Legacy returns d's SQL for golang-migrate's table, or nil for an
-// unknown dialect.
-func (d Dialect) Legacy() LegacySQL {
-	e := d.engine()
-	if e == nil {
-		return nil
-	}
-	return e.legacy()
-}
+// Legacy returns d's SQL for golang-migrate's table.
+func (d Dialect) Legacy() LegacySQL { return d.engine().legacy() }
 
 type legacySQL interface{ legacy() LegacySQL }
 
