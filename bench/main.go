@@ -221,7 +221,7 @@ func openServer(ctx context.Context, name string) (*server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", env, err)
 	}
-	if (name == "mysql") != (u.Dialect == engine.MySQL) || u.Dialect == engine.SQLite {
+	if u.Dialect != engine.Dialect(name) {
 		return nil, fmt.Errorf("%s must be a %s URL", env, name)
 	}
 	admin, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
