@@ -5,9 +5,19 @@ import (
 	"database/sql"
 )
 
-// An engine is what one Dialect knows, one concern per file
-// (postgres_lock.go, mysql_revisions.go, ...). Adding an engine means a new
-// type implementing every concern and one case in Dialect.engine.
+// An engine is what one Dialect knows, one concern per file, each
+// declared in the file named for it and implemented in ENGINE_CONCERN.go:
+//
+//   - lock.go: session and transaction locks (Locker; one wait policy)
+//   - tx.go: transaction rules, quoting, placeholders, names
+//   - revisions.go: Atlas's revisions table
+//   - legacy.go: golang-migrate's table and how its driver runs a file
+//   - recoveries.go: ferry recover's audit table
+//   - catalog.go: what the catalog shows and how names compare
+//
+// Adding an engine (CockroachDB, say) means a Dialect constant, a case in
+// ParseDialect and in Dialect.engine, and one file per concern for a new
+// type; the compiler lists what is missing.
 type impl interface {
 	lockSQL
 	txRules
