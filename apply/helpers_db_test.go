@@ -28,6 +28,7 @@ import (
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
@@ -395,7 +396,7 @@ func runApplyURL(t testing.TB, dir, dbURL string, o apply.Options) (*apply.Resul
 		t.Fatal(err)
 	}
 	defer h.Close()
-	return apply.Apply(ctx, h, p, u, o)
+	return apply.Apply(ctx, database.Wrap(h, u), p, o)
 }
 
 // mustApply is runApply that fails the test on an error.
@@ -428,7 +429,7 @@ func preview(t testing.TB, dir string, db *testdb.DB, o apply.Options) (*apply.P
 		t.Fatal(err)
 	}
 	defer h.Close()
-	return apply.Preview(ctx, h, p, u, o)
+	return apply.Preview(ctx, database.Wrap(h, u), p, o)
 }
 
 // convertDB converts golang-migrate's history into revisions with the
@@ -449,11 +450,11 @@ func convertDB(t testing.TB, dir string, db *testdb.DB) {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	plan, err := convert.Prepare(ctx, h, p, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
+	plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
 	if err != nil {
 		t.Fatalf("convert: %v", err)
 	}
-	if err := convert.Write(ctx, h, plan, 5*time.Second); err != nil {
+	if err := convert.Write(ctx, database.Wrap(h, u), plan, 5*time.Second); err != nil {
 		t.Fatalf("convert: %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -330,7 +331,7 @@ func TestInterruptAtEveryStatement(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					_, err = apply.Apply(ctx, h, p, u, apply.Options{TxMode: apply.TxNone, LockTimeout: time.Minute, OperatorVersion: operatorVersion,
+					_, err = apply.Apply(ctx, database.Wrap(h, u), p, apply.Options{TxMode: apply.TxNone, LockTimeout: time.Minute, OperatorVersion: operatorVersion,
 						Reporter: &cancelAfter{file: "2_five.up.sql", n: k, cancel: cancel}})
 					h.Close()
 					if !errors.Is(err, context.Canceled) {

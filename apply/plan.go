@@ -228,7 +228,7 @@ func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *folder.
 		}
 		pl.Steps = append(pl.Steps, step)
 	}
-	if o.TxMode == TxAll && u.Dialect != engine.MySQL {
+	if o.TxMode == TxAll && !u.Dialect.DDLCommits() {
 		for _, s := range pl.Steps {
 			if s.Mode == TxNone {
 				return nil, &refusal.Refusal{Reason: fmt.Sprintf("--tx-mode all cannot include %s: %s", s.File, s.Note), Next: refusal.Say("run with --tx-mode file")}
@@ -414,9 +414,9 @@ func makeStep(d engine.Dialect, p *folder.Folder, m compat.Migration, mode TxMod
 		return s, &refusal.Refusal{Reason: reason, Next: next}
 	}
 	s.FileHash = h
-	if mode == TxNone || dialect == engine.MySQL {
-		if dialect == engine.MySQL && mode != TxNone {
-			s.Note = "MySQL/MariaDB commit DDL on their own: statements run one by one, each recorded as it commits"
+	if mode == TxNone || dialect.DDLCommits() {
+		if dialect.DDLCommits() && mode != TxNone {
+			s.Note = dialect.Name() + " commit DDL on their own: statements run one by one, each recorded as it commits"
 		}
 		s.Mode = TxNone
 		return s, nil
@@ -430,8 +430,8 @@ func makeStep(d engine.Dialect, p *folder.Folder, m compat.Migration, mode TxMod
 		case st.Kind.Has(sqlsplit.KindTxControl):
 			s.Mode, s.Note = TxNone, fmt.Sprintf("it controls transactions itself (statement %d, line %d)", st.Index, st.Line)
 			return s, nil
-		case dialect == engine.Postgres && st.Kind.Has(sqlsplit.KindNoTx):
-			s.Mode, s.Note = TxNone, fmt.Sprintf("PostgreSQL refuses statement %d (line %d) inside a transaction", st.Index, st.Line)
+		case dialect.NoTxRunsAlone() && st.Kind.Has(sqlsplit.KindNoTx):
+			s.Mode, s.Note = TxNone, fmt.Sprintf("%s refuses statement %d (line %d) inside a transaction", dialect.Name(), st.Index, st.Line)
 			return s, nil
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,11 +15,12 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
-	"golang.org/x/sys/unix"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/folder"
+	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -37,8 +37,8 @@ type Options struct {
 	Reporter        Reporter
 	Now             func() time.Time
 
-	lockSeed   string // the database and revisions table, for ferry's own lock
-	sqlitePath string // the SQLite file, for its lock file
+	lockSeed string // the database and revisions table, for ferry's own lock
+	dbFile   string // the database file, for engines locked by a file
 }
 
 // EventKind names a progress event.
@@ -110,7 +110,8 @@ type Result struct {
 }
 
 // Preview plans a run without locking or writing.
-func Preview(ctx context.Context, db *sql.DB, p *folder.Folder, u *compat.DatabaseURL, o Options) (*Plan, error) {
+func Preview(ctx context.Context, on *database.DB, p *folder.Folder, o Options) (*Plan, error) {
+	db, u := on.SQL, on.URL
 	st, err := compat.ReadLegacy(ctx, db, u)
 	if err != nil {
 		return nil, fmt.Errorf("read golang-migrate's state: %w", err)
@@ -122,7 +123,8 @@ func Preview(ctx context.Context, db *sql.DB, p *folder.Folder, u *compat.Databa
 // under the lock, and runs the steps. It returns a *StatementError when a
 // statement fails (after recording what ran), a *refusal.Refusal when the state does
 // not allow a run, and the result so far either way.
-func Apply(ctx context.Context, db *sql.DB, p *folder.Folder, u *compat.DatabaseURL, o Options) (*Result, error) {
+func Apply(ctx context.Context, on *database.DB, p *folder.Folder, o Options) (*Result, error) {
+	db, u := on.SQL, on.URL
 	if o.Reporter == nil {
 		o.Reporter = nopReporter{}
 	}
@@ -139,12 +141,10 @@ func Apply(ctx context.Context, db *sql.DB, p *folder.Folder, u *compat.Database
 		return nil, err
 	}
 	o.lockSeed = u.Database + "/" + o.RevisionsSchema
-	if u.Dialect == engine.SQLite {
-		o.sqlitePath = u.Database
-	}
-	if u.Dialect == engine.Postgres {
+	o.dbFile = u.Database
+	if q := u.Dialect.CurrentDatabaseQuery(); q != "" {
 		var current string
-		if err := conn.QueryRowContext(ctx, `SELECT current_database()`).Scan(&current); err == nil {
+		if err := conn.QueryRowContext(ctx, q).Scan(&current); err == nil {
 			o.lockSeed = current + "/" + o.RevisionsSchema
 		}
 	}
@@ -169,7 +169,7 @@ func Apply(ctx context.Context, db *sql.DB, p *folder.Folder, u *compat.Database
 		return res, err
 	}
 	res.CaughtUp = pl.CatchUp != nil && pl.LegacySync
-	if o.TxMode == TxAll && u.Dialect != engine.MySQL && len(pl.Steps) > 0 {
+	if o.TxMode == TxAll && !u.Dialect.DDLCommits() && len(pl.Steps) > 0 {
 		err = r.all(ctx, res)
 		return res, err
 	}
@@ -193,7 +193,7 @@ func Apply(ctx context.Context, db *sql.DB, p *folder.Folder, u *compat.Database
 }
 
 func readLegacy(ctx context.Context, conn *sql.Conn, u *compat.DatabaseURL) (*compat.LegacyState, error) {
-	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != engine.SQLite})
+	tx, err := conn.BeginTx(ctx, u.Dialect.ReadOnlyTxOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -210,104 +210,50 @@ const ferryLockKey = "ferry"
 
 // lockSession takes golang-migrate's lock keys (and ferry's own) for the
 // session of conn, waiting up to the lock timeout, and returns the release.
+// Engines without locks other processes can see lock a file instead.
 func lockSession(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []compat.LockKey, o Options) (func(), error) {
-	if d == engine.SQLite {
-		return lockFile(ctx, o)
+	note := "another golang-migrate or ferry run holds the lock; waiting"
+	if !d.Locker(engine.LockPolicy{}).SessionLocks() {
+		note = "another ferry run is applying to this SQLite database; waiting"
 	}
-	var taken []string
-	release := func() {
-		bg := context.WithoutCancel(ctx)
-		for _, k := range taken {
-			if d == engine.Postgres {
-				_, _ = conn.ExecContext(bg, `SELECT pg_advisory_unlock($1::bigint)`, k)
-			} else {
-				_, _ = conn.ExecContext(bg, `SELECT RELEASE_LOCK(?)`, k)
-			}
-		}
+	l := d.Locker(engine.LockPolicy{Timeout: o.LockTimeout, Waiting: func() {
+		o.Reporter.Report(Event{Kind: WaitingForLock, Note: note})
+	}})
+	if !l.SessionLocks() {
+		return lockFile(ctx, l, o)
 	}
-	all := []string{}
-	for _, k := range keys {
-		if len(k.Form) < 10 || k.Form[:10] != "lock_table" {
-			all = append(all, k.Key)
-		}
+	release, err := l.Session(ctx, conn, append(gmlock.Keys(keys), ferryKey(d, o.lockSeed)))
+	var te *engine.LockTimeoutError
+	var ke *engine.KeyError
+	switch {
+	case errors.As(err, &te):
+		return nil, fmt.Errorf("timed out after %s waiting for golang-migrate's lock (key %s): a golang-migrate or ferry run is in progress; wait for it, or raise --lock-timeout", o.LockTimeout, te.Key)
+	case errors.As(err, &ke):
+		return nil, fmt.Errorf("take golang-migrate's lock %s: %w", ke.Key, ke.Err)
 	}
-	all = append(all, ferryKey(d, o.lockSeed))
-	deadline := time.Now().Add(o.LockTimeout)
-	reported := false
-	for _, k := range all {
-		for {
-			var ok sql.NullBool
-			var err error
-			if d == engine.Postgres {
-				err = conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1::bigint)`, k).Scan(&ok)
-			} else {
-				err = conn.QueryRowContext(ctx, `SELECT GET_LOCK(?, 0)`, k).Scan(&ok)
-			}
-			if err != nil {
-				release()
-				return nil, fmt.Errorf("take golang-migrate's lock %s: %w", k, err)
-			}
-			if ok.Bool {
-				taken = append(taken, k)
-				break
-			}
-			if !reported {
-				o.Reporter.Report(Event{Kind: WaitingForLock, Note: "another golang-migrate or ferry run holds the lock; waiting"})
-				reported = true
-			}
-			if time.Now().After(deadline) {
-				release()
-				return nil, fmt.Errorf("timed out after %s waiting for golang-migrate's lock (key %s): a golang-migrate or ferry run is in progress; wait for it, or raise --lock-timeout", o.LockTimeout, k)
-			}
-			select {
-			case <-ctx.Done():
-				release()
-				return nil, ctx.Err()
-			case <-time.After(50 * time.Millisecond):
-			}
-		}
-	}
-	return release, nil
+	return release, err
 }
 
-// lockFile excludes other ferry runs on a SQLite database, which has no
-// lock another process can see (golang-migrate's SQLite lock lives inside
-// its own process): an exclusive flock on DATABASE.ferry-lock, held for the
-// run and released by the kernel if ferry dies.
-func lockFile(ctx context.Context, o Options) (func(), error) {
-	if o.sqlitePath == "" || o.sqlitePath == ":memory:" {
+// lockFile excludes other ferry runs on a database other processes cannot
+// see locks of (SQLite: golang-migrate's lock lives inside its own
+// process): an exclusive lock on DATABASE.ferry-lock, held for the run and
+// released by the kernel if ferry dies.
+func lockFile(ctx context.Context, l *engine.Locker, o Options) (func(), error) {
+	if o.dbFile == "" || o.dbFile == ":memory:" {
 		return func() {}, nil
 	}
-	f, err := os.OpenFile(o.sqlitePath+".ferry-lock", os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("open the lock file of %s: %w", o.sqlitePath, err)
+	release, err := l.File(ctx, o.dbFile+".ferry-lock")
+	var te *engine.LockTimeoutError
+	var fe *engine.FileLockError
+	switch {
+	case errors.As(err, &te):
+		return nil, fmt.Errorf("timed out after %s waiting for another ferry run on %s (lock file %s.ferry-lock)", o.LockTimeout, o.dbFile, o.dbFile)
+	case errors.As(err, &fe):
+		return nil, fmt.Errorf("lock %s.ferry-lock: %w", o.dbFile, fe.Err)
+	case err != nil && !errors.Is(err, ctx.Err()):
+		return nil, fmt.Errorf("open the lock file of %s: %w", o.dbFile, err)
 	}
-	deadline := time.Now().Add(o.LockTimeout)
-	reported := false
-	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			return func() { _ = unix.Flock(int(f.Fd()), unix.LOCK_UN); _ = f.Close() }, nil
-		}
-		if !errors.Is(err, unix.EWOULDBLOCK) {
-			f.Close()
-			return nil, fmt.Errorf("lock %s.ferry-lock: %w", o.sqlitePath, err)
-		}
-		if !reported {
-			o.Reporter.Report(Event{Kind: WaitingForLock, Note: "another ferry run is applying to this SQLite database; waiting"})
-			reported = true
-		}
-		if time.Now().After(deadline) {
-			f.Close()
-			return nil, fmt.Errorf("timed out after %s waiting for another ferry run on %s (lock file %s.ferry-lock)", o.LockTimeout, o.sqlitePath, o.sqlitePath)
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	return release, err
 }
 
 // ferryKey is ferry's own lock, taken besides golang-migrate's, so that two
@@ -315,10 +261,7 @@ func lockFile(ctx context.Context, o Options) (func(), error) {
 // use: it is derived from the database and the revisions table.
 func ferryKey(d engine.Dialect, seed string) string {
 	n, _ := strconv.ParseUint(compat.MySQLLockName(ferryLockKey+":"+seed, "revisions"), 10, 64)
-	if d == engine.MySQL {
-		return "ferry-" + strconv.FormatUint(n, 10)
-	}
-	return strconv.FormatUint(n, 10)
+	return d.NumberKey(ferryLockKey, n)
 }
 
 type runner struct {
@@ -467,7 +410,7 @@ func (r *runner) none(ctx context.Context, s *Step) error {
 			} else {
 				err = r.pl.Revisions.Progress(ctx, r.conn, s.Version, i+1, partial(s, i+1))
 			}
-		case r.d == engine.Postgres && st.Kind.Has(sqlsplit.KindNoTx), r.d == engine.MySQL && implicitCommit(st.Text):
+		case r.d.NoTxRunsAlone() && st.Kind.Has(sqlsplit.KindNoTx), r.d.CommitsImplicitly(st.Text):
 			// PostgreSQL refuses it inside a transaction, or MySQL commits
 			// it on its own (DDL): it runs alone, and its progress is
 			// recorded right after.
@@ -476,7 +419,7 @@ func (r *runner) none(ctx context.Context, s *Step) error {
 			} else {
 				err = r.pl.Revisions.Progress(ctx, r.conn, s.Version, i+1, partial(s, i+1))
 			}
-		case r.d == engine.MySQL:
+		case r.d.BatchesBookkeeping():
 			// The statement and its progress commit together, in one round
 			// trip; the migration's text is sent without parameters.
 			text := strings.TrimSpace(st.Text)
@@ -568,7 +511,7 @@ func (r *runner) all(ctx context.Context, res *Result) error {
 // MySQL as one multi-statement round trip inside START TRANSACTION ...
 // COMMIT (parameters are interpolated client-side, see dbconn).
 func (r *runner) atomic(ctx context.Context, fn func(revision.Execer) error) error {
-	if r.d != engine.MySQL {
+	if !r.d.BatchesBookkeeping() {
 		return r.inTx(ctx, func(tx *sql.Tx) error { return fn(tx) })
 	}
 	b := &batch{}
@@ -593,17 +536,6 @@ func (b *batch) ExecContext(_ context.Context, query string, args ...any) (sql.R
 	b.queries = append(b.queries, query)
 	b.args = append(b.args, args...)
 	return driver.RowsAffected(0), nil
-}
-
-// implicitCommit reports a MySQL statement that commits on its own (DDL),
-// so a transaction around it would buy nothing.
-func implicitCommit(text string) bool {
-	first, _, _ := strings.Cut(strings.TrimSpace(text), " ")
-	switch strings.ToUpper(strings.TrimSpace(first)) {
-	case "CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE":
-		return true
-	}
-	return false
 }
 
 func (r *runner) inTx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/drift"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
@@ -142,7 +143,7 @@ func ferryDoctor(t *testing.T, dir string, db *testdb.DB) *doctor.Diagnosis {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	dg, err := doctor.Diagnose(ctx, h, u, os.DirFS(dir), doctor.Options{Path: dir})
+	dg, err := doctor.Diagnose(ctx, database.Wrap(h, u), os.DirFS(dir), doctor.Options{Path: dir})
 	if err != nil {
 		t.Fatalf("doctor: %v", err)
 	}

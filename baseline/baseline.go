@@ -350,7 +350,7 @@ func concatenate(d engine.Dialect, files []source) ([]byte, error) {
 // concatNotes warns about statements that run in golang-migrate only as a
 // file of their own.
 func concatNotes(d engine.Dialect, files []source) []string {
-	if d != engine.Postgres {
+	if !d.ImplicitBlocks() {
 		return nil
 	}
 	var notes []string

@@ -56,7 +56,7 @@ func onScratch(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, files 
 			err = closeErr
 		}
 	}()
-	if dev.Dialect != engine.SQLite {
+	if !dev.Dialect.Embedded() {
 		b.Scratch = s.Name
 	}
 	if err := s.Mimic(ctx, dev); err != nil {

@@ -44,6 +44,7 @@ import (
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
@@ -220,7 +221,7 @@ func openServer(ctx context.Context, name string) (*server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", env, err)
 	}
-	if (name == "mysql") != (u.Dialect == engine.MySQL) || u.Dialect == engine.SQLite {
+	if u.Dialect != engine.Dialect(name) {
 		return nil, fmt.Errorf("%s must be a %s URL", env, name)
 	}
 	admin, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
@@ -557,7 +558,7 @@ func runFerry(ctx context.Context, c *config, dir, dbURL string) (total, load, a
 		return 0, 0, 0, err
 	}
 	t0 := time.Now()
-	res, err := apply.Apply(ctx, db, p, u, apply.Options{TxMode: c.txMode, LockTimeout: time.Minute, OperatorVersion: "ferry bench"})
+	res, err := apply.Apply(ctx, database.Wrap(db, u), p, apply.Options{TxMode: c.txMode, LockTimeout: time.Minute, OperatorVersion: "ferry bench"})
 	applied = time.Since(t0)
 	cerr := db.Close()
 	total = time.Since(start)

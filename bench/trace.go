@@ -23,6 +23,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/folder"
 )
@@ -402,7 +403,7 @@ func tracedRun(ctx context.Context, c *config, srv *server, name, dir string, fe
 		if err := db.PingContext(ctx); err != nil {
 			return 0, err
 		}
-		if _, err := apply.Apply(ctx, db, p, u, apply.Options{TxMode: c.txMode, LockTimeout: time.Minute, OperatorVersion: "ferry bench"}); err != nil {
+		if _, err := apply.Apply(ctx, database.Wrap(db, u), p, apply.Options{TxMode: c.txMode, LockTimeout: time.Minute, OperatorVersion: "ferry bench"}); err != nil {
 			return 0, err
 		}
 		return time.Since(start), db.Close()

@@ -133,7 +133,7 @@ func checkDatabase(ctx context.Context, o Options, dir *compat.Directory, u *com
 		return nil, err
 	}
 	defer db.Close()
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != engine.SQLite})
+	tx, err := db.BeginTx(ctx, u.Dialect.ReadOnlyTxOptions())
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package compat
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -91,15 +90,7 @@ type LockState struct {
 // on PostgreSQL and MySQL it reads inside a READ ONLY transaction. The
 // caller should open SQLite databases read-only.
 func ReadLegacy(ctx context.Context, db *sql.DB, u *DatabaseURL) (*LegacyState, error) {
-	var (
-		tx  *sql.Tx
-		err error
-	)
-	if u.Dialect == engine.SQLite {
-		tx, err = db.BeginTx(ctx, nil)
-	} else {
-		tx, err = db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	}
+	tx, err := db.BeginTx(ctx, u.Dialect.ReadOnlyTxOptions())
 	if err != nil {
 		return nil, fmt.Errorf("begin read-only transaction: %w", err)
 	}
@@ -275,7 +266,7 @@ func tableRefs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]Ta
 
 // ErrNoDatabaseName is a MySQL URL without a database and a session without
 // a default database; golang-migrate fails with "no database name".
-var ErrNoDatabaseName = errors.New("the URL names no database (mysql://user:password@tcp(host:port)/DBNAME); golang-migrate fails with \"no database name\"")
+var ErrNoDatabaseName = engine.ErrNoDatabaseName
 
 func readMySQL(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, error) {
 	dbName := u.Database

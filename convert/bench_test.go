@@ -10,6 +10,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -58,12 +59,12 @@ func BenchmarkConvert(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				plan, err := convert.Prepare(ctx, h, p, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
+				plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
 				if err != nil {
 					b.Fatal(err)
 				}
 				t2 := time.Now()
-				if err := convert.Write(ctx, h, plan, time.Second); err != nil {
+				if err := convert.Write(ctx, database.Wrap(h, u), plan, time.Second); err != nil {
 					b.Fatal(err)
 				}
 				t3 := time.Now()

@@ -6,7 +6,6 @@ package convert
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
 	"github.com/ferrymigrate/ferry/folder"
@@ -127,7 +127,8 @@ func (p *Plan) NoOp() bool { return len(p.Rows) == 0 && !p.Create }
 // dirty row is refused unless o.Dirty names its version; then the versions
 // below it are planned as complete rows and the dirty one as a partial row.
 // o.Dirty on a clean row is refused too: the diagnosis no longer applies.
-func Prepare(ctx context.Context, db *sql.DB, f *folder.Folder, u *compat.DatabaseURL, o Options) (*Plan, error) {
+func Prepare(ctx context.Context, on *database.DB, f *folder.Folder, o Options) (*Plan, error) {
+	db, u := on.SQL, on.URL
 	p := project{f}
 	d := u.Dialect
 	st, err := compat.ReadLegacy(ctx, db, u)
@@ -438,7 +439,8 @@ var ErrChanged = errors.New("the database changed since the plan was made")
 // commits on its own before the transaction (after the lock is taken); a
 // conversion that dies after it leaves an empty table, never a partial
 // history.
-func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) (err error) {
+func Write(ctx context.Context, on *database.DB, p *Plan, lockTimeout time.Duration) (err error) {
+	db := on.SQL
 	if p.NoOp() {
 		return nil
 	}
@@ -448,31 +450,26 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 	}
 	defer conn.Close()
 	d := p.url.Dialect
+	// Where locks belong to the session (MySQL), take them before the
+	// CREATE TABLE, which commits on its own there, so that nothing is
+	// written while golang-migrate holds its lock.
+	release, err := gmlock.BeforeTx(ctx, conn, d, p.keys, lockTimeout)
+	if err != nil {
+		return err
+	}
 	defer func() {
-		if rerr := gmlock.Release(context.WithoutCancel(ctx), conn, d, p.keys); rerr != nil && err == nil {
+		if rerr := release(context.WithoutCancel(ctx)); rerr != nil && err == nil {
 			err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
 		}
 	}()
-	if d == engine.MySQL {
-		// GET_LOCK belongs to the session: take it before the CREATE TABLE,
-		// which commits on its own, so that nothing is written while
-		// golang-migrate holds its lock.
-		if err := lockSession(ctx, conn, d, p.keys, lockTimeout); err != nil {
+	if p.Create && d.DDLCommits() {
+		if err := p.store.Create(ctx, conn); err != nil {
 			return err
 		}
-		if p.Create {
-			if err := p.store.Create(ctx, conn); err != nil {
-				return err
-			}
-		}
 	}
-	// READ COMMITTED, so that the re-check below sees what committed while
-	// ferry waited for the lock, whatever the database's default isolation.
-	txOpts := &sql.TxOptions{}
-	if d != engine.SQLite {
-		txOpts.Isolation = sql.LevelReadCommitted
-	}
-	tx, err := conn.BeginTx(ctx, txOpts)
+	// The re-check below must see what committed while ferry waited for
+	// the lock.
+	tx, err := conn.BeginTx(ctx, d.LockedTxOptions())
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
@@ -481,10 +478,8 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 			_ = tx.Rollback()
 		}
 	}()
-	if d != engine.MySQL {
-		if err := gmlock.AcquireTx(ctx, tx, d, p.keys, lockTimeout); err != nil {
-			return err
-		}
+	if err := gmlock.InTx(ctx, tx, d, p.keys, lockTimeout); err != nil {
+		return err
 	}
 	st, err := compat.ReadLegacyTx(ctx, tx, p.url)
 	if err != nil {
@@ -500,7 +495,7 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 	if len(existing) != p.Present {
 		return fmt.Errorf("%w: %s now holds %d rows, planned with %d; run convert again", ErrChanged, p.store, len(existing), p.Present)
 	}
-	if p.Create && d != engine.MySQL {
+	if p.Create && !d.DDLCommits() {
 		if err := p.store.Create(ctx, tx); err != nil {
 			return err
 		}
@@ -512,18 +507,6 @@ func Write(ctx context.Context, db *sql.DB, p *Plan, lockTimeout time.Duration) 
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
-}
-
-// lockSession takes golang-migrate's MySQL lock for the session of conn, in
-// a transaction of its own that ends at once (GET_LOCK outlives it). The
-// caller releases it with gmlock.Release.
-func lockSession(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []compat.LockKey, timeout time.Duration) error {
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	return gmlock.AcquireTx(ctx, tx, d, keys, timeout)
 }
 
 // stringOrder is FM304 (rebase.StringOrder) as a conversion must say it:

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -268,12 +269,12 @@ func TestWriteRechecks(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer h.Close()
-			plan, err := convert.Prepare(ctx, h, p, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
+			plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
 			if err != nil {
 				t.Fatal(err)
 			}
 			testdb.Steps(t, dir, db.URL, 1)
-			if err := convert.Write(ctx, h, plan, time.Second); !errors.Is(err, convert.ErrChanged) {
+			if err := convert.Write(ctx, database.Wrap(h, u), plan, time.Second); !errors.Is(err, convert.ErrChanged) {
 				t.Fatalf("Write: %v, want ErrChanged", err)
 			}
 			if rows := readRows(t, db); len(rows) != 0 {

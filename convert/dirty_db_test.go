@@ -19,6 +19,7 @@ import (
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -326,7 +327,7 @@ func runApply(t *testing.T, dir string, db *testdb.DB, o apply.Options) (*apply.
 		t.Fatal(err)
 	}
 	defer h.Close()
-	return apply.Apply(ctx, h, p, u, o)
+	return apply.Apply(ctx, database.Wrap(h, u), p, o)
 }
 
 func mustApply(t *testing.T, dir string, db *testdb.DB, o apply.Options) *apply.Result {
@@ -448,7 +449,7 @@ func TestDirtyWriteRechecks(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer h.Close()
-				plan, err := convert.Prepare(ctx, h, p, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion, Dirty: prefixOf(c)})
+				plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion, Dirty: prefixOf(c)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -463,7 +464,7 @@ func TestDirtyWriteRechecks(t *testing.T) {
 				} else if err := compat.WriteLegacy(ctx, db.SQL, u.Dialect, st.Table, 1, true); err != nil {
 					t.Fatal(err)
 				}
-				if err := convert.Write(ctx, h, plan, time.Second); !errors.Is(err, convert.ErrChanged) {
+				if err := convert.Write(ctx, database.Wrap(h, u), plan, time.Second); !errors.Is(err, convert.ErrChanged) {
 					t.Fatalf("Write: %v, want ErrChanged", err)
 				}
 				if rows := readRows(t, db); len(rows) != 0 {

@@ -2,7 +2,6 @@ package convert
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"path"
@@ -10,7 +9,7 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/atlassum"
-	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
@@ -27,7 +26,8 @@ import (
 // ran there is not this one: restore the file, and re-hash only if the
 // edited file is the one that ran there). It reads only. It returns r
 // itself when r has no edits or the database has no row for them.
-func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisionsSchema string, r *refusal.Refusal) (*refusal.Refusal, error) {
+func ExplainEdits(ctx context.Context, on *database.DB, revisionsSchema string, r *refusal.Refusal) (*refusal.Refusal, error) {
+	db, u := on.SQL, on.URL
 	var sr *folder.SumMismatch
 	if !errors.As(r, &sr) || len(sr.Edited) == 0 {
 		return r, nil

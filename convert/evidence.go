@@ -116,7 +116,7 @@ func probe(ctx context.Context, q revision.Querier, d engine.Dialect, objs []Obj
 		return nil, fmt.Errorf("read the live catalog: %w", err)
 	}
 	have := map[catalogEntry]bool{}
-	fold := d != engine.Postgres
+	fold := d.Catalog().FoldCase
 	for _, e := range entries {
 		if fold {
 			e.schema, e.name = strings.ToLower(e.schema), strings.ToLower(e.name)
@@ -139,7 +139,7 @@ func probe(ctx context.Context, q revision.Querier, d engine.Dialect, objs []Obj
 		case "extension":
 			e.schema = ""
 		}
-		if d == engine.SQLite {
+		if d.Catalog().SingleSchema {
 			e.schema = ""
 		}
 		if fold {
@@ -154,42 +154,17 @@ func probe(ctx context.Context, q revision.Querier, d engine.Dialect, objs []Obj
 
 // catalog lists the objects of the live schema, and the default schema.
 func catalog(ctx context.Context, q revision.Querier, d engine.Dialect) ([]catalogEntry, string, error) {
-	var queries []string
+	facts := d.Catalog()
 	var defaultSchema string
-	switch d {
-	case engine.Postgres:
-		if err := q.QueryRowContext(ctx, `SELECT COALESCE(current_schema(), '')`).Scan(&defaultSchema); err != nil {
-			return nil, "", err
-		}
-		const user = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'`
-		queries = []string{
-			`SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'i' THEN 'index' WHEN 'I' THEN 'index' WHEN 'S' THEN 'sequence' ELSE 'table' END, n.nspname, c.relname
-			 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'i', 'I', 'S') AND ` + user,
-			`SELECT 'function', n.nspname, p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE ` + user,
-			`SELECT 'type', n.nspname, t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE ` + user,
-			`SELECT 'trigger', n.nspname, t.tgname FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal`,
-			`SELECT 'schema', '', nspname FROM pg_catalog.pg_namespace`,
-			`SELECT 'extension', '', extname FROM pg_catalog.pg_extension`,
-		}
-	case engine.MySQL:
+	if facts.CurrentSchemaQuery != "" {
 		var cur sql.NullString
-		if err := q.QueryRowContext(ctx, `SELECT DATABASE()`).Scan(&cur); err != nil {
+		if err := q.QueryRowContext(ctx, facts.CurrentSchemaQuery).Scan(&cur); err != nil {
 			return nil, "", err
 		}
 		defaultSchema = cur.String
-		const user = `NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')`
-		queries = []string{
-			`SELECT CASE table_type WHEN 'VIEW' THEN 'view' WHEN 'SEQUENCE' THEN 'sequence' ELSE 'table' END, table_schema, table_name FROM information_schema.tables WHERE table_schema ` + user,
-			`SELECT DISTINCT 'index', table_schema, index_name FROM information_schema.statistics WHERE table_schema ` + user,
-			`SELECT 'function', routine_schema, routine_name FROM information_schema.routines WHERE routine_schema ` + user,
-			`SELECT 'trigger', trigger_schema, trigger_name FROM information_schema.triggers WHERE trigger_schema ` + user,
-			`SELECT 'schema', '', schema_name FROM information_schema.schemata`,
-		}
-	default:
-		queries = []string{`SELECT type, '', name FROM sqlite_master WHERE type IN ('table', 'index', 'view', 'trigger')`}
 	}
 	var out []catalogEntry
-	for _, query := range queries {
+	for _, query := range facts.ObjectsQueries {
 		rows, err := q.QueryContext(ctx, query)
 		if err != nil {
 			return nil, "", err

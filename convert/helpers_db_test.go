@@ -17,6 +17,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -246,11 +247,11 @@ func run(t testing.TB, dir string, db *testdb.DB, o convert.Options) (*convert.P
 		t.Fatal(err)
 	}
 	defer h.Close()
-	plan, err := convert.Prepare(ctx, h, p, u, o)
+	plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, o)
 	if err != nil {
 		return nil, err
 	}
-	return plan, convert.Write(ctx, h, plan, 5*time.Second)
+	return plan, convert.Write(ctx, database.Wrap(h, u), plan, 5*time.Second)
 }
 
 // mustRun is run that fails the test on an error.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -34,11 +35,11 @@ func TestRecoverAdoptedVerdictKeepsItsFingerprint(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	proven, err := doctor.Diagnose(ctx, db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir, DevURL: devURL(t, testdb.SQLite)})
+	proven, err := doctor.Diagnose(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: devURL(t, testdb.SQLite)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	blind, err := doctor.Diagnose(ctx, db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir})
+	blind, err := doctor.Diagnose(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestRecoverAdoptedVerdictKeepsItsFingerprint(t *testing.T) {
 		t.Fatalf("the scenario needs a verdict proven only with --dev-url: %s %s / %s %s", proven.Verdict.Certainty, proven.Fingerprint, blind.Verdict.Certainty, blind.Fingerprint)
 	}
 	token := proven.Fingerprint
-	res, err := doctor.Recover(ctx, db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, DryRun: true, Diagnose: doctor.Options{Path: dir}})
+	res, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, DryRun: true, Diagnose: doctor.Options{Path: dir}})
 	if err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
@@ -59,7 +60,7 @@ func TestRecoverAdoptedVerdictKeepsItsFingerprint(t *testing.T) {
 		}
 	}
 	// The command the plan prints works as printed (plus --yes: it drops a table).
-	res, err = doctor.Recover(ctx, db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
+	res, err = doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
 	if err != nil {
 		t.Fatalf("recover --back: %v", err)
 	}
@@ -96,7 +97,7 @@ func TestForwardPlanNamesTheFailedStatementOnlyWhenKnown(t *testing.T) {
 		{"replay", devURL(t, testdb.SQLite), "fix statement 2 first: it fails on the replay too"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir, DevURL: c.dev})
+			dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: c.dev})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -15,6 +15,8 @@ import (
 // catalog is the live schema as a set of objects, for probes.
 type catalog struct {
 	d engine.Dialect
+	// facts are what the engine's catalog shows and how it compares names.
+	facts engine.Catalog
 	// current is the schema unqualified names resolve to (PostgreSQL
 	// current_schema(), MySQL DATABASE()); objects elsewhere cannot be
 	// probed, except schemas themselves.
@@ -47,7 +49,7 @@ type tableKey struct {
 // newCatalog indexes a description of the current schema and the list of
 // schemas.
 func newCatalog(d engine.Dialect, s *inspect.Schema, schemas []string, caseTables bool) *catalog {
-	c := &catalog{d: d, has: map[ddl.Ref]bool{}, schemas: map[string]bool{}, caseTables: caseTables, implicit: map[ddl.Ref]bool{},
+	c := &catalog{d: d, facts: d.Catalog(), has: map[ddl.Ref]bool{}, schemas: map[string]bool{}, caseTables: caseTables, implicit: map[ddl.Ref]bool{},
 		keys: map[ddl.Ref][]tableKey{}, unreadable: map[ddl.Ref]bool{}, foreign: map[ddl.Ref]bool{}}
 	if len(s.Schemas) == 1 {
 		c.current = s.Schemas[0]
@@ -107,7 +109,7 @@ func newCatalog(d engine.Dialect, s *inspect.Schema, schemas []string, caseTable
 				continue
 			}
 			add(ddl.Ref{Kind: ck, Table: name, Name: unquote(firstName(rest))})
-			if ck == ddl.Constraint && c.d == engine.Postgres {
+			if ck == ddl.Constraint && c.facts.ConstraintIndexes {
 				// The index behind a primary key, unique or exclusion
 				// constraint has the constraint's name (the description
 				// lists it as the constraint only).
@@ -133,7 +135,7 @@ func newCatalog(d engine.Dialect, s *inspect.Schema, schemas []string, caseTable
 }
 
 func (c *catalog) fold(s string) string {
-	if c.d == engine.Postgres {
+	if !c.facts.FoldCase {
 		return s
 	}
 	return strings.ToLower(s)
@@ -143,18 +145,18 @@ func (c *catalog) fold(s string) string {
 // the described schema, and of a kind the description shows.
 func (c *catalog) observable(r ddl.Ref) bool {
 	if r.Kind == ddl.Schema {
-		return c.d != engine.SQLite
+		return c.facts.Schemas
 	}
-	if r.Kind == ddl.Extension && c.d != engine.Postgres {
+	if r.Kind == ddl.Extension && !c.facts.Extensions {
 		return false
 	}
-	if r.Kind == ddl.Constraint && c.d == engine.SQLite {
+	if r.Kind == ddl.Constraint && !c.facts.ConstraintNames {
 		return false // SQLite keeps no constraint names
 	}
 	if r.Kind == ddl.Column && r.Table == "" {
 		return false
 	}
-	return c.d == engine.SQLite || r.Schema == "" || c.fold(r.Schema) == c.fold(c.current)
+	return c.facts.SingleSchema || r.Schema == "" || c.fold(r.Schema) == c.fold(c.current)
 }
 
 // exists reports whether the live schema has r (observable refs only).
@@ -221,13 +223,8 @@ func firstName(s string) string {
 
 // schemaNames lists the schemas (PostgreSQL) or databases (MySQL).
 func schemaNames(ctx context.Context, q revision.Querier, d engine.Dialect) ([]string, error) {
-	var query string
-	switch d {
-	case engine.Postgres:
-		query = `SELECT nspname FROM pg_catalog.pg_namespace`
-	case engine.MySQL:
-		query = `SELECT schema_name FROM information_schema.schemata`
-	default:
+	query := d.Catalog().SchemasQuery
+	if query == "" {
 		return nil, nil
 	}
 	rows, err := q.QueryContext(ctx, query)
@@ -249,11 +246,12 @@ func schemaNames(ctx context.Context, q revision.Querier, d engine.Dialect) ([]s
 // caseSensitiveTables reports whether a MySQL/MariaDB server keeps table
 // names case-sensitive (lower_case_table_names = 0).
 func caseSensitiveTables(ctx context.Context, q revision.Querier, d engine.Dialect) (bool, error) {
-	if d != engine.MySQL {
+	query := d.Catalog().CaseTablesQuery
+	if query == "" {
 		return false, nil
 	}
 	var n int
-	if err := q.QueryRowContext(ctx, `SELECT @@lower_case_table_names`).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, query).Scan(&n); err != nil {
 		return false, fmt.Errorf("read lower_case_table_names: %w", err)
 	}
 	return n == 0, nil
@@ -271,11 +269,11 @@ func (c *catalog) readKey(table ddl.Ref, kind ddl.Kind, def string) {
 		k.primary, k.unique = true, true
 	case strings.HasPrefix(def, "UNIQUE "):
 		k.unique = true
-	case kind == ddl.Index && c.d == engine.MySQL:
+	case kind == ddl.Index && c.facts.IndexesAreKeys:
 	default:
 		return
 	}
-	if kind == ddl.Index && c.d == engine.Postgres && strings.Contains(def, " WHERE ") {
+	if kind == ddl.Index && c.facts.PartialIndexes && strings.Contains(def, " WHERE ") {
 		k.partial = true
 	}
 	c.addKey(table, def, k)
@@ -329,7 +327,8 @@ func (c *catalog) addKey(table ddl.Ref, def string, k tableKey) {
 // checks nothing when a foreign key is declared; a key it could not read;
 // a table it cannot see).
 func (c *catalog) canBeReferenced(table ddl.Ref, columns []string) (ok, known bool) {
-	if c.d == engine.SQLite || !c.observable(table) || !c.exists(table) {
+	rule := c.facts.References
+	if rule == engine.ReferenceUnchecked || !c.observable(table) || !c.exists(table) {
 		return false, false
 	}
 	tk := c.lookup(table)
@@ -345,11 +344,11 @@ func (c *catalog) canBeReferenced(table ddl.Ref, columns []string) (ok, known bo
 			continue
 		}
 		switch {
-		case c.d == engine.Postgres && len(cols) == 0:
+		case rule == engine.ReferenceUniqueSet && len(cols) == 0:
 			if k.primary {
 				return true, true
 			}
-		case c.d == engine.Postgres:
+		case rule == engine.ReferenceUniqueSet:
 			if k.unique && !k.partial && sameSet(k.columns, cols) {
 				return true, true
 			}
@@ -357,7 +356,7 @@ func (c *catalog) canBeReferenced(table ddl.Ref, columns []string) (ok, known bo
 			return true, true // (in any order: InnoDB wants them in order, but ferry does not judge that)
 		}
 	}
-	if c.d == engine.MySQL && len(cols) == 0 {
+	if rule == engine.ReferenceIndexPrefix && len(cols) == 0 {
 		return false, false // MySQL needs the columns named; not a case to judge
 	}
 	return false, true

@@ -11,6 +11,7 @@ import (
 	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
@@ -41,18 +42,18 @@ func TestRecoverKeepsRevisionsInStep(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			plan, err := convert.Prepare(ctx, db.SQL, p, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry test"})
+			plan, err := convert.Prepare(ctx, database.Wrap(db.SQL, u), p, convert.Options{Now: time.Now(), OperatorVersion: "ferry test"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := convert.Write(ctx, db.SQL, plan, 5*time.Second); err != nil {
+			if err := convert.Write(ctx, database.Wrap(db.SQL, u), plan, 5*time.Second); err != nil {
 				t.Fatal(err)
 			}
 			errText := testdb.UpExpectError(t, dir, db.URL).Error()
 			dg := diagnose(t, dir, db, u, nil, errText)
 			fix(t, s, dialect, dir)
 			writeSum(t, dir)
-			res, err := doctor.Recover(ctx, db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
+			res, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +81,7 @@ func TestRecoverKeepsRevisionsInStep(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer h.Close()
-			ares, err := apply.Apply(ctx, h, pp, u, apply.Options{LockTimeout: 5 * time.Second})
+			ares, err := apply.Apply(ctx, database.Wrap(h, u), pp, apply.Options{LockTimeout: 5 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,7 +137,7 @@ func TestRecoverHoldsGolangMigratesLock(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := snap(t, dir, db)
-			_, err = doctor.Recover(ctx, db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 300 * time.Millisecond, Diagnose: doctor.Options{Path: dir}})
+			_, err = doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 300 * time.Millisecond, Diagnose: doctor.Options{Path: dir}})
 			if !errors.Is(err, gmlock.ErrTimeout) {
 				t.Fatalf("recover under a held lock: %v, want a lock timeout", err)
 			}
@@ -145,7 +146,7 @@ func TestRecoverHoldsGolangMigratesLock(t *testing.T) {
 			}
 			_ = tx.Rollback()
 			_ = gmlock.Release(ctx, conn, u.Dialect, st.Lock.Keys)
-			if _, err := doctor.Recover(ctx, db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 5 * time.Second, Diagnose: doctor.Options{Path: dir}}); err != nil {
+			if _, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 5 * time.Second, Diagnose: doctor.Options{Path: dir}}); err != nil {
 				t.Fatalf("recover after the lock was released: %v", err)
 			}
 		})

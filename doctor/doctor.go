@@ -20,8 +20,10 @@ import (
 	"database/sql"
 	"fmt"
 	"io/fs"
+	"slices"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/ddl"
@@ -68,12 +70,12 @@ const (
 )
 
 // semantics is how an engine runs a golang-migrate file.
-type semantics int
+type semantics = engine.FileRun
 
 const (
-	wholeFile    semantics = iota // one transaction: all or nothing
-	commitBlocks                  // PostgreSQL with its own BEGIN/COMMIT: what the last COMMIT covered
-	perStatement                  // every statement on its own: any prefix
+	wholeFile    = engine.RunWholeFile    // one transaction: all or nothing
+	commitBlocks = engine.RunCommitBlocks // PostgreSQL with its own BEGIN/COMMIT: what the last COMMIT covered
+	perStatement = engine.RunPerStatement // every statement on its own: any prefix
 )
 
 // Options tune a diagnosis.
@@ -114,8 +116,8 @@ func DoctorCommand(u *compat.DatabaseURL, o Options) refusal.Command {
 // golang-migrate reads it) and the live schema of db (opened on u), and
 // weighs what can have left the row dirty. It only reads db; with
 // o.DevURL it creates, uses and drops a scratch database there.
-func Diagnose(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS, o Options) (*Diagnosis, error) {
-	dg, err := diagnose(ctx, db, u, fsys, o)
+func Diagnose(ctx context.Context, on *database.DB, fsys fs.FS, o Options) (*Diagnosis, error) {
+	dg, err := diagnose(ctx, on.SQL, on.URL, fsys, o)
 	if err != nil {
 		return nil, err
 	}
@@ -230,25 +232,8 @@ func (dg *diagnosis) candidate(fsys fs.FS, cs Case, m compat.Migration, f *compa
 
 // semantics says how golang-migrate's driver for the URL runs a file.
 func (dg *diagnosis) semantics(stmts []sqlsplit.Statement) (semantics, string) {
-	switch dg.dialect {
-	case engine.Postgres:
-		if dg.url.Options["x-multi-statement"] == "true" {
-			return perStatement, "PostgreSQL with x-multi-statement: each statement commits on its own, so any prefix can have run"
-		}
-		for _, st := range stmts {
-			if st.Kind.Has(sqlsplit.KindTxControl) {
-				return commitBlocks, "PostgreSQL runs the file as one query; its own BEGIN/COMMIT make what each COMMIT covered permanent, the rest rolls back"
-			}
-		}
-		return wholeFile, "PostgreSQL runs the file as one query in one implicit transaction: all of it or nothing"
-	case engine.MySQL:
-		return perStatement, "MySQL/MariaDB run the statements one by one and commit DDL on its own: the statements before a failure stay applied"
-	default:
-		if dg.url.Options["x-no-tx-wrap"] == "true" {
-			return perStatement, "SQLite with x-no-tx-wrap: the statements before a failure stay applied"
-		}
-		return wholeFile, "golang-migrate wraps the file in a transaction on SQLite: all of it or nothing"
-	}
+	control := slices.ContainsFunc(stmts, func(st sqlsplit.Statement) bool { return st.Kind.Has(sqlsplit.KindTxControl) })
+	return dg.dialect.GolangMigrateRun(dg.url.Options, control)
 }
 
 // readLive describes the live schema.

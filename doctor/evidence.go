@@ -165,7 +165,7 @@ func (dg *diagnosis) foreignKeys(c *Candidate) {
 					what = "(" + strings.Join(fk.Columns, ", ") + ")"
 				}
 				need := "no primary key, unique constraint or unique index on exactly those columns"
-				if dg.dialect == engine.MySQL {
+				if dg.dialect.Catalog().References == engine.ReferenceIndexPrefix {
 					need = "no index that starts with those columns"
 				}
 				c.badFK[i] = fmt.Sprintf("cannot have succeeded: its foreign key references %s %s, and that table has %s (and the file does not change it)", fk.Table, what, need)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -36,7 +37,7 @@ func TestForeignKeyWithoutKeyIsImpossible(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir})
+			dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,7 +53,7 @@ func TestForeignKeyWithoutKeyIsImpossible(t *testing.T) {
 			// what rules k=2 out now is only that the key the server would
 			// have named (orders_email_fkey, orders_ibfk_1) is not there.
 			db.Exec(t, "CREATE UNIQUE INDEX users_email ON users (email)")
-			dg, err = doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir})
+			dg, err = doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,7 +83,7 @@ func TestCreateIfNotExistsOfANewTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range []string{"", errText} {
-		dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir, Error: e})
+		dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, Error: e})
 		if err != nil {
 			t.Fatal(err)
 		}

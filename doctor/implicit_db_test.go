@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -22,7 +23,7 @@ func diagnoseFailed(t *testing.T, db *testdb.DB, url string, files map[string]st
 	if err != nil {
 		t.Fatal(err)
 	}
-	dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir, Error: errText})
+	dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, Error: errText})
 	if err != nil {
 		t.Fatal(err)
 	}

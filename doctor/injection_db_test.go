@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/drift"
 	"github.com/ferrymigrate/ferry/engine"
@@ -209,7 +210,7 @@ func injectAndDiagnose(t *testing.T, in injection) (provenBlind, provenDev bool)
 		if withDev {
 			o.DevURL = devURL(t, h.Dialect)
 		}
-		dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), o)
+		dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), o)
 		if err != nil {
 			t.Fatalf("dev %v: %v", withDev, err)
 		}
@@ -242,7 +243,7 @@ func injectAndDiagnose(t *testing.T, in injection) (provenBlind, provenDev bool)
 			}
 		}
 	}
-	res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{
+	res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{
 		Plan: doctor.Forward, Expect: fingerprint, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true },
 		Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, h.Dialect)},
 	})

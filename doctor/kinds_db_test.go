@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -135,7 +136,7 @@ func TestProbesPinEveryKind(t *testing.T) {
 					if withError {
 						o.Error = errText
 					}
-					dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), o)
+					dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), o)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
@@ -263,7 +264,7 @@ func fix(t *testing.T, s scenario, dialect, dir string) {
 
 func diagnose(t *testing.T, dir string, db *testdb.DB, u *compat.DatabaseURL, dev *compat.DatabaseURL, errText string) *doctor.Diagnosis {
 	t.Helper()
-	dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir, DevURL: dev, Error: errText})
+	dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: dev, Error: errText})
 	if err != nil {
 		t.Fatalf("Diagnose: %v", err)
 	}
@@ -327,7 +328,7 @@ func TestScenarioMatrix(t *testing.T) {
 				token := dg.Fingerprint
 				// Every plan offered after the fix, on a fresh copy.
 				fix(t, s, dialect, dir)
-				res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Mark, Expect: token, DryRun: true, Diagnose: doctor.Options{Path: dir}})
+				res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Mark, Expect: token, DryRun: true, Diagnose: doctor.Options{Path: dir}})
 				var plans []doctor.PlanKind
 				if res != nil {
 					for _, p := range res.Diagnosis.Plans {
@@ -353,7 +354,7 @@ func runPlan(t *testing.T, s scenario, dialect string, kind doctor.PlanKind) {
 	dir, db, u, errText := build(t, s, dialect)
 	dg := diagnose(t, dir, db, u, devURL(t, dialect), errText)
 	fix(t, s, dialect, dir)
-	res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{
+	res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{
 		Plan: kind, Expect: dg.Fingerprint, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true },
 		Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, dialect)},
 	})

@@ -323,7 +323,7 @@ func span(from, to int) string {
 // table that now has a foreign key: MySQL may have given the key that
 // index (dropping the one it made itself), and then refuses DROP INDEX.
 func (dg *diagnosis) indexUnderForeignKey(ch ddl.Change) (string, bool) {
-	if dg.dialect != engine.MySQL {
+	if !dg.dialect.Catalog().ForeignKeysTakeIndexes {
 		return "", false
 	}
 	for _, e := range ch.Effects {

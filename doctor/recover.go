@@ -14,6 +14,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
@@ -93,7 +94,8 @@ type Result struct {
 // golang-migrate's row (and, on converted databases, the revision row) is
 // written, and recording an audit entry in ferry_recoveries. A refusal
 // (*refusal.Refusal, ErrChanged) writes nothing.
-func Recover(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS, o RecoverOptions) (*Result, error) {
+func Recover(ctx context.Context, on *database.DB, fsys fs.FS, o RecoverOptions) (*Result, error) {
+	db, u := on.SQL, on.URL
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -125,8 +127,8 @@ func Recover(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 		}
 	}
 	for _, s := range plan.Steps {
-		if dg.dialect == engine.Postgres && s.kind.Has(sqlsplit.KindNoTx) {
-			return res, &refusal.Refusal{Reason: fmt.Sprintf("statement %d of %s cannot run in a transaction, and ferry recover runs PostgreSQL plans in one: run it by hand, then ferry doctor again", s.Statement, s.File)}
+		if dg.dialect.NoTxRunsAlone() && s.kind.Has(sqlsplit.KindNoTx) {
+			return res, &refusal.Refusal{Reason: fmt.Sprintf("statement %d of %s cannot run in a transaction, and ferry recover runs %s plans in one: run it by hand, then ferry doctor again", s.Statement, s.File, dg.dialect.Name())}
 		}
 	}
 	return res, execute(ctx, db, u, fsys, dg, plan, o, res)
@@ -235,31 +237,18 @@ func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 	defer conn.Close()
 	keys := dg.legacy.Lock.Keys
 	d := u.Dialect
-	if d == engine.MySQL {
-		// GET_LOCK belongs to the session: hold it across the statements,
-		// which commit on their own.
-		lockTx, err := conn.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if err := gmlock.AcquireTx(ctx, lockTx, d, keys, o.LockTimeout); err != nil {
-			_ = lockTx.Rollback()
-			return err
-		}
-		if err := lockTx.Commit(); err != nil {
-			return err
-		}
-		defer func() {
-			if rerr := gmlock.Release(context.WithoutCancel(ctx), conn, d, keys); rerr != nil && err == nil {
-				err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
-			}
-		}()
+	// Where locks belong to the session (MySQL), hold them across the
+	// statements, which commit on their own there.
+	release, err := gmlock.BeforeTx(ctx, conn, d, keys, o.LockTimeout)
+	if err != nil {
+		return err
 	}
-	opts := &sql.TxOptions{}
-	if d == engine.Postgres {
-		opts.Isolation = sql.LevelReadCommitted
-	}
-	tx, err := conn.BeginTx(ctx, opts)
+	defer func() {
+		if rerr := release(context.WithoutCancel(ctx)); rerr != nil && err == nil {
+			err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, d.LockedTxOptions())
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
@@ -268,10 +257,8 @@ func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 			_ = tx.Rollback()
 		}
 	}()
-	if d != engine.MySQL {
-		if err := gmlock.AcquireTx(ctx, tx, d, keys, o.LockTimeout); err != nil {
-			return err
-		}
+	if err := gmlock.InTx(ctx, tx, d, keys, o.LockTimeout); err != nil {
+		return err
 	}
 	// Under the lock: is the database still the one diagnosed?
 	st, err := compat.ReadLegacyTx(ctx, tx, u)
@@ -298,7 +285,7 @@ func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 	if err := createAuditTable(ctx, tx, d); err != nil {
 		return err
 	}
-	if d == engine.MySQL {
+	if d.DDLCommits() {
 		if err := tx.Commit(); err != nil {
 			return err
 		}
@@ -311,7 +298,7 @@ func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 	for _, s := range plan.Steps {
 		if _, err := tx.ExecContext(ctx, s.SQL); err != nil {
 			kept := ""
-			if d == engine.MySQL && len(ran) > 0 {
+			if d.DDLCommits() && len(ran) > 0 {
 				kept = fmt.Sprintf(" (the %d statement(s) before it stayed applied: MySQL commits DDL on its own; golang-migrate's row is unchanged)", len(ran))
 			} else {
 				kept = " (rolled back: nothing was kept)"
@@ -337,7 +324,7 @@ func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 	cat := newCatalog(dg.dialect, after, schemas, dg.cat.caseTables)
 	cat.implicit = dg.cat.implicit
 	check := evaluate(cat, plan.target.c, plan.target.k, false)
-	kept := d == engine.MySQL && len(ran) > 0
+	kept := d.DDLCommits() && len(ran) > 0
 	// A replay of the files as golang-migrate runs them decides where there
 	// is one: the schema must equal the replayed state exactly, and then
 	// probes whose reading of the files cannot follow them do not refuse.
@@ -457,16 +444,7 @@ func newAuditEntry(dg *diagnosis, plan *Plan, o RecoverOptions, ran []string, re
 const AuditTable = "ferry_recoveries"
 
 func createAuditTable(ctx context.Context, tx *sql.Tx, d engine.Dialect) error {
-	var ddl string
-	switch d {
-	case engine.Postgres:
-		ddl = `CREATE TABLE IF NOT EXISTS ferry_recoveries (id bigserial PRIMARY KEY, recovered_at timestamptz NOT NULL, operator text NOT NULL, ferry_version text NOT NULL, database_url text NOT NULL, version bigint NOT NULL, failed_case text NOT NULL, file text NOT NULL, applied_before integer NOT NULL, total integer NOT NULL, certainty text NOT NULL, plan text NOT NULL, statements text NOT NULL, set_version bigint NOT NULL, fingerprint text NOT NULL)`
-	case engine.MySQL:
-		ddl = "CREATE TABLE IF NOT EXISTS ferry_recoveries (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, recovered_at datetime(6) NOT NULL, operator varchar(255) NOT NULL, ferry_version varchar(255) NOT NULL, database_url text NOT NULL, version bigint NOT NULL, failed_case varchar(8) NOT NULL, file varchar(1024) NOT NULL, applied_before int NOT NULL, total int NOT NULL, certainty varchar(16) NOT NULL, plan varchar(16) NOT NULL, statements longtext NOT NULL, set_version bigint NOT NULL, fingerprint varchar(64) NOT NULL)"
-	default:
-		ddl = `CREATE TABLE IF NOT EXISTS ferry_recoveries (id integer PRIMARY KEY AUTOINCREMENT, recovered_at text NOT NULL, operator text NOT NULL, ferry_version text NOT NULL, database_url text NOT NULL, version integer NOT NULL, failed_case text NOT NULL, file text NOT NULL, applied_before integer NOT NULL, total integer NOT NULL, certainty text NOT NULL, plan text NOT NULL, statements text NOT NULL, set_version integer NOT NULL, fingerprint text NOT NULL)`
-	}
-	if _, err := tx.ExecContext(ctx, ddl); err != nil {
+	if _, err := tx.ExecContext(ctx, d.Recoveries().CreateTable()); err != nil {
 		return fmt.Errorf("create the audit table %s: %w", AuditTable, err)
 	}
 	return nil
@@ -477,14 +455,12 @@ func insertAudit(ctx context.Context, tx *sql.Tx, d engine.Dialect, e *AuditEntr
 	if err != nil {
 		return err
 	}
-	q := `INSERT INTO ferry_recoveries (recovered_at, operator, ferry_version, database_url, version, failed_case, file, applied_before, total, certainty, plan, statements, set_version, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	if d == engine.Postgres {
-		q = `INSERT INTO ferry_recoveries (recovered_at, operator, ferry_version, database_url, version, failed_case, file, applied_before, total, certainty, plan, statements, set_version, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
+	marks := make([]string, 14)
+	for i := range marks {
+		marks[i] = d.Placeholder(i + 1)
 	}
-	var at any = e.At
-	if d == engine.SQLite {
-		at = e.At.Format(time.RFC3339Nano)
-	}
+	q := `INSERT INTO ferry_recoveries (recovered_at, operator, ferry_version, database_url, version, failed_case, file, applied_before, total, certainty, plan, statements, set_version, fingerprint) VALUES (` + strings.Join(marks, ", ") + `)`
+	at := d.Recoveries().TimeValue(e.At)
 	if _, err := tx.ExecContext(ctx, q, at, e.Operator, e.Ferry, e.Database, e.Version, string(e.Case), e.File, e.Applied, e.Total, string(e.Certainty), string(e.Plan), string(stmts), e.SetVersion, e.Fingerprint); err != nil {
 		return fmt.Errorf("record the recovery in %s: %w", AuditTable, err)
 	}

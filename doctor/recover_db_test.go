@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
@@ -76,7 +77,7 @@ func TestRecoverRefusesWhenTheDatabaseChanged(t *testing.T) {
 			before := snap(t, dir, db)
 			fix(t, s, dialect, dir)
 			for _, kind := range []doctor.PlanKind{doctor.Forward, doctor.Back} {
-				_, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+				_, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
 				if !errors.Is(err, doctor.ErrChanged) {
 					t.Fatalf("--%s after a change: %v, want ErrChanged", kind, err)
 				}
@@ -87,7 +88,7 @@ func TestRecoverRefusesWhenTheDatabaseChanged(t *testing.T) {
 			// So does golang-migrate's row changing.
 			setRow(t, db, 1, true)
 			before = snap(t, dir, db)
-			if _, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}}); err == nil {
+			if _, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}}); err == nil {
 				t.Fatal("recover after the row changed succeeded")
 			}
 			if after := snap(t, dir, db); after != before {
@@ -137,7 +138,7 @@ func TestRecoverRefusesUnprovenEvidence(t *testing.T) {
 		{Plan: doctor.Forward, AcceptUnproven: true, Assume: &doctor.Alternative{Case: doctor.Up, Applied: 2}},
 	} {
 		o.Diagnose = doctor.Options{Path: dir}
-		_, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), o)
+		_, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), o)
 		var ref *refusal.Refusal
 		if !errors.As(err, &ref) {
 			t.Fatalf("%+v: %v, want a refusal", o, err)
@@ -149,7 +150,7 @@ func TestRecoverRefusesUnprovenEvidence(t *testing.T) {
 	}
 	// With the explicit flag, the state named and confirmation, it runs:
 	// the user checked that the INSERT into settings ran.
-	res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, AcceptUnproven: true,
+	res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, AcceptUnproven: true,
 		Assume: &doctor.Alternative{Case: doctor.Up, Applied: 2}, Confirm: yes, Operator: "oncall@host", Diagnose: doctor.Options{Path: dir}})
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +177,7 @@ func TestRecoverOnACleanDatabaseDoesNothing(t *testing.T) {
 			dir, db, u, errText := build(t, s, dialect)
 			dg := diagnose(t, dir, db, u, nil, errText)
 			fix(t, s, dialect, dir)
-			res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+			res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
 			if err != nil || res.NothingToDo {
 				t.Fatalf("first recover: %v %+v", err, res)
 			}
@@ -185,7 +186,7 @@ func TestRecoverOnACleanDatabaseDoesNothing(t *testing.T) {
 				t.Fatalf("audit rows %d, want 1", before.audit)
 			}
 			// Again, with the old fingerprint: the row is clean now.
-			res, err = doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+			res, err = doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
 			if err != nil || !res.NothingToDo {
 				t.Fatalf("second recover: %v %+v", err, res)
 			}
@@ -205,7 +206,7 @@ func TestRecoverWithoutConfirmationWritesNothing(t *testing.T) {
 		t.Fatalf("back plan %+v: want available and destroying (it drops the table orders)", back)
 	}
 	before := snap(t, dir, db)
-	_, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Diagnose: doctor.Options{Path: dir}})
+	_, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Diagnose: doctor.Options{Path: dir}})
 	var ref *refusal.Refusal
 	if !errors.As(err, &ref) || !strings.Contains(ref.Next.String(), "--yes") {
 		t.Fatalf("%v, want a refusal asking for --yes", err)
@@ -214,7 +215,7 @@ func TestRecoverWithoutConfirmationWritesNothing(t *testing.T) {
 		t.Fatalf("wrote without confirmation: %+v -> %+v", before, after)
 	}
 	// The dry run shows the SQL and writes nothing either.
-	res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, DryRun: true, Diagnose: doctor.Options{Path: dir}})
+	res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, DryRun: true, Diagnose: doctor.Options{Path: dir}})
 	if err != nil || res.Plan == nil || len(res.Plan.Steps) != 2 {
 		t.Fatalf("dry run: %v %+v", err, res)
 	}

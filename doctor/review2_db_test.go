@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/folder"
@@ -75,11 +76,11 @@ func recBuild(t *testing.T, r rec) (string, *testdb.DB, string, *compat.Database
 		if err != nil {
 			t.Fatal(err)
 		}
-		plan, err := convert.Prepare(ctx, db.SQL, p, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry test"})
+		plan, err := convert.Prepare(ctx, database.Wrap(db.SQL, u), p, convert.Options{Now: time.Now(), OperatorVersion: "ferry test"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := convert.Write(ctx, db.SQL, plan, 5*time.Second); err != nil {
+		if err := convert.Write(ctx, database.Wrap(db.SQL, u), plan, 5*time.Second); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -117,7 +118,7 @@ func recDescribe(t *testing.T, db *testdb.DB, exclude []string) *inspect.Schema 
 // checks the verdict against the truth and returns it.
 func recDiagnose(t *testing.T, r rec, dir string, db *testdb.DB, u *compat.DatabaseURL, errText string) *doctor.Diagnosis {
 	t.Helper()
-	dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), doctor.Options{Path: dir, DevURL: devURL(t, r.dialect), Error: errText})
+	dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: devURL(t, r.dialect), Error: errText})
 	if err != nil {
 		t.Fatalf("Diagnose: %v", err)
 	}
@@ -134,7 +135,7 @@ func recPlans(t *testing.T, r rec) []doctor.PlanKind {
 	dir, db, _, u, errText := recBuild(t, r)
 	dg := recDiagnose(t, r, dir, db, u, errText)
 	recFix(t, r, dir)
-	res, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Mark, Expect: dg.Fingerprint, DryRun: true, Diagnose: doctor.Options{Path: dir}})
+	res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Mark, Expect: dg.Fingerprint, DryRun: true, Diagnose: doctor.Options{Path: dir}})
 	var out []doctor.PlanKind
 	if res != nil {
 		for _, p := range res.Diagnosis.Plans {
@@ -159,7 +160,7 @@ func recRun(t *testing.T, r rec, kind doctor.PlanKind) *doctor.Result {
 	dir, db, url, u, errText := recBuild(t, r)
 	dg := recDiagnose(t, r, dir, db, u, errText)
 	recFix(t, r, dir)
-	res, err := doctor.Recover(ctx, db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{
+	res, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{
 		Plan: kind, Expect: dg.Fingerprint, Confirm: yes, Operator: "test", OperatorVersion: "ferry test",
 		Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, r.dialect)},
 	})
@@ -514,7 +515,7 @@ func TestReview2StepFails(t *testing.T) {
 			dg := recDiagnose(t, r, dir, db, u, errText)
 			before := recDescribe(t, db, nil).String()
 			recFix(t, r, dir)
-			_, err := doctor.Recover(ctx, db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, d)}})
+			_, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, d)}})
 			if err == nil {
 				t.Fatal("recover --forward with a statement that still fails succeeded")
 			}
@@ -575,7 +576,7 @@ func TestReview2MySQLBackStepFails(t *testing.T) {
 	dir, db, url, u, errText := recBuild(t, r)
 	dg := recDiagnose(t, r, dir, db, u, errText)
 	before := describe(t, db)
-	_, err := doctor.Recover(ctx, db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+	_, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
 	// --back would drop an index MySQL may use for the foreign key (and
 	// leave the key's own index): doctor does not offer it, and recover
 	// refuses before writing anything.

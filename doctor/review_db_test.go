@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
@@ -84,7 +85,7 @@ func reviewCheck(t *testing.T, r review) {
 	}
 	var line []string
 	for _, rn := range runs {
-		dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), rn.o)
+		dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), rn.o)
 		if err != nil {
 			var ref *refusal.Refusal
 			if errors.As(err, &ref) {
@@ -110,7 +111,7 @@ func reviewCheck(t *testing.T, r review) {
 		// without --accept-unproven, or a plan that is not available.
 		if v.Certainty != doctor.Proven && !v.Clean {
 			for _, kind := range doctor.PlanKinds() {
-				_, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true }, Diagnose: rn.o})
+				_, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true }, Diagnose: rn.o})
 				if err == nil {
 					t.Errorf("%s: recover --%s on a %s verdict did not refuse", rn.label, kind, v.Certainty)
 				}

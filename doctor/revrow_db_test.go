@@ -11,6 +11,7 @@ import (
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
@@ -46,14 +47,14 @@ func TestDoctorReadsPartialRevision(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer h.Close()
-			plan, err := convert.Prepare(ctx, h, p, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
+			plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := convert.Write(ctx, h, plan, 5*time.Second); err != nil {
+			if err := convert.Write(ctx, database.Wrap(h, u), plan, 5*time.Second); err != nil {
 				t.Fatal(err)
 			}
-			_, err = apply.Apply(ctx, h, p, u, apply.Options{TxMode: apply.TxNone, LockTimeout: time.Minute, OperatorVersion: "ferry vTEST"})
+			_, err = apply.Apply(ctx, database.Wrap(h, u), p, apply.Options{TxMode: apply.TxNone, LockTimeout: time.Minute, OperatorVersion: "ferry vTEST"})
 			var se *apply.StatementError
 			if !errors.As(err, &se) || se.Applied != 1 || se.Statement != 2 {
 				t.Fatalf("apply: %v, want statement 2 failing after 1 applied", err)

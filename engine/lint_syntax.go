@@ -57,9 +57,6 @@ func (d Dialect) checks() checks {
 	return checks{}
 }
 
-// Known reports whether d is one of the dialects ferry supports.
-func (d Dialect) Known() bool { return d == Postgres || d == MySQL || d == SQLite }
-
 // IndexesInTables reports whether indexes belong to the table definition
 // (MySQL): CREATE TABLE lists them (INDEX, KEY, FULLTEXT, SPATIAL), ALTER
 // TABLE adds, alters, renames and drops them, and ALTER TABLE ... DROP

@@ -101,8 +101,10 @@ func (d Dialect) SameName(x, y string) bool {
 	return x == y
 }
 
-// QuoteIdent quotes a name for SQL that ferry writes.
-func (d Dialect) QuoteIdent(name string) string {
+// QuoteName quotes a name as the statement reader (internal/ddl) writes
+// names in the SQL it shows; QuoteIdent is how ferry's own bookkeeping SQL
+// quotes them (they differ on SQLite, which reads both).
+func (d Dialect) QuoteName(name string) string {
 	q := string(d.syntax().identQuote)
 	return q + strings.ReplaceAll(name, q, q+q) + q
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -108,11 +109,11 @@ func convertCopy(t *testing.T, dir, url string) {
 		t.Fatal(err)
 	}
 	defer handle.Close()
-	plan, err := convert.Prepare(ctx, handle, project, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
+	plan, err := convert.Prepare(ctx, database.Wrap(handle, u), project, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := convert.Write(ctx, handle, plan, 10*time.Second); err != nil {
+	if err := convert.Write(ctx, database.Wrap(handle, u), plan, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
 }

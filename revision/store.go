@@ -41,68 +41,22 @@ type Store struct {
 // PostgreSQL, in a schema named atlas_schema_revisions. It asks the server
 // only what it must (MySQL's current database and flavour).
 func Locate(ctx context.Context, q Querier, u *compat.DatabaseURL, override string) (*Store, error) {
-	s := &Store{Dialect: u.Dialect}
-	switch u.Dialect {
-	case engine.Postgres:
-		s.Schema = override
-		if s.Schema == "" {
-			s.Schema = firstSchema(u.SearchPath)
-		}
-		if s.Schema == "" {
-			s.Schema = DefaultSchema
-		}
-	case engine.MySQL:
-		s.Schema = override
-		if s.Schema == "" {
-			s.Schema = u.Database
-		}
-		var version string
-		var current sql.NullString
-		if err := q.QueryRowContext(ctx, `SELECT VERSION(), DATABASE()`).Scan(&version, &current); err != nil {
-			return nil, fmt.Errorf("read server version: %w", err)
-		}
-		s.MariaDB = strings.Contains(strings.ToLower(version), "mariadb")
-		if s.Schema == "" {
-			s.Schema = current.String
-		}
-		if s.Schema == "" {
-			return nil, compat.ErrNoDatabaseName
-		}
-	case engine.SQLite:
-		if override != "" && override != "main" {
-			return nil, fmt.Errorf("--revisions-schema %s: SQLite keeps the revisions table in main", override)
-		}
-	default:
+	rs := u.Dialect.Revisions()
+	if rs == nil {
 		return nil, fmt.Errorf("unknown dialect %q", u.Dialect)
 	}
-	return s, nil
+	p, err := rs.Locate(ctx, q, engine.RevisionsAt{Override: override, SearchPath: u.SearchPath, Database: u.Database, Default: DefaultSchema})
+	if err != nil {
+		return nil, err
+	}
+	return &Store{Dialect: u.Dialect, Schema: p.Schema, MariaDB: p.MariaDB}, nil
 }
 
-// firstSchema returns the first real schema of a search_path value.
-func firstSchema(searchPath string) string {
-	for _, p := range strings.Split(searchPath, ",") {
-		p = strings.TrimSpace(p)
-		if p == "" || p == "$user" || p == `"$user"` {
-			continue
-		}
-		if len(p) >= 2 && p[0] == '"' && p[len(p)-1] == '"' {
-			return strings.ReplaceAll(p[1:len(p)-1], `""`, `"`)
-		}
-		return strings.ToLower(p)
-	}
-	return ""
-}
+// sql is the engine's SQL for the table.
+func (s *Store) sql() engine.RevisionSQL { return s.Dialect.Revisions() }
 
 // Table returns the qualified, quoted table name.
-func (s *Store) Table() string {
-	switch s.Dialect {
-	case engine.Postgres:
-		return quotePG(s.Schema) + "." + quotePG(TableName)
-	case engine.MySQL:
-		return quoteMySQL(s.Schema) + "." + quoteMySQL(TableName)
-	}
-	return quoteMySQL(TableName)
-}
+func (s *Store) Table() string { return s.sql().Table(s.Schema, TableName) }
 
 // String names the table for people.
 func (s *Store) String() string {
@@ -112,22 +66,11 @@ func (s *Store) String() string {
 	return s.Schema + "." + TableName
 }
 
-func quotePG(s string) string    { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-func quoteMySQL(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
-
 // Exists reports whether the table exists.
 func (s *Store) Exists(ctx context.Context, q Querier) (bool, error) {
 	var n int
-	var err error
-	switch s.Dialect {
-	case engine.Postgres:
-		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`, s.Schema, TableName).Scan(&n)
-	case engine.MySQL:
-		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?`, s.Schema, TableName).Scan(&n)
-	default:
-		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, TableName).Scan(&n)
-	}
-	if err != nil {
+	query, args := s.sql().TableExists(s.Schema, TableName)
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return false, fmt.Errorf("look up %s: %w", s, err)
 	}
 	return n > 0, nil
@@ -136,48 +79,7 @@ func (s *Store) Exists(ctx context.Context, q Querier) (bool, error) {
 // CreateStatements returns the statements that create the table exactly as
 // Atlas defines it (and, on PostgreSQL, its schema).
 func (s *Store) CreateStatements() []string {
-	switch s.Dialect {
-	case engine.Postgres:
-		return []string{
-			`CREATE SCHEMA IF NOT EXISTS ` + quotePG(s.Schema),
-			`CREATE TABLE ` + s.Table() + ` (
-  "version" character varying NOT NULL,
-  "description" character varying NOT NULL,
-  "type" bigint NOT NULL DEFAULT 2,
-  "applied" bigint NOT NULL DEFAULT 0,
-  "total" bigint NOT NULL DEFAULT 0,
-  "executed_at" timestamptz NOT NULL,
-  "execution_time" bigint NOT NULL,
-  "error" text NULL,
-  "error_stmt" text NULL,
-  "hash" character varying NOT NULL,
-  "partial_hashes" jsonb NULL,
-  "operator_version" character varying NOT NULL,
-  CONSTRAINT "atlas_schema_revisions_pkey" PRIMARY KEY ("version")
-)`,
-		}
-	case engine.MySQL:
-		executedAt := "timestamp NOT NULL"
-		if s.MariaDB {
-			executedAt = "timestamp NULL DEFAULT NULL"
-		}
-		return []string{`CREATE TABLE ` + s.Table() + ` (
-  ` + "`version`" + ` varchar(255) NOT NULL,
-  ` + "`description`" + ` varchar(255) NOT NULL,
-  ` + "`type`" + ` bigint unsigned NOT NULL DEFAULT 2,
-  ` + "`applied`" + ` bigint NOT NULL DEFAULT 0,
-  ` + "`total`" + ` bigint NOT NULL DEFAULT 0,
-  ` + "`executed_at`" + ` ` + executedAt + `,
-  ` + "`execution_time`" + ` bigint NOT NULL,
-  ` + "`error`" + ` longtext NULL,
-  ` + "`error_stmt`" + ` longtext NULL,
-  ` + "`hash`" + ` varchar(255) NOT NULL,
-  ` + "`partial_hashes`" + ` json NULL,
-  ` + "`operator_version`" + ` varchar(255) NOT NULL,
-  PRIMARY KEY (` + "`version`" + `)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`}
-	}
-	return []string{"CREATE TABLE `atlas_schema_revisions` (`version` text NOT NULL, `description` text NOT NULL, `type` integer NOT NULL DEFAULT (2), `applied` integer NOT NULL DEFAULT (0), `total` integer NOT NULL DEFAULT (0), `executed_at` datetime NOT NULL, `execution_time` integer NOT NULL, `error` text NULL, `error_stmt` text NULL, `hash` text NOT NULL, `partial_hashes` json NULL, `operator_version` text NOT NULL, PRIMARY KEY (`version`))"}
+	return s.sql().CreateTable(s.Schema, TableName, engine.RevisionsPlace{Schema: s.Schema, MariaDB: s.MariaDB})
 }
 
 // createSchema creates the schema (PostgreSQL) or database (MySQL) of the
@@ -185,27 +87,18 @@ func (s *Store) CreateStatements() []string {
 // needs the CREATE privilege on the database even when the schema exists,
 // which application roles usually lack.
 func (s *Store) createSchema(ctx context.Context, q Querier) error {
-	var n int
-	var err error
-	switch s.Dialect {
-	case engine.Postgres:
-		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_catalog.pg_namespace WHERE nspname = $1`, s.Schema).Scan(&n)
-	case engine.MySQL:
-		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?`, s.Schema).Scan(&n)
-	default:
+	query, args := s.sql().SchemaExists(s.Schema)
+	if query == "" {
 		return nil
 	}
-	if err != nil {
+	var n int
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return fmt.Errorf("look up schema %s: %w", s.Schema, err)
 	}
 	if n > 0 {
 		return nil
 	}
-	stmt := `CREATE SCHEMA IF NOT EXISTS ` + quotePG(s.Schema)
-	if s.Dialect == engine.MySQL {
-		stmt = "CREATE DATABASE IF NOT EXISTS " + quoteMySQL(s.Schema)
-	}
-	if _, err := q.ExecContext(ctx, stmt); err != nil {
+	if _, err := q.ExecContext(ctx, s.sql().CreateSchema(s.Schema)); err != nil {
 		return fmt.Errorf("create schema %s for %s: %w", s.Schema, s, err)
 	}
 	return nil
@@ -222,7 +115,7 @@ func (s *Store) Create(ctx context.Context, q Querier) error {
 		return err
 	}
 	for _, stmt := range s.CreateStatements() {
-		if strings.HasPrefix(stmt, "CREATE SCHEMA") {
+		if stmt == s.sql().CreateSchema(s.Schema) {
 			continue // done by createSchema
 		}
 		if _, err := q.ExecContext(ctx, stmt); err != nil {
@@ -242,12 +135,7 @@ func (s *Store) Read(ctx context.Context, q Querier) ([]Row, error) {
 	if err != nil || !exists {
 		return nil, err
 	}
-	cols := columns
-	if s.Dialect == engine.MySQL {
-		// Read the timestamp as seconds since the epoch: independent of the
-		// session's time zone and of parseTime=true in the URL.
-		cols = strings.Replace(cols, "executed_at", "UNIX_TIMESTAMP(executed_at)", 1)
-	}
+	cols := strings.Replace(columns, "executed_at", s.sql().ReadTime("executed_at"), 1)
 	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM `+s.Table()+` ORDER BY version`)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", s, err)
@@ -332,13 +220,7 @@ func (s *Store) Insert(ctx context.Context, q Execer, rows []Row) error {
 				if j > 0 {
 					b.WriteString(", ")
 				}
-				if j == 5 && s.Dialect == engine.MySQL {
-					// executed_at: from seconds since the epoch, so that the
-					// session's time zone cannot shift it.
-					b.WriteString("FROM_UNIXTIME(?)")
-					continue
-				}
-				b.WriteString(s.placeholder(len(args) + j + 1))
+				b.WriteString(s.value(j, len(args)+j+1))
 			}
 			b.WriteString(")")
 			args = append(args, r.Version, r.Description, uint64(r.Type), r.Applied, r.Total, s.timeValue(r.ExecutedAt),
@@ -351,46 +233,30 @@ func (s *Store) Insert(ctx context.Context, q Execer, rows []Row) error {
 	return nil
 }
 
-func (s *Store) placeholder(n int) string {
-	if s.Dialect == engine.Postgres {
-		return fmt.Sprintf("$%d", n)
+func (s *Store) placeholder(n int) string { return s.Dialect.Placeholder(n) }
+
+// value is the expression of column j (of columns) bound at parameter n:
+// executed_at (j 5) goes through the engine's time conversion.
+func (s *Store) value(j, n int) string {
+	if j == 5 {
+		return s.sql().WriteTime(s.placeholder(n))
 	}
-	return "?"
+	return s.placeholder(n)
 }
 
-// timeValue renders executed_at for the engine: MySQL gets seconds since
-// the epoch (its timestamp column has no fraction here).
-func (s *Store) timeValue(t time.Time) any {
-	t = t.UTC()
-	switch s.Dialect {
-	case engine.MySQL:
-		return t.Unix()
-	case engine.SQLite:
-		return t.Format("2006-01-02 15:04:05.999999999-07:00")
-	}
-	return t
-}
+// timeValue renders executed_at for the engine.
+func (s *Store) timeValue(t time.Time) any { return s.sql().TimeValue(t) }
 
 // Upsert writes one row, replacing the row of the same version.
 func (s *Store) Upsert(ctx context.Context, q Execer, r Row) error {
-	var conflict string
-	switch s.Dialect {
-	case engine.MySQL:
-		conflict = ` ON DUPLICATE KEY UPDATE description = VALUES(description), type = VALUES(type), applied = VALUES(applied), total = VALUES(total), executed_at = VALUES(executed_at), execution_time = VALUES(execution_time), error = VALUES(error), error_stmt = VALUES(error_stmt), hash = VALUES(hash), partial_hashes = VALUES(partial_hashes), operator_version = VALUES(operator_version)`
-	default:
-		conflict = ` ON CONFLICT (version) DO UPDATE SET description = excluded.description, type = excluded.type, applied = excluded.applied, total = excluded.total, executed_at = excluded.executed_at, execution_time = excluded.execution_time, error = excluded.error, error_stmt = excluded.error_stmt, hash = excluded.hash, partial_hashes = excluded.partial_hashes, operator_version = excluded.operator_version`
-	}
+	conflict := s.sql().OnConflict("version", strings.Split(columns, ", ")[1:])
 	var b strings.Builder
 	b.WriteString(`INSERT INTO ` + s.Table() + ` (` + columns + `) VALUES (`)
 	for j := range 12 {
 		if j > 0 {
 			b.WriteString(", ")
 		}
-		if j == 5 && s.Dialect == engine.MySQL {
-			b.WriteString("FROM_UNIXTIME(?)")
-			continue
-		}
-		b.WriteString(s.placeholder(j + 1))
+		b.WriteString(s.value(j, j+1))
 	}
 	b.WriteString(")" + conflict)
 	_, err := q.ExecContext(ctx, b.String(), r.Version, r.Description, uint64(r.Type), r.Applied, r.Total, s.timeValue(r.ExecutedAt),

@@ -359,7 +359,7 @@ type Unfinished struct {
 }
 
 func readRevisions(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, dir *compat.Directory, st *compat.LegacyState) (*Revisions, error) {
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: u.Dialect != engine.SQLite})
+	tx, err := db.BeginTx(ctx, u.Dialect.ReadOnlyTxOptions())
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/cmd/ferry/cli"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
@@ -195,7 +196,7 @@ func fingerprint(ctx context.Context, migDir, dbURL, failure string) (string, er
 		return "", err
 	}
 	defer db.Close()
-	dg, err := doctor.Diagnose(ctx, db, u, os.DirFS(migDir), doctor.Options{Path: migDir, Error: failure})
+	dg, err := doctor.Diagnose(ctx, database.Wrap(db, u), os.DirFS(migDir), doctor.Options{Path: migDir, Error: failure})
 	if err != nil {
 		return "", err
 	}

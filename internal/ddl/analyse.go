@@ -101,7 +101,7 @@ func wordSet(s string) map[string]bool {
 func (a *analyser) name() (schema, name string, ok bool) { return a.c.Name(a.d) }
 
 // ident quotes a name for generated SQL.
-func (a *analyser) ident(s string) string { return a.d.QuoteIdent(s) }
+func (a *analyser) ident(s string) string { return a.d.QuoteName(s) }
 
 // qualified quotes [schema.]name.
 func (a *analyser) qualified(schema, name string) string {

@@ -1,5 +1,7 @@
 // Package gmlock takes golang-migrate's own locks, so that ferry and a
 // still-deployed golang-migrate never change a database at the same time.
+// How a key is taken on each engine, and how a taken key is waited for, is
+// engine.Locker's; this package knows which keys golang-migrate uses.
 package gmlock
 
 import (
@@ -17,67 +19,65 @@ import (
 // ErrTimeout is a lock that stayed taken for the whole timeout.
 var ErrTimeout = errors.New("timed out waiting for golang-migrate's lock")
 
-// pollEvery is how often a taken lock is tried again.
-const pollEvery = 100 * time.Millisecond
+// Keys returns the keys of st that a lock function takes: a table-strategy
+// key (pgx v4 x-lock-strategy=table) is not taken, see docs/convert.md.
+func Keys(keys []compat.LockKey) []string {
+	var out []string
+	for _, k := range keys {
+		if !strings.HasPrefix(k.Form, "lock_table") {
+			out = append(out, k.Key)
+		}
+	}
+	return out
+}
 
 // AcquireTx takes every golang-migrate lock key of st inside tx, waiting up
 // to timeout. PostgreSQL: transaction-level advisory locks (released by the
 // commit or rollback, even if ferry dies). MySQL: GET_LOCK on the
 // transaction's session; call Release after the transaction ends. SQLite:
 // nothing (golang-migrate's SQLite lock lives inside its own process; the
-// database's write lock serialises writers). A table-strategy key (pgx v4
-// x-lock-strategy=table) is not taken: see docs/convert.md.
+// database's write lock serialises writers).
 func AcquireTx(ctx context.Context, tx *sql.Tx, d engine.Dialect, keys []compat.LockKey, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for _, k := range keys {
-		if strings.HasPrefix(k.Form, "lock_table") {
-			continue
-		}
-		for {
-			ok, err := try(ctx, tx, d, k.Key)
-			if err != nil {
-				return fmt.Errorf("take golang-migrate's lock %s: %w", k.Key, err)
-			}
-			if ok {
-				break
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("lock %s (%s form): %w (%s); a golang-migrate run is probably in progress: wait for it, or raise --lock-timeout", k.Key, k.Form, ErrTimeout, timeout)
-			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(pollEvery):
-			}
-		}
-	}
-	return nil
+	return explain(d.Locker(engine.LockPolicy{Timeout: timeout}).Tx(ctx, tx, Keys(keys)), keys)
 }
 
-func try(ctx context.Context, tx *sql.Tx, d engine.Dialect, key string) (bool, error) {
-	var ok sql.NullBool
-	switch d {
-	case engine.Postgres:
-		err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1::bigint)`, key).Scan(&ok)
-		return ok.Bool, err
-	case engine.MySQL:
-		err := tx.QueryRowContext(ctx, `SELECT GET_LOCK(?, 0)`, key).Scan(&ok)
-		return ok.Bool, err
+// BeforeTx and InTx take golang-migrate's keys for a transaction that
+// re-reads the state it planned from (see engine.Locker.BeforeTx): on
+// MySQL for the session of conn before the transaction begins, elsewhere
+// inside it. Call the release BeforeTx returns once the transaction ended.
+func BeforeTx(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []compat.LockKey, timeout time.Duration) (release func(context.Context) error, err error) {
+	release, err = d.Locker(engine.LockPolicy{Timeout: timeout}).BeforeTx(ctx, conn, Keys(keys))
+	return release, explain(err, keys)
+}
+
+// InTx: see BeforeTx.
+func InTx(ctx context.Context, tx *sql.Tx, d engine.Dialect, keys []compat.LockKey, timeout time.Duration) error {
+	return explain(d.Locker(engine.LockPolicy{Timeout: timeout}).InTx(ctx, tx, Keys(keys)), keys)
+}
+
+// explain words a lock failure for the person on call.
+func explain(err error, keys []compat.LockKey) error {
+	var te *engine.LockTimeoutError
+	var ke *engine.KeyError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &te):
+		form := ""
+		for _, k := range keys {
+			if k.Key == te.Key {
+				form = k.Form
+			}
+		}
+		return fmt.Errorf("lock %s (%s form): %w (%s); a golang-migrate run is probably in progress: wait for it, or raise --lock-timeout", te.Key, form, ErrTimeout, te.Timeout)
+	case errors.As(err, &ke):
+		return fmt.Errorf("take golang-migrate's lock %s: %w", ke.Key, ke.Err)
 	}
-	return true, nil
+	return err
 }
 
 // Release frees MySQL locks taken by AcquireTx on conn, the connection the
 // transaction ran on. It does nothing on other engines.
 func Release(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []compat.LockKey) error {
-	if d != engine.MySQL {
-		return nil
-	}
-	var errs []error
-	for _, k := range keys {
-		if _, err := conn.ExecContext(ctx, `SELECT RELEASE_LOCK(?)`, k.Key); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return d.Locker(engine.LockPolicy{}).ReleaseTx(ctx, conn, Keys(keys))
 }

@@ -46,26 +46,24 @@ func (s *DB) migrationsTable(ctx context.Context, like *compat.DatabaseURL) (com
 	if like.TableQuoted && like.QuotedTable != "" {
 		t.Name = like.QuotedTable
 	}
-	switch s.Dialect {
-	case engine.Postgres:
-		if like.TableQuoted && like.QuotedSchema != "" {
-			t.Schema = like.QuotedSchema
-			q := `CREATE SCHEMA IF NOT EXISTS "` + strings.ReplaceAll(t.Schema, `"`, `""`) + `"`
-			if _, err := s.DB.ExecContext(ctx, q); err != nil {
-				return t, fmt.Errorf("scratch database %s: create schema %s for golang-migrate's table: %w", s.Name, t.Schema, err)
-			}
-			return t, nil
+	query := s.Dialect.CurrentSchemaQuery()
+	switch {
+	case query != "" && like.TableQuoted && like.QuotedSchema != "":
+		t.Schema = like.QuotedSchema
+		if _, err := s.DB.ExecContext(ctx, s.Dialect.Revisions().CreateSchema(t.Schema)); err != nil {
+			return t, fmt.Errorf("scratch database %s: create schema %s for golang-migrate's table: %w", s.Name, t.Schema, err)
 		}
+	case query != "":
 		var schema sql.NullString
-		if err := s.DB.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		if err := s.DB.QueryRowContext(ctx, query).Scan(&schema); err != nil {
 			return t, fmt.Errorf("scratch database %s: read current schema: %w", s.Name, err)
 		}
 		if !schema.Valid {
 			return t, fmt.Errorf("scratch database %s: no current schema for golang-migrate's table (check the dev URL's search_path)", s.Name)
 		}
 		t.Schema = schema.String
-	case engine.MySQL:
-		t.Schema = s.Name
+	case s.Dialect.Catalog().Schemas:
+		t.Schema = s.Name // MySQL: the database
 	}
 	return t, nil
 }
@@ -169,17 +167,17 @@ func (s *DB) run(ctx context.Context, f File, after func(k int) error) error {
 		}
 		var err error
 		switch control := txControl(st); {
-		case control == txBegin && s.Dialect == engine.Postgres && s.tx != nil:
+		case control == txBegin && s.Dialect.ImplicitBlocks() && s.tx != nil:
 			// The file's BEGIN inside the implicit block: the block
 			// becomes explicit, nothing else changes.
 		case control == txBegin && s.tx == nil:
 			err = begin()
 		case (control == txCommit || control == txRollback) && s.tx != nil:
 			err = end(control == txCommit)
-			if err == nil && wrapped && s.Dialect == engine.Postgres {
+			if err == nil && wrapped && s.Dialect.ImplicitBlocks() {
 				err = begin() // the rest of the query runs in a new implicit block
 			}
-		case s.Dialect == engine.Postgres && s.tx != nil && st.Kind.Has(sqlsplit.KindNoTx):
+		case s.Dialect.NoTxRunsAlone() && s.tx != nil && st.Kind.Has(sqlsplit.KindNoTx):
 			// golang-migrate cannot run such a file (the server refuses
 			// the statement inside the file's transaction: FM402), so
 			// ferry apply or Atlas ran it, the statement on its own.
@@ -211,14 +209,12 @@ func (s *DB) run(ctx context.Context, f File, after func(k int) error) error {
 // wrapsFiles reports whether golang-migrate runs a whole file in one
 // transaction on this engine with Mimic's options.
 func (s *DB) wrapsFiles() bool {
-	opt := func(k string) bool { return s.like != nil && s.like.Options[k] == "true" }
-	switch s.Dialect {
-	case engine.Postgres:
-		return !opt("x-multi-statement")
-	case engine.SQLite:
-		return !opt("x-no-tx-wrap")
+	var options map[string]string
+	if s.like != nil {
+		options = s.like.Options
 	}
-	return false
+	run, _ := s.Dialect.GolangMigrateRun(options, false)
+	return run != engine.RunPerStatement
 }
 
 func (s *DB) exec(ctx context.Context, query string) (sql.Result, error) {

@@ -71,10 +71,11 @@ type DB struct {
 // drops it again.
 func New(ctx context.Context, dev *compat.DatabaseURL) (*DB, error) {
 	name := newName()
-	switch dev.Dialect {
-	case engine.SQLite:
+	switch {
+	case !dev.Dialect.Known():
+	case dev.Dialect.Embedded():
 		return newSQLite(ctx, dev, name)
-	case engine.Postgres, engine.MySQL:
+	default:
 		return newOnServer(ctx, dev, name)
 	}
 	return nil, fmt.Errorf("scratch database on %s: unknown dialect %q", dev.Redacted(), dev.Dialect)

@@ -16,8 +16,8 @@ import (
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/fleet"
 )
 
@@ -230,13 +230,13 @@ func prefixFor(n int, u *compat.DatabaseURL) string {
 
 func applyOne(ctx context.Context, project *folder.Folder, u *compat.DatabaseURL, opts apply.Options, dryRun bool, w io.Writer, mu *sync.Mutex, quiet bool) (applyResult, error) {
 	res := applyResult{Database: u.Redacted(), Pending: []string{}, Applied: []string{}}
-	db, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
+	db, err := database.Open(ctx, u, database.ReadWrite)
 	if err != nil {
 		return res, err
 	}
 	defer db.Close()
 	if dryRun {
-		pl, err := apply.Preview(ctx, db, project, u, opts)
+		pl, err := apply.Preview(ctx, db, project, opts)
 		if err != nil {
 			return res, err
 		}
@@ -252,7 +252,7 @@ func applyOne(ctx context.Context, project *folder.Folder, u *compat.DatabaseURL
 		res.OK = true
 		return res, nil
 	}
-	r, err := apply.Apply(ctx, db, project, u, opts)
+	r, err := apply.Apply(ctx, db, project, opts)
 	if r != nil {
 		for _, s := range r.Plan.Steps {
 			res.Pending = append(res.Pending, s.Version)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,9 +17,9 @@ import (
 	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/folder"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/fleet"
 	"github.com/ferrymigrate/ferry/refusal"
 )
@@ -172,12 +171,12 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 // explainEdits returns the refusal over edited files as it reads for the
 // database u (its revision rows say whether re-hashing is right there).
 func explainEdits(ctx context.Context, u *compat.DatabaseURL, revisionsSchema string, r *refusal.Refusal) error {
-	db, err := dbconn.Open(ctx, u, dbconn.ReadOnly)
+	db, err := database.Open(ctx, u, database.ReadOnly)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	tailored, err := convert.ExplainEdits(ctx, db, u, revisionsSchema, r)
+	tailored, err := convert.ExplainEdits(ctx, db, revisionsSchema, r)
 	if err != nil {
 		return err
 	}
@@ -222,17 +221,17 @@ func finishConvert(e *env, dir string, o *convertOptions, targets int, results [
 
 func convertOne(ctx context.Context, project *folder.Folder, dir string, u *compat.DatabaseURL, opts convert.Options, o *convertOptions) (convertResult, error) {
 	res := convertResult{Database: u.Redacted()}
-	db, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
+	db, err := database.Open(ctx, u, database.ReadWrite)
 	if err != nil {
 		return res, err
 	}
 	defer db.Close()
 	if o.fromDirty {
-		if opts.Dirty, res.Dirty, err = diagnoseDirty(ctx, db, dir, u, o); err != nil {
+		if opts.Dirty, res.Dirty, err = diagnoseDirty(ctx, db, dir, o); err != nil {
 			return res, err
 		}
 	}
-	plan, err := convert.Prepare(ctx, db, project, u, opts)
+	plan, err := convert.Prepare(ctx, db, project, opts)
 	if err != nil {
 		return res, err
 	}
@@ -295,8 +294,8 @@ type dirtyJSON struct {
 // row needs nothing (nil, nil, nil); a failed up whose applied prefix is
 // proven (or consistent, with --accept-unproven) becomes the prefix convert
 // imports; anything else is refused with the next command.
-func diagnoseDirty(ctx context.Context, db *sql.DB, dir string, u *compat.DatabaseURL, o *convertOptions) (*convert.DirtyPrefix, *dirtyJSON, error) {
-	dg, err := doctor.Diagnose(ctx, db, u, os.DirFS(dir), doctor.Options{Path: dir, DevURL: o.dev, Error: o.errText})
+func diagnoseDirty(ctx context.Context, db *database.DB, dir string, o *convertOptions) (*convert.DirtyPrefix, *dirtyJSON, error) {
+	dg, err := doctor.Diagnose(ctx, db, os.DirFS(dir), doctor.Options{Path: dir, DevURL: o.dev, Error: o.errText})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -305,7 +304,7 @@ func diagnoseDirty(ctx context.Context, db *sql.DB, dir string, u *compat.Databa
 		return nil, nil, nil
 	}
 	d := &dirtyJSON{Case: v.Case, File: v.File, Applied: v.Applied, Total: v.Total, Certainty: v.Certainty, Summary: v.Summary, Fingerprint: dg.Fingerprint}
-	doctorCmd := refusal.Command{"ferry", "doctor", "--path", dir, "--database", u.Redacted()}
+	doctorCmd := refusal.Command{"ferry", "doctor", "--path", dir, "--database", db.URL.Redacted()}
 	if o.dev != nil {
 		doctorCmd = append(doctorCmd, "--dev-url", o.dev.Redacted())
 	}

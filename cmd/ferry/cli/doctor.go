@@ -12,9 +12,9 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/inspect"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 )
 
 // diagnoseFlags are the flags doctor and recover share.
@@ -103,12 +103,12 @@ func runDoctor(cmd *cobra.Command, e *env, o *doctorOptions) error {
 	if err != nil {
 		return err
 	}
-	db, err := dbconn.Open(ctx, u, dbconn.ReadOnly)
+	db, err := database.Open(ctx, u, database.ReadOnly)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	dg, err := doctor.Diagnose(ctx, db, u, os.DirFS(dir), opts)
+	dg, err := doctor.Diagnose(ctx, db, os.DirFS(dir), opts)
 	if err != nil {
 		return refusalError(e, err)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/drift"
-	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 )
 
@@ -136,7 +135,7 @@ func renderDrift(w io.Writer, r *drift.Report, color bool) {
 		upTo = "up to " + r.VersionText
 	}
 	where := "in memory"
-	if r.Dialect != engine.SQLite {
+	if !r.Dialect.Embedded() {
 		where = "on scratch database " + r.Scratch + " of " + r.Dev + " (dropped)"
 	}
 	fmt.Fprintf(w, "Expected    %s %s: %s, %s, replayed %s\n", r.Path, upTo, plural(r.Files, "up file"), plural(r.Statements, "statement"), where)

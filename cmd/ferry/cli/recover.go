@@ -12,8 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
-	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/refusal"
 )
@@ -93,15 +93,15 @@ func runRecover(cmd *cobra.Command, e *env, o *recoverOptions) error {
 	}
 	opts.Diagnose = dopts
 	opts.Operator = operator(e)
-	mode := dbconn.ReadWrite
+	mode := database.ReadWrite
 	if o.dryRun {
-		mode = dbconn.ReadOnly
+		mode = database.ReadOnly
 	}
-	if _, err := os.Stat(u.Database); u.Dialect == engine.SQLite && errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(u.Database); u.Dialect.Embedded() && errors.Is(err, fs.ErrNotExist) {
 		// A mistyped path: opened for writing it would be created empty.
 		return &dbconn.MissingFileError{Path: u.Database}
 	}
-	db, err := dbconn.Open(ctx, u, mode)
+	db, err := database.Open(ctx, u, mode)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func runRecover(cmd *cobra.Command, e *env, o *recoverOptions) error {
 		fmt.Fprintf(e.ErrOut, "--%s needs confirmation: %s.\n", p.Kind, confirmReasons(dg, p))
 		return ask(e, fmt.Sprintf("Run this plan on %s? [y/N] ", dg.Database))
 	}
-	res, err := doctor.Recover(ctx, db, u, os.DirFS(dir), opts)
+	res, err := doctor.Recover(ctx, db, os.DirFS(dir), opts)
 	if err != nil {
 		return recoverFailed(e, o, res, err, noTerminal, show, doctor.DoctorCommand(u, dopts))
 	}

@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"context"
+	"database/sql"
+)
+
+// An engine is what one Dialect knows, one concern per file, each
+// declared in the file named for it and implemented in ENGINE_CONCERN.go:
+//
+//   - lock.go: session and transaction locks (Locker; one wait policy)
+//   - tx.go: transaction rules, quoting, placeholders, names
+//   - revisions.go: Atlas's revisions table
+//   - legacy.go: golang-migrate's table and how its driver runs a file
+//   - recoveries.go: ferry recover's audit table
+//   - catalog.go: what the catalog shows and how names compare
+//
+// Adding an engine (CockroachDB, say) means a Dialect constant, a case in
+// ParseDialect and in Dialect.engine, and one file per concern for a new
+// type; the compiler lists what is missing.
+type impl interface {
+	lockSQL
+	txRules
+	revisionSQL
+	legacySQL
+	recoverySQL
+	catalogFacts
+}
+
+type (
+	postgres struct{}
+	mysql    struct{}
+	sqlite   struct{}
+)
+
+// engine returns the implementation of d, or nil for an unknown dialect.
+func (d Dialect) engine() impl {
+	switch d {
+	case Postgres:
+		return postgres{}
+	case MySQL:
+		return mysql{}
+	case SQLite:
+		return sqlite{}
+	}
+	return nil
+}
+
+// Known reports whether d is one of the dialects ferry supports.
+func (d Dialect) Known() bool { return d.engine() != nil }
+
+// Querier is what reads need of a *sql.DB, *sql.Conn or *sql.Tx.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// QuoteIdent quotes an identifier the way d's SQL does.
+func (d Dialect) QuoteIdent(s string) string { return d.engine().quote(s) }
+
+// Placeholder returns the n-th (1-based) bound parameter marker of d.
+func (d Dialect) Placeholder(n int) string { return d.engine().placeholder(n) }
