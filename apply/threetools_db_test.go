@@ -181,7 +181,7 @@ func TestAtlasAppliedAhead(t *testing.T) {
 				"2_b.up.sql": "CREATE TABLE b (id int);\n",
 			})
 			testdb.Steps(t, dir, db.URL, 1)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			convertDB(t, dir, db)
 			if err := atlasExecute(t, dir, db, 0); err != nil {
 				t.Fatalf("atlas: %v", err)
@@ -236,7 +236,7 @@ func TestThreeTools(t *testing.T) {
 				"4_notes.up.sql":   "CREATE TABLE notes (id int PRIMARY KEY, body text);\n",
 			})
 			testdb.Steps(t, dir, db.URL, 1)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			convertDB(t, dir, db)
 			if err := atlasExecute(t, dir, db, 2); err != nil {
 				t.Fatalf("atlas: %v", err)
@@ -317,7 +317,7 @@ func TestSteppedDown(t *testing.T) {
 				"2_b.down.sql": "DROP TABLE b;\n",
 			})
 			testdb.Up(t, dir, db.URL)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			convertDB(t, dir, db)
 			testdb.Steps(t, dir, db.URL, -1)
 
@@ -357,7 +357,7 @@ func TestAheadUnclear(t *testing.T) {
 				"2_b.up.sql": "INSERT INTO a (id) VALUES (1);\n",
 			})
 			testdb.Steps(t, dir, db.URL, 1)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			convertDB(t, dir, db)
 			if err := atlasExecute(t, dir, db, 0); err != nil {
 				t.Fatalf("atlas: %v", err)
