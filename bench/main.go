@@ -1,5 +1,5 @@
 // Command bench compares `ferry apply` with golang-migrate's `up` on the same
-// server in the same run (DESIGN §7: at most 1.10x golang-migrate).
+// server in the same run (docs/apply.md: at most 1.10x golang-migrate).
 //
 // It writes a golang-migrate folder of -files files with -statements small
 // statements each (CREATE TABLE, then INSERTs and CREATE INDEXes in turn) and
@@ -455,9 +455,9 @@ func median(ts []timing, f func(timing) float64) float64 {
 	return (v[n/2-1] + v[n/2]) / 2
 }
 
-// gmRound applies the folder with golang-migrate on a new database and
-// returns the time of opening the source and the database, Up and Close.
-func gmRound(ctx context.Context, c *config, srv *server, reg *registry, dir, hostport string) (time.Duration, error) {
+// onFreshDatabase creates a database on srv, runs fn with its name and URL
+// and drops it again.
+func onFreshDatabase(ctx context.Context, srv *server, reg *registry, hostport string, fn func(name, dbURL string) error) (err error) {
 	name, err := reg.create(ctx, srv)
 	defer func() {
 		if name != "" {
@@ -467,17 +467,25 @@ func gmRound(ctx context.Context, c *config, srv *server, reg *registry, dir, ho
 		}
 	}()
 	if err != nil {
-		return 0, err
+		return err
 	}
 	dbURL, err := srv.urlFor(name, hostport)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	d, err := runGM(dir, dbURL)
-	if err != nil {
-		return 0, err
-	}
-	return d, verify(ctx, srv, name, c, false)
+	return fn(name, dbURL)
+}
+
+// gmRound applies the folder with golang-migrate on a new database and
+// returns the time of opening the source and the database, Up and Close.
+func gmRound(ctx context.Context, c *config, srv *server, reg *registry, dir, hostport string) (d time.Duration, err error) {
+	err = onFreshDatabase(ctx, srv, reg, hostport, func(name, dbURL string) error {
+		if d, err = runGM(dir, dbURL); err != nil {
+			return err
+		}
+		return verify(ctx, srv, name, c, false)
+	})
+	return d, err
 }
 
 func runGM(dir, dbURL string) (time.Duration, error) {
@@ -507,39 +515,30 @@ func runGM(dir, dbURL string) (time.Duration, error) {
 // the time of LoadProject, opening the handle, Apply and Close, and the
 // LoadProject and Apply parts of it.
 func ferryRound(ctx context.Context, c *config, srv *server, reg *registry, dir, hostport, profile string) (total, load, applied time.Duration, err error) {
-	name, err := reg.create(ctx, srv)
-	defer func() {
-		if name != "" {
-			if derr := reg.drop(srv, name); derr != nil && err == nil {
-				err = derr
+	err = onFreshDatabase(ctx, srv, reg, hostport, func(name, dbURL string) error {
+		if profile != "" {
+			f, err := os.Create(profile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
 			}
 		}
-	}()
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	dbURL, err := srv.urlFor(name, hostport)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	if profile != "" {
-		f, err := os.Create(profile)
+		total, load, applied, err = runFerry(ctx, c, dir, dbURL)
+		if profile != "" {
+			pprof.StopCPUProfile()
+		}
 		if err != nil {
-			return 0, 0, 0, err
+			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return 0, 0, 0, err
-		}
-	}
-	total, load, applied, err = runFerry(ctx, c, dir, dbURL)
-	if profile != "" {
-		pprof.StopCPUProfile()
-	}
+		return verify(ctx, srv, name, c, true)
+	})
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	return total, load, applied, verify(ctx, srv, name, c, true)
+	return total, load, applied, nil
 }
 
 func runFerry(ctx context.Context, c *config, dir, dbURL string) (total, load, applied time.Duration, err error) {

@@ -212,10 +212,7 @@ type tStmt struct {
 }
 
 func (s *tStmt) Close() error {
-	start := time.Now()
-	err := s.inner.Close()
-	s.t.add(s.cat, time.Since(start), false)
-	return err
+	return s.t.timed(s.cat, false, func() error { return s.inner.Close() })
 }
 
 func (s *tStmt) NumInput() int { return s.inner.NumInput() }
@@ -233,9 +230,7 @@ func (s *tStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driv
 	if !ok {
 		return nil, errors.New("bench: statement without ExecContext")
 	}
-	start := time.Now()
-	r, err := e.ExecContext(ctx, args)
-	s.t.add(s.cat, time.Since(start), true)
+	r, err := timedValue(s.t, s.cat, true, func() (driver.Result, error) { return e.ExecContext(ctx, args) })
 	return r, err
 }
 
@@ -244,9 +239,7 @@ func (s *tStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (dri
 	if !ok {
 		return nil, errors.New("bench: statement without QueryContext")
 	}
-	start := time.Now()
-	r, err := q.QueryContext(ctx, args)
-	s.t.add(s.cat, time.Since(start), true)
+	r, err := timedValue(s.t, s.cat, true, func() (driver.Rows, error) { return q.QueryContext(ctx, args) })
 	if err != nil {
 		return nil, err
 	}
@@ -269,17 +262,11 @@ type tRows struct {
 func (r *tRows) Columns() []string { return r.inner.Columns() }
 
 func (r *tRows) Close() error {
-	start := time.Now()
-	err := r.inner.Close()
-	r.t.add(r.cat, time.Since(start), false)
-	return err
+	return r.t.timed(r.cat, false, func() error { return r.inner.Close() })
 }
 
 func (r *tRows) Next(dest []driver.Value) error {
-	start := time.Now()
-	err := r.inner.Next(dest)
-	r.t.add(r.cat, time.Since(start), false)
-	return err
+	return r.t.timed(r.cat, false, func() error { return r.inner.Next(dest) })
 }
 
 type tTx struct {
@@ -288,17 +275,11 @@ type tTx struct {
 }
 
 func (x *tTx) Commit() error {
-	start := time.Now()
-	err := x.inner.Commit()
-	x.t.add("commit", time.Since(start), true)
-	return err
+	return x.t.timed("commit", true, func() error { return x.inner.Commit() })
 }
 
 func (x *tTx) Rollback() error {
-	start := time.Now()
-	err := x.inner.Rollback()
-	x.t.add("rollback", time.Since(start), true)
-	return err
+	return x.t.timed("rollback", true, func() error { return x.inner.Rollback() })
 }
 
 // tracedDB opens a traced handle on u with the driver and settings ferry's
@@ -455,4 +436,18 @@ func tracedRun(ctx context.Context, c *config, srv *server, name, dir string, fe
 	srcErr, dbErr := m.Close()
 	d := time.Since(start)
 	return d, errors.Join(upErr, srcErr, dbErr)
+}
+
+// timed runs f and adds its time to cat; trip says whether it was a round trip.
+func (t *tracer) timed(cat string, trip bool, f func() error) error {
+	_, err := timedValue(t, cat, trip, func() (struct{}, error) { return struct{}{}, f() })
+	return err
+}
+
+// timedValue is timed for a call that returns a value.
+func timedValue[T any](t *tracer, cat string, trip bool, f func() (T, error)) (T, error) {
+	start := time.Now()
+	v, err := f()
+	t.add(cat, time.Since(start), trip)
+	return v, err
 }

@@ -15,8 +15,7 @@ import (
 )
 
 // BenchmarkConvert converts histories of 1,000, 10,000 and 50,000 versions
-// on the local PostgreSQL server (DESIGN §7: under 2 s for 10,000; the
-// issue's target is under 1 s). Each iteration times LoadProject, opening
+// on the local PostgreSQL server (a target of under 2 s for 10,000 versions). Each iteration times LoadProject, opening
 // the connection, Prepare and Write on a fresh database at golang-migrate's
 // last version; creating the database and the files is not timed. The
 // load-ms, prepare-ms and write-ms metrics split the time.

@@ -15,8 +15,8 @@ import (
 // DirtyPrefix is what a diagnosis (ferry doctor) established about a dirty
 // golang-migrate row: the up of Version failed after its first Applied of
 // Total statements had committed. With it, Prepare accepts the row dirty at
-// exactly that version and plans a partial revision row for it (DESIGN
-// §2.4), from which ferry apply resumes at statement Applied+1.
+// exactly that version and plans a partial revision row for it (docs/statements.md,
+// "Cumulative hashes"), from which ferry apply resumes at statement Applied+1.
 //
 // convert takes the prefix on trust: it checks that it fits the file
 // (Total is the file's statement count as ferry splits it, 0 <= Applied <=

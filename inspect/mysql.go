@@ -102,10 +102,50 @@ func inspectMySQL(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		return n > 0, nil
 	}
 
-	rels := map[myKey]*relation{}
-	collations := map[myKey]string{}
-	var order []myKey
-	var sequences []myKey
+	t, err := myTablesOf(ctx, tx, in, q, args)
+	if err != nil {
+		return err
+	}
+	if err := myColumnsOf(ctx, tx, in, t, q, args); err != nil {
+		return err
+	}
+	if err := myIndexesOf(ctx, tx, in, t.rels, q, args, has); err != nil {
+		return err
+	}
+	if err := myForeignKeysOf(ctx, tx, in, t.rels, q, args); err != nil {
+		return err
+	}
+	if err := myChecks(ctx, tx, in, t.rels, q, args, has); err != nil {
+		return err
+	}
+	if err := myViewsOf(ctx, tx, t.rels, q, args); err != nil {
+		return err
+	}
+	if err := myTriggersOf(ctx, tx, in, t.rels, q, args); err != nil {
+		return err
+	}
+	for _, k := range t.order {
+		in.addRelation(t.rels[k])
+	}
+	if err := mySequencesOf(ctx, tx, in, t.sequences); err != nil {
+		return err
+	}
+	return myRoutinesOf(ctx, tx, in, q, args)
+}
+
+// myCatalog is what information_schema.TABLES lists: the tables and views
+// by name in catalog order, each table's default collation, the sequences.
+type myCatalog struct {
+	rels       map[myKey]*relation
+	collations map[myKey]string
+	order      []myKey
+	sequences  []myKey
+}
+
+// myTablesOf reads the tables, views and sequences of the schemas.
+func myTablesOf(ctx context.Context, tx *sql.Tx, in *inspector, q func(string, ...any) string, args []any) (*myCatalog, error) {
+	t := &myCatalog{rels: map[myKey]*relation{}, collations: map[myKey]string{}}
+	rels, collations := t.rels, t.collations
 	if err := query(ctx, tx, "information_schema.TABLES", q(myTables), args, func(r *sql.Rows) error {
 		var schema, name, typ, engine, collation, options string
 		if err := r.Scan(&schema, &name, &typ, &engine, &collation, &options); err != nil {
@@ -114,7 +154,7 @@ func inspectMySQL(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		k := myKey{schema, name}
 		switch typ {
 		case "SEQUENCE":
-			sequences = append(sequences, k)
+			t.sequences = append(t.sequences, k)
 			return nil
 		case "VIEW":
 			rels[k] = &relation{kind: KindView, schema: schema, name: name}
@@ -135,13 +175,20 @@ func inspectMySQL(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		default:
 			return nil
 		}
-		order = append(order, k)
+		t.order = append(t.order, k)
 		return nil
 	}); err != nil {
-		return err
+		return nil, err
 	}
 
-	if err := query(ctx, tx, "information_schema.COLUMNS", q(myColumns), args, func(r *sql.Rows) error {
+	return t, nil
+}
+
+// myColumnsOf adds the columns of the tables read; a column's collation is
+// shown where it differs from its table's.
+func myColumnsOf(ctx context.Context, tx *sql.Tx, in *inspector, t *myCatalog, q func(string, ...any) string, args []any) error {
+	rels, collations := t.rels, t.collations
+	return query(ctx, tx, "information_schema.COLUMNS", q(myColumns), args, func(r *sql.Rows) error {
 		var schema, table, name, typ, nullable, extra, collation, generation string
 		var def sql.NullString
 		if err := r.Scan(&schema, &table, &name, &typ, &nullable, &def, &extra, &collation, &generation); err != nil {
@@ -177,14 +224,11 @@ func inspectMySQL(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		}
 		rel.columns = append(rel.columns, col)
 		return nil
-	}); err != nil {
-		return err
-	}
+	})
+}
 
-	if err := myIndexesOf(ctx, tx, in, rels, q, args, has); err != nil {
-		return err
-	}
-
+// myForeignKeysOf adds the foreign keys, their columns in key order.
+func myForeignKeysOf(ctx context.Context, tx *sql.Tx, in *inspector, rels map[myKey]*relation, q func(string, ...any) string, args []any) error {
 	type fk struct {
 		rel                       *relation
 		name, refSchema, refTable string
@@ -221,12 +265,12 @@ func inspectMySQL(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		f.rel.constraints = append(f.rel.constraints, fmt.Sprintf("constraint %s FOREIGN KEY (%s) REFERENCES %s(%s) ON UPDATE %s ON DELETE %s",
 			in.ident(f.name), strings.Join(f.cols, ", "), ref, strings.Join(f.refCols, ", "), f.onUpdate, f.onDelete))
 	}
+	return nil
+}
 
-	if err := myChecks(ctx, tx, in, rels, q, args, has); err != nil {
-		return err
-	}
-
-	if err := query(ctx, tx, "information_schema.VIEWS", q(myViews), args, func(r *sql.Rows) error {
+// myViewsOf adds each view's security, check option and definition.
+func myViewsOf(ctx context.Context, tx *sql.Tx, rels map[myKey]*relation, q func(string, ...any) string, args []any) error {
+	return query(ctx, tx, "information_schema.VIEWS", q(myViews), args, func(r *sql.Rows) error {
 		var schema, name, def, check, security string
 		if err := r.Scan(&schema, &name, &def, &check, &security); err != nil {
 			return err
@@ -242,11 +286,12 @@ func inspectMySQL(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		def = strings.ReplaceAll(def, "`"+strings.ReplaceAll(schema, "`", "``")+"`.", "")
 		rel.tail = append([]string{"as"}, indent(def)...)
 		return nil
-	}); err != nil {
-		return err
-	}
+	})
+}
 
-	if err := query(ctx, tx, "information_schema.TRIGGERS", q(myTriggers), args, func(r *sql.Rows) error {
+// myTriggersOf adds the triggers of the tables read; bodies by hash.
+func myTriggersOf(ctx context.Context, tx *sql.Tx, in *inspector, rels map[myKey]*relation, q func(string, ...any) string, args []any) error {
+	return query(ctx, tx, "information_schema.TRIGGERS", q(myTriggers), args, func(r *sql.Rows) error {
 		var schema, table, name, timing, event, orientation, statement string
 		var actionOrder int64
 		if err := r.Scan(&schema, &table, &name, &timing, &event, &actionOrder, &orientation, &statement); err != nil {
@@ -257,15 +302,11 @@ func inspectMySQL(ctx context.Context, tx *sql.Tx, in *inspector) error {
 				in.ident(name), timing, event, orientation, actionOrder, hash(statement)))
 		}
 		return nil
-	}); err != nil {
-		return err
-	}
+	})
+}
 
-	for _, k := range order {
-		rel := rels[k]
-		in.addRelation(rel)
-	}
-
+// mySequencesOf adds MariaDB sequences with their options.
+func mySequencesOf(ctx context.Context, tx *sql.Tx, in *inspector, sequences []myKey) error {
 	for _, k := range sequences {
 		var start, minimum, maximum, increment, cache, cycle string
 		err := tx.QueryRowContext(ctx, `SELECT start_value, minimum_value, maximum_value, increment, cache_size, cycle_option FROM `+
@@ -280,7 +321,7 @@ func inspectMySQL(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		in.add(KindSequence, in.name(k.schema, k.name), []string{options})
 	}
 
-	return myRoutinesOf(ctx, tx, in, q, args)
+	return nil
 }
 
 func quoteMySQL(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }

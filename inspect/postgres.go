@@ -156,18 +156,47 @@ func inspectPostgres(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		return fmt.Errorf("set search_path: %w", err)
 	}
 	args := []any{in.schemas}
+	if err := pgExtensionsOf(ctx, tx, in); err != nil {
+		return err
+	}
+	rels, order, err := pgRelationsOf(ctx, tx, in, args)
+	if err != nil {
+		return err
+	}
+	for _, read := range []func(context.Context, *sql.Tx, *inspector, map[int64]*relation, []any) error{
+		pgColumnsOf, pgConstraintsOf, pgIndexesOf, pgTriggersOf,
+	} {
+		if err := read(ctx, tx, in, rels, args); err != nil {
+			return err
+		}
+	}
+	for _, oid := range order {
+		in.addRelation(rels[oid])
+	}
+	if err := pgSequencesOf(ctx, tx, in, args); err != nil {
+		return err
+	}
+	if err := pgTypes(ctx, tx, in, args); err != nil {
+		return err
+	}
+	return pgFunctionsOf(ctx, tx, in, version, args)
+}
 
-	if err := query(ctx, tx, "pg_extension", pgExtensions, nil, func(r *sql.Rows) error {
+// pgExtensionsOf adds the installed extensions.
+func pgExtensionsOf(ctx context.Context, tx *sql.Tx, in *inspector) error {
+	return query(ctx, tx, "pg_extension", pgExtensions, nil, func(r *sql.Rows) error {
 		var name string
 		if err := r.Scan(&name); err != nil {
 			return err
 		}
 		in.add(KindExtension, in.ident(name), nil)
 		return nil
-	}); err != nil {
-		return err
-	}
+	})
+}
 
+// pgRelationsOf reads the tables, views, materialized views, foreign tables
+// and composite types of the schemas, by oid, in catalog order.
+func pgRelationsOf(ctx context.Context, tx *sql.Tx, in *inspector, args []any) (map[int64]*relation, []int64, error) {
 	rels := map[int64]*relation{}
 	var order []int64
 	if err := query(ctx, tx, "pg_class", pgRelations, args, func(r *sql.Rows) error {
@@ -219,10 +248,15 @@ func inspectPostgres(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		order = append(order, oid)
 		return nil
 	}); err != nil {
-		return err
+		return nil, nil, err
 	}
 
-	if err := query(ctx, tx, "pg_attribute", pgColumns, args, func(r *sql.Rows) error {
+	return rels, order, nil
+}
+
+// pgColumnsOf adds the columns of the relations read.
+func pgColumnsOf(ctx context.Context, tx *sql.Tx, in *inspector, rels map[int64]*relation, args []any) error {
+	return query(ctx, tx, "pg_attribute", pgColumns, args, func(r *sql.Rows) error {
 		var (
 			oid                                                        int64
 			name, typ, def, identity, generated, collation, seqOptions string
@@ -258,11 +292,18 @@ func inspectPostgres(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		}
 		rel.columns = append(rel.columns, col)
 		return nil
-	}); err != nil {
-		return err
-	}
+	})
+}
 
-	if err := query(ctx, tx, "pg_constraint", pgConstraints, args, func(r *sql.Rows) error {
+// pgConstraintsOf adds the constraints of the relations read.
+func pgConstraintsOf(ctx context.Context, tx *sql.Tx, in *inspector, rels map[int64]*relation, args []any) error {
+	return pgConstraintsInto(ctx, tx, in, pgConstraints, args, rels)
+}
+
+// pgConstraintsInto adds the constraints a query returns as (oid, name,
+// definition) to the relations (tables or domains) they belong to.
+func pgConstraintsInto(ctx context.Context, tx *sql.Tx, in *inspector, q string, args []any, rels map[int64]*relation) error {
+	return query(ctx, tx, "pg_constraint", q, args, func(r *sql.Rows) error {
 		var oid int64
 		var name, def string
 		if err := r.Scan(&oid, &name, &def); err != nil {
@@ -272,11 +313,12 @@ func inspectPostgres(ctx context.Context, tx *sql.Tx, in *inspector) error {
 			rel.constraints = append(rel.constraints, "constraint "+in.ident(name)+" "+def)
 		}
 		return nil
-	}); err != nil {
-		return err
-	}
+	})
+}
 
-	if err := query(ctx, tx, "pg_index", pgIndexes, args, func(r *sql.Rows) error {
+// pgIndexesOf adds the indexes of the relations read.
+func pgIndexesOf(ctx context.Context, tx *sql.Tx, in *inspector, rels map[int64]*relation, args []any) error {
+	return query(ctx, tx, "pg_index", pgIndexes, args, func(r *sql.Rows) error {
 		var oid int64
 		var name, def, prefix, table string
 		var valid bool
@@ -310,11 +352,12 @@ func inspectPostgres(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		}
 		rel.indexes = append(rel.indexes, line)
 		return nil
-	}); err != nil {
-		return err
-	}
+	})
+}
 
-	if err := query(ctx, tx, "pg_trigger", pgTriggers, args, func(r *sql.Rows) error {
+// pgTriggersOf adds the triggers of the relations read.
+func pgTriggersOf(ctx context.Context, tx *sql.Tx, in *inspector, rels map[int64]*relation, args []any) error {
+	return query(ctx, tx, "pg_trigger", pgTriggers, args, func(r *sql.Rows) error {
 		var oid int64
 		var name, def, enabled, prefix, on string
 		if err := r.Scan(&oid, &name, &def, &enabled, &prefix, &on); err != nil {
@@ -343,16 +386,12 @@ func inspectPostgres(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		}
 		rel.triggers = append(rel.triggers, line)
 		return nil
-	}); err != nil {
-		return err
-	}
+	})
+}
 
-	for _, oid := range order {
-		rel := rels[oid]
-		in.addRelation(rel)
-	}
-
-	if err := query(ctx, tx, "pg_sequence", pgSequences, args, func(r *sql.Rows) error {
+// pgSequencesOf adds the sequences, with the column that owns each.
+func pgSequencesOf(ctx context.Context, tx *sql.Tx, in *inspector, args []any) error {
+	return query(ctx, tx, "pg_sequence", pgSequences, args, func(r *sql.Rows) error {
 		var schema, name, typ, options, tschema, table, column string
 		if err := r.Scan(&schema, &name, &typ, &options, &tschema, &table, &column); err != nil {
 			return err
@@ -366,14 +405,12 @@ func inspectPostgres(ctx context.Context, tx *sql.Tx, in *inspector) error {
 		}
 		in.add(KindSequence, in.name(schema, name), lines)
 		return nil
-	}); err != nil {
-		return err
-	}
+	})
+}
 
-	if err := pgTypes(ctx, tx, in, args); err != nil {
-		return err
-	}
-
+// pgFunctionsOf adds functions, procedures and aggregates; their bodies are
+// compared by hash.
+func pgFunctionsOf(ctx context.Context, tx *sql.Tx, in *inspector, version int, args []any) error {
 	return query(ctx, tx, "pg_proc", pgFunctions(version), args, func(r *sql.Rows) error {
 		var (
 			schema, name, kind, identity, result, lang, volatility, parallel, config, body, bin, agg string
@@ -521,17 +558,7 @@ func pgTypes(ctx context.Context, tx *sql.Tx, in *inspector, args []any) error {
 	}); err != nil {
 		return err
 	}
-	if err := query(ctx, tx, "pg_constraint", pgDomainConstraints, args, func(r *sql.Rows) error {
-		var oid int64
-		var name, def string
-		if err := r.Scan(&oid, &name, &def); err != nil {
-			return err
-		}
-		if d := domains[oid]; d != nil {
-			d.constraints = append(d.constraints, "constraint "+in.ident(name)+" "+def)
-		}
-		return nil
-	}); err != nil {
+	if err := pgConstraintsInto(ctx, tx, in, pgDomainConstraints, args, domains); err != nil {
 		return err
 	}
 	for _, oid := range order {

@@ -106,76 +106,52 @@ func legacy(ctx context.Context, tx *sql.Tx, v int, dirty bool) error {
 
 // ferryNow is apply/run.go none(): start tx, per statement tx, finish tx.
 func ferryNow(ctx context.Context, c *sql.Conn, n int) error {
-	for i := 1; i <= n; i++ {
-		if err := inTx(ctx, c, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, upsert, rowArgs(i, 0, pj(0))...); err != nil {
-				return err
-			}
-			return legacy(ctx, tx, i, true)
-		}); err != nil {
-			return err
-		}
-		for j, s := range stmts(i) {
-			if err := inTx(ctx, c, func(tx *sql.Tx) error {
-				if _, err := tx.ExecContext(ctx, s); err != nil {
-					return err
-				}
-				_, err := tx.ExecContext(ctx, progress, j+1, pj(j+1), fmt.Sprintf("%06d", i))
-				return err
-			}); err != nil {
-				return err
-			}
-		}
-		if err := inTx(ctx, c, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, upsert, rowArgs(i, 3, pj(-1))...); err != nil {
-				return err
-			}
-			return legacy(ctx, tx, i, false)
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return perStatement(ctx, c, n, func(string) bool { return true })
 }
 
 // noTxDDL: as ferryNow, but DDL statements are not wrapped in BEGIN/COMMIT
 // (they commit on their own); their progress UPDATE autocommits.
 func noTxDDL(ctx context.Context, c *sql.Conn, n int) error {
-	for i := 1; i <= n; i++ {
-		if err := inTx(ctx, c, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, upsert, rowArgs(i, 0, pj(0))...); err != nil {
+	return perStatement(ctx, c, n, func(s string) bool { return !strings.HasPrefix(s, "CREATE") })
+}
+
+// perStatement runs each file as ferry's none mode does: the revision row
+// and golang-migrate's row in a transaction before and after the file, and
+// each statement with its progress update, in a transaction where wrap says so.
+func perStatement(ctx context.Context, c *sql.Conn, n int, wrap func(stmt string) bool) error {
+	mark := func(i, applied, pos int, dirty bool) error {
+		return inTx(ctx, c, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, upsert, rowArgs(i, applied, pj(pos))...); err != nil {
 				return err
 			}
-			return legacy(ctx, tx, i, true)
-		}); err != nil {
+			return legacy(ctx, tx, i, dirty)
+		})
+	}
+	for i := 1; i <= n; i++ {
+		if err := mark(i, 0, 0, true); err != nil {
 			return err
 		}
 		for j, s := range stmts(i) {
-			if strings.HasPrefix(s, "CREATE") {
-				if _, err := c.ExecContext(ctx, s); err != nil {
+			step := func(e interface {
+				ExecContext(context.Context, string, ...any) (sql.Result, error)
+			}) error {
+				if _, err := e.ExecContext(ctx, s); err != nil {
 					return err
 				}
-				if _, err := c.ExecContext(ctx, progress, j+1, pj(j+1), fmt.Sprintf("%06d", i)); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := inTx(ctx, c, func(tx *sql.Tx) error {
-				if _, err := tx.ExecContext(ctx, s); err != nil {
-					return err
-				}
-				_, err := tx.ExecContext(ctx, progress, j+1, pj(j+1), fmt.Sprintf("%06d", i))
+				_, err := e.ExecContext(ctx, progress, j+1, pj(j+1), fmt.Sprintf("%06d", i))
 				return err
-			}); err != nil {
+			}
+			var err error
+			if wrap(s) {
+				err = inTx(ctx, c, func(tx *sql.Tx) error { return step(tx) })
+			} else {
+				err = step(c)
+			}
+			if err != nil {
 				return err
 			}
 		}
-		if err := inTx(ctx, c, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, upsert, rowArgs(i, 3, pj(-1))...); err != nil {
-				return err
-			}
-			return legacy(ctx, tx, i, false)
-		}); err != nil {
+		if err := mark(i, 3, -1, false); err != nil {
 			return err
 		}
 	}
