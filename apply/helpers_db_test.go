@@ -19,7 +19,6 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/engine"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -116,14 +115,7 @@ func runApplyURL(t testing.TB, dir, dbURL string, o apply.Options) (*apply.Resul
 	if err != nil {
 		return nil, err
 	}
-	u, err := compat.ParseDatabaseURL(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, u := testdb.Connect(t, dbURL)
 	defer h.Close()
 	return apply.Apply(ctx, h, p, u, o)
 }
@@ -149,14 +141,7 @@ func preview(t testing.TB, dir string, db *testdb.DB, o apply.Options) (*apply.P
 	if err != nil {
 		return nil, err
 	}
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, u := testdb.Connect(t, db.URL)
 	defer h.Close()
 	return apply.Preview(ctx, h, p, u, o)
 }
@@ -170,14 +155,7 @@ func convertDB(t testing.TB, dir string, db *testdb.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, u := testdb.Connect(t, db.URL)
 	defer h.Close()
 	plan, err := p.Prepare(ctx, h, u, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
 	if err != nil {

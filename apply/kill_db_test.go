@@ -14,9 +14,7 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/apply"
-	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
 
@@ -322,14 +320,7 @@ func TestInterruptAtEveryStatement(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					u, err := compat.ParseDatabaseURL(db.URL)
-					if err != nil {
-						t.Fatal(err)
-					}
-					h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-					if err != nil {
-						t.Fatal(err)
-					}
+					h, u := testdb.Connect(t, db.URL)
 					_, err = apply.Apply(ctx, h, p, u, apply.Options{TxMode: apply.TxNone, LockTimeout: time.Minute, OperatorVersion: operatorVersion,
 						Reporter: &cancelAfter{file: "2_five.up.sql", n: k, cancel: cancel}})
 					h.Close()

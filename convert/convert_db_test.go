@@ -10,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
 
@@ -255,14 +253,7 @@ func TestWriteRechecks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			u, err := compat.ParseDatabaseURL(db.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-			if err != nil {
-				t.Fatal(err)
-			}
+			h, u := testdb.Connect(t, db.URL)
 			defer h.Close()
 			plan, err := p.Prepare(ctx, h, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
 			if err != nil {

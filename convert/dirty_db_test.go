@@ -17,7 +17,6 @@ import (
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
 
@@ -301,14 +300,7 @@ func runApply(t *testing.T, dir string, db *testdb.DB, o apply.Options) (*apply.
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, u := testdb.Connect(t, db.URL)
 	defer h.Close()
 	return apply.Apply(ctx, h, p, u, o)
 }
@@ -423,14 +415,7 @@ func TestDirtyWriteRechecks(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				u, err := compat.ParseDatabaseURL(db.URL)
-				if err != nil {
-					t.Fatal(err)
-				}
-				h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-				if err != nil {
-					t.Fatal(err)
-				}
+				h, u := testdb.Connect(t, db.URL)
 				defer h.Close()
 				plan, err := p.Prepare(ctx, h, u, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion, Dirty: prefixOf(c)})
 				if err != nil {

@@ -6,9 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
 
@@ -30,14 +28,7 @@ func run(t testing.TB, dir string, db *testdb.DB, o convert.Options) (*convert.P
 	if err != nil {
 		return nil, err
 	}
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, u := testdb.Connect(t, db.URL)
 	defer h.Close()
 	plan, err := p.Prepare(ctx, h, u, o)
 	if err != nil {

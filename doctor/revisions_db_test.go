@@ -130,14 +130,7 @@ func TestDoctorReadsPartialRevision(t *testing.T) {
 			})
 			testdb.Steps(t, dir, db.URL, 1)
 			writeSum(t, dir)
-			u, err := compat.ParseDatabaseURL(db.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-			if err != nil {
-				t.Fatal(err)
-			}
+			h, u := testdb.Connect(t, db.URL)
 			defer h.Close()
 			convertLibrary(t, h, u, dir, "ferry vTEST (golang-migrate import)")
 			p, err := convert.LoadProject(os.DirFS(dir), dir)
