@@ -15,7 +15,6 @@ import (
 	"github.com/golang-migrate/migrate/v4"
 
 	"github.com/ferrymigrate/ferry/apply"
-	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -110,17 +109,7 @@ func allRanRowDirty(t *testing.T, dir string, db *testdb.DB) {
 	for _, st := range goodOrders {
 		db.Exec(t, strings.TrimSuffix(st, ";"))
 	}
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := compat.ReadLegacy(context.Background(), db.SQL, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := compat.WriteLegacy(context.Background(), db.SQL, u.Dialect, st.Table, 2, true); err != nil {
-		t.Fatal(err)
-	}
+	db.SetLegacyRow(t, 2, true)
 }
 
 // makeDirty returns a database that golang-migrate left dirty at version 2,
@@ -421,16 +410,12 @@ func TestDirtyWriteRechecks(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				st, err := compat.ReadLegacy(ctx, db.SQL, u)
-				if err != nil {
-					t.Fatal(err)
-				}
 				if change == "forced clean" {
 					if err := testdb.Migrator(t, dir, db.URL).Force(2); err != nil {
 						t.Fatal(err)
 					}
-				} else if err := compat.WriteLegacy(ctx, db.SQL, u.Dialect, st.Table, 1, true); err != nil {
-					t.Fatal(err)
+				} else {
+					db.SetLegacyRow(t, 1, true)
 				}
 				if err := convert.Write(ctx, h, plan, time.Second); !errors.Is(err, convert.ErrChanged) {
 					t.Fatalf("Write: %v, want ErrChanged", err)

@@ -299,7 +299,7 @@ var adversarialCases = []adversarialCase{
 				if err := testdb.Migrator(t, dir, url).Force(2); err != nil {
 					t.Fatal(err)
 				}
-				setRow(t, db, 2, true)
+				db.SetLegacyRow(t, 2, true)
 				return ""
 			},
 			noTruth: true}

@@ -85,7 +85,7 @@ func TestRecoverRefusesWhenTheDatabaseChanged(t *testing.T) {
 				}
 			}
 			// So does golang-migrate's row changing.
-			setRow(t, db, 1, true)
+			db.SetLegacyRow(t, 1, true)
 			before = snap(t, dir, db)
 			if _, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}}); err == nil {
 				t.Fatal("recover after the row changed succeeded")

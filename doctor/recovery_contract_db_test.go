@@ -430,7 +430,7 @@ func TestRecoveryContractCrashAfterUp(t *testing.T) {
 				dirty: func(t *testing.T, dir, url string, db *testdb.DB) string {
 					testdb.Steps(t, dir, url, 1)
 					db.Exec(t, up...)
-					setRow(t, db, 2, true)
+					db.SetLegacyRow(t, 2, true)
 					return ""
 				},
 				truth: expected{doctor.Up, 3, false}})

@@ -28,3 +28,22 @@ func Connect(t testing.TB, dbURL string) (*sql.DB, *compat.DatabaseURL) {
 	}
 	return h, u
 }
+
+// SetLegacyRow writes golang-migrate's row of the database (its table as
+// compat.ReadLegacy finds it for d.URL) to version and dirty, as
+// `migrate force` would, or as a run killed mid-file leaves it. It fails the
+// test when the row cannot be read or written.
+func (d *DB) SetLegacyRow(t testing.TB, version int64, dirty bool) {
+	t.Helper()
+	u, err := compat.ParseDatabaseURL(d.URL)
+	if err != nil {
+		t.Fatalf("testdb: parse %s: %v", redactURL(d.URL), err)
+	}
+	st, err := compat.ReadLegacy(t.Context(), d.SQL, u)
+	if err != nil {
+		t.Fatalf("testdb: read golang-migrate's row: %v", err)
+	}
+	if err := compat.WriteLegacy(t.Context(), d.SQL, u.Dialect, st.Table, version, dirty); err != nil {
+		t.Fatalf("testdb: write golang-migrate's row: %v", err)
+	}
+}
