@@ -52,10 +52,7 @@ func checkAdversarial(t *testing.T, r adversarial) {
 	db := testdb.New(t, r.dialect)
 	db.Exec(t, r.before...)
 	dir := testdb.WriteDir(t, r.files)
-	url := db.URL
-	if len(r.opts) > 0 {
-		url = db.URLWith(r.opts...)
-	}
+	url := db.URLWith(r.opts...)
 	if r.steps > 0 {
 		testdb.Steps(t, dir, url, r.steps)
 	}

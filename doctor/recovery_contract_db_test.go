@@ -51,10 +51,7 @@ func recBuild(t *testing.T, r rec) (string, *testdb.DB, string, *compat.Database
 	db := testdb.New(t, r.dialect)
 	db.Exec(t, r.before...)
 	dir := testdb.WriteDir(t, r.files)
-	url := db.URL
-	if len(r.opts) > 0 {
-		url = db.URLWith(r.opts...)
-	}
+	url := db.URLWith(r.opts...)
 	u, err := compat.ParseDatabaseURL(url)
 	if err != nil {
 		t.Fatal(err)
@@ -173,10 +170,7 @@ func recRun(t *testing.T, r rec, kind doctor.PlanKind) *doctor.Result {
 	testdb.Up(t, dir, url)
 	clean := testdb.New(t, r.dialect)
 	clean.Exec(t, r.before...)
-	cleanURL := clean.URL
-	if len(r.opts) > 0 {
-		cleanURL = clean.URLWith(r.opts...)
-	}
+	cleanURL := clean.URLWith(r.opts...)
 	if r.plainSteps {
 		testdb.Steps(t, dir, clean.URL, r.steps)
 	}
