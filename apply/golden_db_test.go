@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 // The project of the golden tests: three files, the second of five
@@ -133,7 +134,7 @@ func (c *goldenCase) run(name string, mode apply.TxMode, want legacy) (*apply.Re
 		st.Applied = append(st.Applied, res.Applied...)
 	}
 	var se *apply.StatementError
-	var ref *apply.Refusal
+	var ref *refusal.Refusal
 	switch {
 	case errors.As(err, &se):
 		st.Outcome = c.normalize(se.Error())
@@ -457,7 +458,7 @@ func TestGoldenChangedApplied(t *testing.T) {
 			edited[0] = "CREATE TABLE tags (id integer PRIMARY KEY, extra integer);"
 			c.p.setTags(t, edited)
 			_, err := c.run("refused", failMode(dialect), dirty2)
-			var ref *apply.Refusal
+			var ref *refusal.Refusal
 			if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "statement 1 of "+tagsFile+" changed") {
 				t.Fatalf("want a refusal naming statement 1 of %s, got %v", tagsFile, err)
 			}

@@ -15,7 +15,7 @@ import (
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/engine"
-	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -101,19 +101,6 @@ type CatchUp struct {
 	Evidence *doctor.AheadEvidence
 }
 
-// Refusal is a state in which apply will not run. Nothing was written.
-type Refusal struct {
-	Reason string
-	Next   string
-}
-
-func (r *Refusal) Error() string {
-	if r.Next == "" {
-		return r.Reason
-	}
-	return r.Reason + "; next: " + r.Next
-}
-
 // plan reads the database through q and works out the steps.
 func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert.Project, u *compat.DatabaseURL, o Options) (*Plan, error) {
 	d := u.Dialect
@@ -135,12 +122,12 @@ func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert
 	}
 	if len(rows) == 0 {
 		if legacyHasVersion {
-			return nil, &Refusal{Reason: fmt.Sprintf("golang-migrate has recorded version %d in %s but there are no revisions: convert the history first, or ferry would run everything again", st.Version, st.Table), Next: command(p, u, o.RevisionsSchema, "convert")}
+			return nil, &refusal.Refusal{Reason: fmt.Sprintf("golang-migrate has recorded version %d in %s but there are no revisions: convert the history first, or ferry would run everything again", st.Version, st.Table), Next: refusal.Run(command(p, u, o.RevisionsSchema, "convert")...)}
 		}
 		pl.Fresh = true
 	}
 	if st.Rows > 1 {
-		return nil, &Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: shellquote.Command("ferry", "status", "--path", p.DirPath)}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: refusal.Run("ferry", "status", "--path", p.DirPath)}
 	}
 
 	byVersion := map[uint64]revision.Row{}
@@ -150,7 +137,7 @@ func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert
 	for i, r := range rows {
 		n, err := strconv.ParseUint(r.Version, 10, 64)
 		if err != nil {
-			return nil, &Refusal{Reason: fmt.Sprintf("%s has version %q, which is not a golang-migrate version", store, r.Version), Next: "inspect " + store.String()}
+			return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s has version %q, which is not a golang-migrate version", store, r.Version), Next: refusal.Say("inspect " + store.String())}
 		}
 		unfinished := r.Partial() || r.Error != "" || r.PartialHashes != nil
 		if unfinished && r.Applied == 0 {
@@ -169,7 +156,7 @@ func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert
 		// crash in --tx-mode none): it is finished like a partial one.
 		if unfinished {
 			if partial != nil {
-				return nil, &Refusal{Reason: fmt.Sprintf("%s has two unfinished files (%s and %s)", store, partial.Version, r.Version), Next: "inspect " + store.String()}
+				return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s has two unfinished files (%s and %s)", store, partial.Version, r.Version), Next: refusal.Say("inspect " + store.String())}
 			}
 			partial = &rows[i]
 		} else {
@@ -210,14 +197,14 @@ func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert
 		for i, m := range outOfOrder {
 			names[i] = fileOf(m)
 		}
-		return nil, &Refusal{Reason: fmt.Sprintf("%d file(s) are older than the newest applied version %d and were never applied: %s (golang-migrate would skip them forever)", len(outOfOrder), last, strings.Join(names, ", ")), Next: "renumber them after the newest version, or run them first with ferry apply --allow-out-of-order"}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%d file(s) are older than the newest applied version %d and were never applied: %s (golang-migrate would skip them forever)", len(outOfOrder), last, strings.Join(names, ", ")), Next: refusal.Say("renumber them after the newest version, or run them first with ").Run("ferry", "apply", "--allow-out-of-order")}
 	}
 	var todo []compat.Migration
 	if partial != nil {
 		n, _ := strconv.ParseUint(partial.Version, 10, 64)
 		m, ok := p.Dir.Lookup(n)
 		if !ok {
-			return nil, &Refusal{Reason: fmt.Sprintf("version %s ran in part, but %s has no file for it", partial.Version, p.DirPath), Next: "restore the file"}
+			return nil, &refusal.Refusal{Reason: fmt.Sprintf("version %s ran in part, but %s has no file for it", partial.Version, p.DirPath), Next: refusal.Say("restore the file")}
 		}
 		todo = append(todo, m)
 	}
@@ -244,7 +231,7 @@ func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert
 	if o.TxMode == TxAll && u.Dialect != engine.MySQL {
 		for _, s := range pl.Steps {
 			if s.Mode == TxNone {
-				return nil, &Refusal{Reason: fmt.Sprintf("--tx-mode all cannot include %s: %s", s.File, s.Note), Next: "run with --tx-mode file"}
+				return nil, &refusal.Refusal{Reason: fmt.Sprintf("--tx-mode all cannot include %s: %s", s.File, s.Note), Next: refusal.Say("run with --tx-mode file")}
 			}
 		}
 	}
@@ -259,7 +246,7 @@ func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *convert
 func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uint64, partial *revision.Row, ownDirty bool, p *convert.Project, u *compat.DatabaseURL) (behind bool, err error) {
 	if !pl.LegacySync || len(rows) == 0 || !st.TableExists {
 		if st.Dirty && !ownDirty && len(rows) > 0 {
-			return false, &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d but no file is unfinished in the revisions: %s failed there", st.Table, st.Version, dirtyRun(rows, st.Version)), Next: command(p, u, "", "doctor")}
+			return false, &refusal.Refusal{Reason: fmt.Sprintf("%s is dirty at version %d but no file is unfinished in the revisions: %s failed there", st.Table, st.Version, dirtyRun(rows, st.Version)), Next: refusal.Run(command(p, u, "", "doctor")...)}
 		}
 		return false, nil
 	}
@@ -268,13 +255,13 @@ func checkLegacy(st *compat.LegacyState, pl *Plan, rows []revision.Row, last uin
 	case ownDirty:
 		return false, nil // ferry's own unfinished file: resumed or run again
 	case !st.Dirty && partial != nil && v >= 0 && versionOf(partial.Version) <= uint64(v):
-		return false, &Refusal{Reason: fmt.Sprintf("version %s is unfinished in %s (%s), but golang-migrate has recorded version %d as clean since: it probably ran the fixed file itself, and resuming would run statements again", partial.Version, pl.Revisions, describeRow(*partial), v), Next: "check the schema; if the file is fully applied, record it with ferry convert after deleting its row (DELETE FROM " + pl.Revisions.Table() + " WHERE version = '" + partial.Version + "')"}
+		return false, &refusal.Refusal{Reason: fmt.Sprintf("version %s is unfinished in %s (%s), but golang-migrate has recorded version %d as clean since: it probably ran the fixed file itself, and resuming would run statements again", partial.Version, pl.Revisions, describeRow(*partial), v), Next: refusal.Say("check the schema; if the file is fully applied, record it with ferry convert after deleting its row (DELETE FROM " + pl.Revisions.Table() + " WHERE version = '" + partial.Version + "')")}
 	case !st.Dirty && v < int64(last) && last > 0:
 		return true, nil
 	case st.Dirty:
-		return false, &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d: %s failed there; ferry does not guess what it left", st.Table, v, dirtyRun(rows, v)), Next: command(p, u, "", "doctor")}
+		return false, &refusal.Refusal{Reason: fmt.Sprintf("%s is dirty at version %d: %s failed there; ferry does not guess what it left", st.Table, v, dirtyRun(rows, v)), Next: refusal.Run(command(p, u, "", "doctor")...)}
 	case v >= 0 && uint64(v) > last:
-		return false, &Refusal{Reason: fmt.Sprintf("golang-migrate has applied up to version %d since the revisions were written (they end at %d)", v, last), Next: command(p, u, "", "convert") + " records them"}
+		return false, &refusal.Refusal{Reason: fmt.Sprintf("golang-migrate has applied up to version %d since the revisions were written (they end at %d)", v, last), Next: refusal.Run(command(p, u, "", "convert")...).Say(" records them")}
 	}
 	return false, nil
 }
@@ -363,31 +350,31 @@ func catchUp(ctx context.Context, q doctor.Conn, st *compat.LegacyState, pl *Pla
 	if v < 0 {
 		at = fmt.Sprintf("golang-migrate records no version, but the revisions are complete up to %d", last)
 	}
-	dbArgs := " --path " + p.DirPath + " --database '" + u.Redacted() + "'"
+	drift := []string{"ferry", "drift", "--path", p.DirPath, "--database", u.Redacted(), "--dev-url", "DEV_URL"}
 	switch ev.State {
 	case doctor.FileApplied:
 		return cu, nil
 	case doctor.FileUndone:
-		return nil, &Refusal{
+		return nil, &refusal.Refusal{
 			Reason: fmt.Sprintf("%s, and %s: golang-migrate stepped down since (migrate down), so the revision rows of %s no longer match the schema", at, ev.Summary(), strings.Join(cu.Files, ", ")),
-			Next:   "confirm with ferry drift" + dbArgs + " --dev-url DEV_URL; if it shows those files undone, delete their rows (DELETE FROM " + pl.Revisions.Table() + " WHERE version IN (" + strings.Join(above, ", ") + ")) and run ferry apply, which runs them again",
+			Next:   refusal.Say("confirm with ").Run(drift...).Say("; if it shows those files undone, delete their rows (DELETE FROM " + pl.Revisions.Table() + " WHERE version IN (" + strings.Join(above, ", ") + ")) and run ferry apply, which runs them again"),
 		}
 	}
-	return nil, &Refusal{
+	return nil, &refusal.Refusal{
 		Reason: fmt.Sprintf("%s (%s), and %s: another tool may have applied them without moving golang-migrate's row, or migrate down may have undone them", at, strings.Join(cu.Files, ", "), ev.Summary()),
-		Next:   "compare the schema with the files: ferry drift" + dbArgs + " --dev-url DEV_URL; until it shows which, do not run migrate up (it would run those files again) and do not delete their revision rows",
+		Next:   refusal.Say("compare the schema with the files: ").Run(drift...).Say("; until it shows which, do not run migrate up (it would run those files again) and do not delete their revision rows"),
 	}
 }
 
 // command is a ferry command on p and u: the folder and the database as
 // given (no --database when it came from $DATABASE_URL), and the revisions
 // schema when one was named.
-func command(p *convert.Project, u *compat.DatabaseURL, revisionsSchema, sub string) string {
+func command(p *convert.Project, u *compat.DatabaseURL, revisionsSchema, sub string) refusal.Command {
 	words := append([]string{"ferry", sub, "--path", p.DirPath}, u.DatabaseArgs()...)
 	if revisionsSchema != "" {
 		words = append(words, "--revisions-schema", revisionsSchema)
 	}
-	return shellquote.Command(words...)
+	return words
 }
 
 // versionOf parses a revision version (always numeric here).
@@ -424,7 +411,7 @@ func makeStep(d engine.Dialect, p *convert.Project, m compat.Migration, mode TxM
 	h, ok := p.Hash(m.Up.Name)
 	if !ok {
 		reason, next := p.NotHashed(*m.Up)
-		return s, &Refusal{Reason: reason, Next: next}
+		return s, &refusal.Refusal{Reason: reason, Next: next}
 	}
 	s.FileHash = h
 	if mode == TxNone || dialect == engine.MySQL {
@@ -456,14 +443,14 @@ func resume(s *Step, r *revision.Row) error {
 	s.Existing = r
 	s.Resume = r.Applied
 	if r.Applied > len(s.Statements) {
-		return &Refusal{Reason: fmt.Sprintf("%s: %d statements are recorded as applied, but the file now has only %d", s.File, r.Applied, len(s.Statements)), Next: "restore the file as it was when it ran"}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s: %d statements are recorded as applied, but the file now has only %d", s.File, r.Applied, len(s.Statements)), Next: refusal.Say("restore the file as it was when it ran")}
 	}
 	if len(r.PartialHashes) < r.Applied {
-		return &Refusal{Reason: fmt.Sprintf("%s: %d statements are recorded as applied but only %d of their hashes, so ferry cannot check that they are unchanged", s.File, r.Applied, len(r.PartialHashes)), Next: "inspect the row of version " + r.Version}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s: %d statements are recorded as applied but only %d of their hashes, so ferry cannot check that they are unchanged", s.File, r.Applied, len(r.PartialHashes)), Next: refusal.Say("inspect the row of version " + r.Version)}
 	}
 	for i := 0; i < r.Applied; i++ {
 		if r.PartialHashes[i] != s.Hashes[i] {
-			return &Refusal{Reason: fmt.Sprintf("statement %d of %s changed since it was applied (line %d)", i+1, s.File, s.Statements[i].Line), Next: "restore statements 1 to " + strconv.Itoa(r.Applied) + " as they were; fix only the statements after them"}
+			return &refusal.Refusal{Reason: fmt.Sprintf("statement %d of %s changed since it was applied (line %d)", i+1, s.File, s.Statements[i].Line), Next: refusal.Say("restore statements 1 to " + strconv.Itoa(r.Applied) + " as they were; fix only the statements after them")}
 		}
 	}
 	return nil

@@ -120,7 +120,7 @@ func Preview(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.Data
 
 // Apply takes golang-migrate's lock on a connection of its own, plans
 // under the lock, and runs the steps. It returns a *StatementError when a
-// statement fails (after recording what ran), a *Refusal when the state does
+// statement fails (after recording what ran), a *refusal.Refusal when the state does
 // not allow a run, and the result so far either way.
 func Apply(ctx context.Context, db *sql.DB, p *convert.Project, u *compat.DatabaseURL, o Options) (*Result, error) {
 	if o.Reporter == nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 // logFiles returns up files 1..n (versions as given) where file 1 creates
@@ -117,8 +118,8 @@ func TestStartLegacyHistory(t *testing.T) {
 			testdb.WriteSum(t, dir)
 			testdb.Steps(t, dir, db.URL, 2)
 			_, err := runApply(t, dir, db, apply.Options{})
-			var ref *apply.Refusal
-			if !errors.As(err, &ref) || !strings.Contains(ref.Next, "ferry convert") || !strings.Contains(ref.Reason, "version 2") {
+			var ref *refusal.Refusal
+			if !errors.As(err, &ref) || !strings.Contains(ref.Next.String(), "ferry convert") || !strings.Contains(ref.Reason, "version 2") {
 				t.Fatalf("want a refusal pointing at ferry convert, got %v", err)
 			}
 			if db.TableExists(t, "atlas_schema_revisions") {
@@ -178,8 +179,8 @@ func TestOutOfOrder(t *testing.T) {
 				writeFiles(t, dir, logFiles(2, 4))
 				testdb.WriteSum(t, dir)
 				_, err := runApply(t, dir, db, apply.Options{})
-				var ref *apply.Refusal
-				if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "2_step2.up.sql") || !strings.Contains(ref.Next, "--allow-out-of-order") {
+				var ref *refusal.Refusal
+				if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "2_step2.up.sql") || !strings.Contains(ref.Next.String(), "--allow-out-of-order") {
 					t.Fatalf("want a refusal naming 2_step2.up.sql, got %v", err)
 				}
 				if got := versions(db.Revisions(t)); !slices.Equal(got, []string{"1:2", "3:2"}) {

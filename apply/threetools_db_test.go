@@ -15,6 +15,7 @@ import (
 	"github.com/ferrymigrate/ferry/drift"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/status"
 )
 
@@ -322,7 +323,7 @@ func TestSteppedDown(t *testing.T) {
 			testdb.Steps(t, dir, db.URL, -1)
 
 			_, err := runApply(t, dir, db, apply.Options{})
-			var ref *apply.Refusal
+			var ref *refusal.Refusal
 			if !errors.As(err, &ref) {
 				t.Fatalf("apply: %v, want a refusal", err)
 			}
@@ -363,7 +364,7 @@ func TestAheadUnclear(t *testing.T) {
 				t.Fatalf("atlas: %v", err)
 			}
 			_, err := runApply(t, dir, db, apply.Options{})
-			var ref *apply.Refusal
+			var ref *refusal.Refusal
 			if !errors.As(err, &ref) {
 				t.Fatalf("apply: %v, want a refusal", err)
 			}

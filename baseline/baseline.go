@@ -18,7 +18,7 @@ import (
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/internal/scratch"
-	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -169,7 +169,7 @@ type source struct {
 // folder fsys (os.DirFS(dirPath); dirPath names it in messages and is the
 // folder Replace changes). The folder must open in golang-migrate without
 // error findings and its atlas.sum must match the files (or be missing); a
-// *Refusal says otherwise. With o.Dev it replays the files statement by
+// *refusal.Refusal says otherwise. With o.Dev it replays the files statement by
 // statement on a scratch database that it always drops again, and returns a
 // *ReplayError for a failing statement, a *ToolError when the dump tool is
 // missing and a *DumpError when it fails.
@@ -198,11 +198,11 @@ func Generate(ctx context.Context, fsys fs.FS, dirPath string, o Options) (*Base
 		for i, f := range rep.Findings {
 			msgs[i] = f.Message
 		}
-		return nil, &Refusal{Reason: fmt.Sprintf("atlas.sum of %s does not match the files (%s): %s", dirPath, rep.State, strings.Join(msgs, "; ")), Next: shellquote.Command("ferry", "hash", "--path", dirPath, "--check")}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("atlas.sum of %s does not match the files (%s): %s", dirPath, rep.State, strings.Join(msgs, "; ")), Next: refusal.Run("ferry", "hash", "--path", dirPath, "--check")}
 	}
 	m, ok := dir.Lookup(o.Version)
 	if !ok || m.Up == nil {
-		return nil, &Refusal{Reason: fmt.Sprintf("%s has no up file for version %d (%s)", dirPath, o.Version, nearby(dir, o.Version)), Next: shellquote.Command("ferry", "status", "--path", dirPath), Err: ErrUnknownVersion}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s has no up file for version %d (%s)", dirPath, o.Version, nearby(dir, o.Version)), Next: refusal.Run("ferry", "status", "--path", dirPath), Err: ErrUnknownVersion}
 	}
 	b := &Baseline{Dir: dirPath, Version: m.Version, VersionText: m.VersionText, Dialect: d, Method: Concatenation, sumBefore: rep.Computed.Total}
 	if h, ok := rep.Computed.Hash(m.Up.Name); ok {
@@ -225,7 +225,7 @@ func Generate(ctx context.Context, fsys fs.FS, dirPath string, o Options) (*Base
 		}
 		stmts, err := sqlsplit.Split(d, data)
 		if err != nil {
-			return nil, &Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", mm.Up.Name, err), Next: shellquote.Command("ferry", "statements", "--dialect", string(d), filepath.Join(dirPath, mm.Up.Name))}
+			return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", mm.Up.Name, err), Next: refusal.Run("ferry", "statements", "--dialect", string(d), filepath.Join(dirPath, mm.Up.Name))}
 		}
 		files = append(files, source{name: mm.Up.Name, version: mm.Version, data: data, stmts: stmts})
 		b.Files = append(b.Files, mm.Up.Name)
@@ -343,7 +343,7 @@ func concatenate(d engine.Dialect, files []source) ([]byte, error) {
 		if i < len(from) {
 			where = fmt.Sprintf("%s statement %d", from[i].file, from[i].index)
 		}
-		return nil, &Refusal{Reason: fmt.Sprintf("the files cannot be concatenated safely: from %s on, the statements of the joined file differ from the files' (a DELIMITER or atlas:delimiter setting that does not carry over?)", where), Next: "ferry baseline --from-dev URL (replays the files one by one on a scratch database)"}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("the files cannot be concatenated safely: from %s on, the statements of the joined file differ from the files' (a DELIMITER or atlas:delimiter setting that does not carry over?)", where), Next: refusal.Run("ferry", "baseline", "--from-dev", "URL").Say(" (replays the files one by one on a scratch database)")}
 	}
 	return out.Bytes(), nil
 }
@@ -762,7 +762,7 @@ func mysqlBody(dump []byte) ([]byte, error) {
 // files for one version: Replace does that properly.
 func WriteOut(path string, b *Baseline) error {
 	if _, status := compat.ParseName(filepath.Base(path)); status != compat.NotMigration && sameDir(filepath.Dir(path), b.Dir) {
-		return &Refusal{Reason: fmt.Sprintf("%s would be a second migration file in %s, which golang-migrate runs as a migration of its own", path, b.Dir), Next: "write it elsewhere, or use --replace to put the baseline in place of the files it replaces"}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s would be a second migration file in %s, which golang-migrate runs as a migration of its own", path, b.Dir), Next: refusal.Say("write it elsewhere, or use --replace to put the baseline in place of the files it replaces")}
 	}
 	return writeAtomic(path, b.Content)
 }
@@ -807,7 +807,7 @@ func BaselineFileName(versionText string) string { return versionText + "_baseli
 
 func planReplace(ctx context.Context, fsys fs.FS, dirPath string, dir *compat.Directory, b *Baseline) (*ReplacePlan, error) {
 	if info, err := fs.Stat(fsys, ArchiveDir); err == nil && !info.IsDir() {
-		return nil, &Refusal{Reason: fmt.Sprintf("%s is a file; the replaced migrations go to the folder %s", filepath.Join(dirPath, ArchiveDir), ArchiveDir)}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s is a file; the replaced migrations go to the folder %s", filepath.Join(dirPath, ArchiveDir), ArchiveDir)}
 	}
 	p := &ReplacePlan{File: BaselineFileName(b.VersionText), Moves: []Move{}}
 	moved := map[string]bool{}
@@ -821,14 +821,14 @@ func planReplace(ctx context.Context, fsys fs.FS, dirPath string, dir *compat.Di
 			}
 			to := ArchiveDir + "/" + f.Name
 			if _, err := fs.Stat(fsys, to); err == nil {
-				return nil, &Refusal{Reason: fmt.Sprintf("%s already exists; ferry will not overwrite an archived migration", filepath.Join(dirPath, filepath.FromSlash(to)))}
+				return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s already exists; ferry will not overwrite an archived migration", filepath.Join(dirPath, filepath.FromSlash(to)))}
 			}
 			p.Moves = append(p.Moves, Move{From: f.Name, To: to})
 			moved[f.Name] = true
 		}
 	}
 	if _, err := fs.Stat(fsys, p.File); err == nil && !moved[p.File] {
-		return nil, &Refusal{Reason: fmt.Sprintf("%s already exists", filepath.Join(dirPath, p.File))}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s already exists", filepath.Join(dirPath, p.File))}
 	}
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
@@ -858,7 +858,7 @@ func planReplace(ctx context.Context, fsys fs.FS, dirPath string, dir *compat.Di
 // (with git mv when they are tracked in a git work tree), the baseline
 // becomes V's up file (ReplacePlan.File) and atlas.sum is rewritten.
 // Databases at V or later keep working with golang-migrate: V is still
-// there. It refuses (*Refusal) when the folder changed since the plan. When
+// there. It refuses (*refusal.Refusal) when the folder changed since the plan. When
 // moving fails, the files moved so far are moved back.
 func Replace(ctx context.Context, b *Baseline) (err error) {
 	p := b.Replace
@@ -871,14 +871,14 @@ func Replace(ctx context.Context, b *Baseline) (err error) {
 		return err
 	}
 	if now.Total != b.sumBefore {
-		return &Refusal{Reason: fmt.Sprintf("the up files of %s changed since the baseline was made", b.Dir), Next: "run ferry baseline again"}
+		return &refusal.Refusal{Reason: fmt.Sprintf("the up files of %s changed since the baseline was made", b.Dir), Next: refusal.Say("run ferry baseline again")}
 	}
 	for _, mv := range p.Moves {
 		if _, err := os.Lstat(filepath.Join(b.Dir, mv.From)); err != nil {
-			return &Refusal{Reason: fmt.Sprintf("%s is gone since the baseline was made", mv.From), Next: "run ferry baseline again"}
+			return &refusal.Refusal{Reason: fmt.Sprintf("%s is gone since the baseline was made", mv.From), Next: refusal.Say("run ferry baseline again")}
 		}
 		if _, err := os.Lstat(filepath.Join(b.Dir, filepath.FromSlash(mv.To))); err == nil {
-			return &Refusal{Reason: fmt.Sprintf("%s already exists; ferry will not overwrite an archived migration", filepath.Join(b.Dir, filepath.FromSlash(mv.To)))}
+			return &refusal.Refusal{Reason: fmt.Sprintf("%s already exists; ferry will not overwrite an archived migration", filepath.Join(b.Dir, filepath.FromSlash(mv.To)))}
 		}
 	}
 	tmp, err := os.CreateTemp(b.Dir, ".ferry-baseline-*")

@@ -11,6 +11,7 @@ import (
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 var simple = map[string]string{
@@ -132,7 +133,7 @@ func TestWriteOut(t *testing.T) {
 	}
 	// A migration name inside the folder would be a second version 2.
 	err = baseline.WriteOut(filepath.Join(dir, "2_baseline.up.sql"), b)
-	var r *baseline.Refusal
+	var r *refusal.Refusal
 	if !errors.As(err, &r) || !strings.Contains(err.Error(), "--replace") {
 		t.Errorf("got %v, want a refusal pointing at --replace", err)
 	}
@@ -167,7 +168,7 @@ func TestReplaceRefusals(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = baseline.Replace(ctx, b)
-		var r *baseline.Refusal
+		var r *refusal.Refusal
 		if !errors.As(err, &r) || !strings.Contains(err.Error(), "changed since") {
 			t.Fatalf("got %v", err)
 		}

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 // AtlasCovered reports whether Atlas's sum covers a file name in an
@@ -69,24 +69,6 @@ func sumOf(names []string, read func(name string) ([]byte, error)) (*Sum, error)
 // export writes nothing then.
 var ErrOutNotEmpty = errors.New("the output folder is not empty")
 
-// Refusal is a precondition that does not hold; nothing was written. Next
-// is the command to run, when there is one. Err, when set, is a sentinel of
-// this package (ErrOutNotEmpty, ErrUnknownVersion, ...) for errors.Is.
-type Refusal struct {
-	Reason string
-	Next   string
-	Err    error
-}
-
-func (r *Refusal) Error() string {
-	if r.Next == "" {
-		return r.Reason
-	}
-	return r.Reason + "; next: " + r.Next
-}
-
-func (r *Refusal) Unwrap() error { return r.Err }
-
 // AtlasExport is the plan of an Atlas-format migration directory made from a
 // golang-migrate folder: the files to write, byte for byte, and their sum.
 // WriteAtlasDir writes it.
@@ -135,7 +117,7 @@ type ExportFile struct {
 // widest one; down files go to down/ under their own names; atlas.sum covers
 // the top-level *.sql files as Atlas computes it.
 //
-// It returns a *Refusal when the folder has error findings (duplicates, links
+// It returns a *refusal.Refusal when the folder has error findings (duplicates, links
 // out of the folder, ...) and one wrapping ErrOutNotEmpty when out exists and
 // is not an empty folder. It reads every file into memory, so that the sum
 // matches exactly the bytes WriteAtlasDir writes.
@@ -215,7 +197,7 @@ func readCleanDir(fsys fs.FS, dirPath string) (*compat.Directory, error) {
 		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
 	}
 	if problem := dir.Problem(); problem != "" {
-		return nil, &Refusal{Reason: dirPath + ": " + problem, Next: shellquote.Command("ferry", "status", "--path", dirPath)}
+		return nil, &refusal.Refusal{Reason: dirPath + ": " + problem, Next: refusal.Run("ferry", "status", "--path", dirPath)}
 	}
 	return dir, nil
 }
@@ -229,14 +211,14 @@ func checkOutEmpty(out string) error {
 	case err != nil:
 		return fmt.Errorf("output folder %s: %w", out, err)
 	case !info.IsDir():
-		return &Refusal{Reason: fmt.Sprintf("%s is a file; the Atlas directory must be a new or empty folder", out), Err: ErrOutNotEmpty}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s is a file; the Atlas directory must be a new or empty folder", out), Err: ErrOutNotEmpty}
 	}
 	entries, err := os.ReadDir(out)
 	if err != nil {
 		return fmt.Errorf("output folder %s: %w", out, err)
 	}
 	if len(entries) > 0 {
-		return &Refusal{Reason: fmt.Sprintf("%s is not empty (it holds %s); ferry writes the Atlas directory only into a new or empty folder", out, entries[0].Name()), Next: "choose another --to-dir, or remove " + out, Err: ErrOutNotEmpty}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s is not empty (it holds %s); ferry writes the Atlas directory only into a new or empty folder", out, entries[0].Name()), Next: refusal.Say("choose another --to-dir, or remove " + out), Err: ErrOutNotEmpty}
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 // independentSum computes a sum file per DESIGN §2.3 with nothing but
@@ -310,7 +311,7 @@ func TestExportRefusesBrokenFolder(t *testing.T) {
 	src := testdb.WriteDir(t, map[string]string{"1_a.up.sql": "SELECT 1;\n", "01_b.up.sql": "SELECT 2;\n"})
 	out := filepath.Join(t.TempDir(), "out")
 	_, err := baseline.ExportAtlasDir(os.DirFS(src), src, out)
-	var r *baseline.Refusal
+	var r *refusal.Refusal
 	if !errors.As(err, &r) || !strings.Contains(r.Reason, "duplicate") {
 		t.Fatalf("got %v, want a refusal naming the duplicate", err)
 	}

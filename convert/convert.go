@@ -26,34 +26,35 @@ import (
 	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 	"github.com/ferrymigrate/ferry/rebase"
+	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
-// Refusal is a precondition that does not hold. Nothing was written. Next is
-// the command to run.
-type Refusal struct {
-	Reason string
-	Next   string
-	// Disagreements lists existing revision rows that differ from the plan.
-	Disagreements []Disagreement
+// Disagreements are existing revision rows that differ from the history
+// golang-migrate recorded. A refusal over them (*refusal.Refusal) wraps
+// them: errors.As finds them under it.
+type Disagreements []Disagreement
 
-	// sum holds what a refusal over atlas.sum found, so that ExplainEdits
-	// can weigh the edited files against a database's revision rows.
-	sum *sumRefusal
+func (d Disagreements) Error() string {
+	return fmt.Sprintf("%d existing revision row(s) disagree with golang-migrate's history", len(d))
 }
 
-// sumRefusal is a folder whose files no longer match atlas.sum.
-type sumRefusal struct {
+// sumMismatch is a folder whose files no longer match atlas.sum: the facts
+// under a refusal over atlas.sum, so that ExplainEdits can weigh the edited
+// files against a database's revision rows.
+type sumMismatch struct {
 	prefix   string       // "atlas.sum of DIR does not match the files (changed)"
 	messages []string     // one per finding, in order
 	edited   []editedFile // the edited up files among them
 	dirPath  string
 }
 
+func (s *sumMismatch) Error() string { return s.prefix + ": " + strings.Join(s.messages, "; ") }
+
 // editedFile is an up file whose bytes changed since atlas.sum was written.
 type editedFile struct {
-	finding int    // index of its message in sumRefusal.messages
+	finding int    // index of its message in sumMismatch.messages
 	name    string // file name
 	version string // version as written in the name
 	line    int    // its line in atlas.sum
@@ -62,13 +63,9 @@ type editedFile struct {
 
 // HasEdits reports a refusal over up files edited since atlas.sum was
 // written, which ExplainEdits can tailor to a database.
-func (r *Refusal) HasEdits() bool { return r.sum != nil && len(r.sum.edited) > 0 }
-
-func (r *Refusal) Error() string {
-	if r.Next == "" {
-		return r.Reason
-	}
-	return r.Reason + "; next: " + r.Next
+func HasEdits(err error) bool {
+	var sr *sumMismatch
+	return errors.As(err, &sr) && len(sr.edited) > 0
 }
 
 // Disagreement is an existing revision row that does not match the history
@@ -103,7 +100,7 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 		return nil, fmt.Errorf("migration folder %s: %w", dirPath, err)
 	}
 	if problem := dir.Problem(); problem != "" {
-		return nil, &Refusal{Reason: dirPath + ": " + problem, Next: shellquote.Command("ferry", "status", "--path", dirPath)}
+		return nil, &refusal.Refusal{Reason: dirPath + ": " + problem, Next: refusal.Run("ferry", "status", "--path", dirPath)}
 	}
 	rep, err := baseline.Validate(fsys, ".", dirPath)
 	if err != nil {
@@ -112,10 +109,10 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 	switch rep.State {
 	case baseline.SumValid:
 	case baseline.SumMissing:
-		return nil, &Refusal{Reason: fmt.Sprintf("%s has no atlas.sum; the revision hashes come from it", dirPath), Next: shellquote.Command("ferry", "hash", "--path", dirPath) + " (or convert --write-sum)"}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s has no atlas.sum; the revision hashes come from it", dirPath), Next: refusal.Run("ferry", "hash", "--path", dirPath).Say(" (or convert --write-sum)")}
 	default:
 		msgs := make([]string, len(rep.Findings))
-		sr := &sumRefusal{prefix: fmt.Sprintf("atlas.sum of %s does not match the files (%s)", dirPath, rep.State), dirPath: dirPath}
+		sr := &sumMismatch{prefix: fmt.Sprintf("atlas.sum of %s does not match the files (%s)", dirPath, rep.State), dirPath: dirPath}
 		for i, f := range rep.Findings {
 			msgs[i] = f.Message
 			if f.Code != baseline.CodeSumEdited || rep.Computed == nil {
@@ -129,7 +126,7 @@ func LoadProject(fsys fs.FS, dirPath string) (*Project, error) {
 			}
 		}
 		sr.messages = msgs
-		return nil, &Refusal{Reason: sr.prefix + ": " + strings.Join(msgs, "; "), Next: shellquote.Command("ferry", "hash", "--path", dirPath, "--check"), sum: sr}
+		return nil, &refusal.Refusal{Reason: sr.prefix + ": " + strings.Join(msgs, "; "), Next: refusal.Run("ferry", "hash", "--path", dirPath, "--check"), Err: sr}
 	}
 	hashes := make(map[string]string, len(rep.Computed.Files))
 	for _, f := range rep.Computed.Files {
@@ -157,7 +154,7 @@ func (p *Project) statements(d engine.Dialect, f *compat.File) ([]sqlsplit.State
 	}
 	stmts, err := sqlsplit.Split(d, b)
 	if err != nil {
-		return nil, &Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", f.Name, err), Next: shellquote.Command("ferry", "statements", "--dialect", string(d), p.DirPath+"/"+f.Name)}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%s:%v: ferry cannot split it into statements", f.Name, err), Next: refusal.Run("ferry", "statements", "--dialect", string(d), p.DirPath+"/"+f.Name)}
 	}
 	m[f.Name] = stmts
 	return stmts, nil
@@ -260,7 +257,7 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 		return nil, err
 	}
 	if o.Strict && len(ev.Missing) > 0 {
-		return nil, &Refusal{Reason: fmt.Sprintf("%d of %d objects the files create up to version %d are missing from the live schema (--strict): %s", len(ev.Missing), ev.Checked, st.Version, describeMissing(ev.Missing)), Next: "compare the schema with the files (ferry status --path " + p.DirPath + "), or convert without --strict to record the history anyway"}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%d of %d objects the files create up to version %d are missing from the live schema (--strict): %s", len(ev.Missing), ev.Checked, st.Version, describeMissing(ev.Missing)), Next: refusal.Say("compare the schema with the files (").Run("ferry", "status", "--path", p.DirPath).Say("), or convert without --strict to record the history anyway")}
 	}
 	store, err := revision.Locate(ctx, db, u, o.RevisionsSchema)
 	if err != nil {
@@ -288,20 +285,21 @@ func (p *Project) Prepare(ctx context.Context, db *sql.DB, u *compat.DatabaseURL
 	}
 	plan.Rows, plan.Present, err = reconcile(want, existing, st.Version, earlier)
 	if err != nil {
-		var r *Refusal
-		if errors.As(err, &r) && r.Next == "" {
-			versions := make([]string, len(r.Disagreements))
-			for i, d := range r.Disagreements {
+		var r *refusal.Refusal
+		var bad Disagreements
+		if errors.As(err, &r) && r.Next.IsZero() && errors.As(r, &bad) {
+			versions := make([]string, len(bad))
+			for i, d := range bad {
 				versions[i] = "'" + strings.ReplaceAll(d.Version, "'", "''") + "'"
 			}
 			in := strings.Join(versions, ", ")
-			if hashOnly(r.Disagreements) {
+			if hashOnly(bad) {
 				// The files ran there completely, as other texts: their
 				// rows are right; deleting them would lose that.
-				r.Next = fmt.Sprintf("the files ran there as other texts than the folder has now: restore them as they ran (git log -p -- %s) and put the change in a new migration (SELECT * FROM %s WHERE version IN (%s) shows who ran them and when)", shellquote.Quote(p.DirPath), store.Table(), in)
+				r.Next = refusal.Say("the files ran there as other texts than the folder has now: restore them as they ran (").Run("git", "log", "-p", "--", p.DirPath).Say(fmt.Sprintf(") and put the change in a new migration (SELECT * FROM %s WHERE version IN (%s) shows who ran them and when)", store.Table(), in))
 				return nil, err
 			}
-			r.Next = fmt.Sprintf("inspect them (SELECT * FROM %s WHERE version IN (%s)); if they were written wrongly, delete them (DELETE FROM %s WHERE version IN (%s)) and run convert again", store.Table(), in, store.Table(), in)
+			r.Next = refusal.Say(fmt.Sprintf("inspect them (SELECT * FROM %s WHERE version IN (%s)); if they were written wrongly, delete them (DELETE FROM %s WHERE version IN (%s)) and run convert again", store.Table(), in, store.Table(), in))
 		}
 		return nil, err
 	}
@@ -322,19 +320,19 @@ func describeMissing(objs []Object) string {
 
 func (p *Project) checkLegacy(st *compat.LegacyState, u *compat.DatabaseURL, o Options) error {
 	if st.Rows > 1 {
-		return &Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: "delete the stale rows, keeping the one golang-migrate wrote last"}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s holds %d rows; golang-migrate keeps exactly one", st.Table, st.Rows), Next: refusal.Say("delete the stale rows, keeping the one golang-migrate wrote last")}
 	}
 	if err := p.checkDirty(st, u, o); err != nil {
 		return err
 	}
 	switch {
 	case !st.TableExists || st.Version == compat.NilVersion:
-		return &Refusal{Reason: fmt.Sprintf("golang-migrate has recorded no version in %s: there is no history to convert", st.Table), Next: "nothing to convert; new databases start with ferry apply"}
+		return &refusal.Refusal{Reason: fmt.Sprintf("golang-migrate has recorded no version in %s: there is no history to convert", st.Table), Next: refusal.Say("nothing to convert; new databases start with ferry apply")}
 	case st.Version < 0:
-		return &Refusal{Reason: fmt.Sprintf("%s records version %d, which golang-migrate never writes", st.Table, st.Version), Next: shellquote.Command("ferry", "status", "--path", p.DirPath)}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s records version %d, which golang-migrate never writes", st.Table, st.Version), Next: refusal.Run("ferry", "status", "--path", p.DirPath)}
 	}
 	if _, ok := p.Dir.Lookup(uint64(st.Version)); !ok {
-		return &Refusal{Reason: fmt.Sprintf("%s records version %d, but %s has no file for it", st.Table, st.Version, p.DirPath), Next: "restore the file (git log --all -- '*" + strconv.FormatInt(st.Version, 10) + "_*') or point --path at the folder this database was migrated from"}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s records version %d, but %s has no file for it", st.Table, st.Version, p.DirPath), Next: refusal.Say("restore the file (").Run("git", "log", "--all", "--", "*"+strconv.FormatInt(st.Version, 10)+"_*").Say(") or point --path at the folder this database was migrated from")}
 	}
 	return nil
 }
@@ -367,7 +365,7 @@ func (p *Project) rows(d engine.Dialect, v int64, o Options) ([]revision.Row, *P
 			h, ok := p.hashes[m.Up.Name] // Sum.Hash searches linearly: quadratic over the history
 			if !ok {
 				reason, next := p.NotHashed(*m.Up)
-				return nil, nil, &Refusal{Reason: reason, Next: next}
+				return nil, nil, &refusal.Refusal{Reason: reason, Next: next}
 			}
 			r.Applied, r.Total, r.Hash = n, n, h
 		}
@@ -436,7 +434,7 @@ func reconcile(want, existing []revision.Row, legacy int64, earlier map[string]s
 		}
 	}
 	if len(bad) > 0 {
-		return nil, 0, &Refusal{Reason: fmt.Sprintf("%d existing revision row(s) disagree with golang-migrate's history; nothing was written", len(bad)), Disagreements: bad}
+		return nil, 0, &refusal.Refusal{Reason: fmt.Sprintf("%d existing revision row(s) disagree with golang-migrate's history; nothing was written", len(bad)), Err: Disagreements(bad)}
 	}
 	return todo, present, nil
 }
@@ -667,12 +665,12 @@ func (p *Project) stringOrder() []finding.Finding {
 // Atlas does not read as an up file (rename it, keeping its version, with
 // ferry rebase --fix-names), or Atlas's "atlas:sum ignore" directive on its
 // first line.
-func (p *Project) NotHashed(f compat.File) (reason, next string) {
+func (p *Project) NotHashed(f compat.File) (reason string, next refusal.Next) {
 	if !f.AtlasReadsUp() {
 		return fmt.Sprintf("%s is not in atlas.sum: golang-migrate runs it as the up migration of version %d, but Atlas reads only *.up.sql files as up migrations (its extension is %q), so atlas.sum leaves it out and Atlas would never run it", f.Name, f.Version, f.Ext),
-			shellquote.Command("ferry", "rebase", "--path", p.DirPath, "--fix-names") + " (renames it to " + f.SQLName() + ", the same version for golang-migrate, and rewrites atlas.sum)"
+			refusal.Run("ferry", "rebase", "--path", p.DirPath, "--fix-names").Say(" (renames it to " + f.SQLName() + ", the same version for golang-migrate, and rewrites atlas.sum)")
 	}
-	return fmt.Sprintf("%s is not in atlas.sum (its first line carries atlas:sum ignore)", f.Name), "remove the directive and run " + shellquote.Command("ferry", "hash", "--path", p.DirPath)
+	return fmt.Sprintf("%s is not in atlas.sum (its first line carries atlas:sum ignore)", f.Name), refusal.Say("remove the directive and run ").Run("ferry", "hash", "--path", p.DirPath)
 }
 
 // Hash returns an up file's line in atlas.sum, without "h1:".

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 var threeFiles = testdb.ThreeVersions()
@@ -90,7 +91,7 @@ func TestOneMoreFile(t *testing.T) {
 }
 
 // TestRefusals: every precondition that does not hold refuses with a
-// *convert.Refusal naming a next step, and writes nothing: the revisions
+// *refusal.Refusal naming a next step, and writes nothing: the revisions
 // table stays absent, or its rows stay exactly as they were.
 func TestRefusals(t *testing.T) {
 	t.Parallel()
@@ -189,15 +190,17 @@ func TestRefusals(t *testing.T) {
 					db, dir, converted := c.setup(t, dialect)
 					before := db.Revisions(t)
 					_, err := run(t, dir, db, convert.Options{})
-					var r *convert.Refusal
+					var r *refusal.Refusal
 					if !errors.As(err, &r) {
-						t.Fatalf("error %v (%T), want a *convert.Refusal", err, err)
+						t.Fatalf("error %v (%T), want a *refusal.Refusal", err, err)
 					}
-					if !strings.Contains(r.Reason, c.want) || r.Next == "" {
-						t.Errorf("refusal %q (next %q), want a reason with %q and a next step", r.Reason, r.Next, c.want)
+					if !strings.Contains(r.Reason, c.want) || r.Next.IsZero() {
+						t.Errorf("refusal %q (next %q), want a reason with %q and a next step", r.Reason, r.Next.String(), c.want)
 					}
-					if converted != (len(r.Disagreements) == 1) {
-						t.Errorf("disagreements %+v", r.Disagreements)
+					var bad convert.Disagreements
+					errors.As(r, &bad)
+					if converted != (len(bad) == 1) {
+						t.Errorf("disagreements %+v", bad)
 					}
 					if !converted && db.TableExists(t, "atlas_schema_revisions") {
 						t.Errorf("the revisions table was created")
@@ -335,12 +338,12 @@ func TestAgainAfterEarlierNamedFile(t *testing.T) {
 
 // disagreements lists the disagreements of a refusal.
 func disagreements(err error) string {
-	var r *convert.Refusal
-	if !errors.As(err, &r) {
+	var bad convert.Disagreements
+	if !errors.As(err, &bad) {
 		return ""
 	}
 	var b strings.Builder
-	for _, d := range r.Disagreements {
+	for _, d := range bad {
 		b.WriteString("\n  version " + d.Version + ": " + d.Problem)
 	}
 	return b.String()

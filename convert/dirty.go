@@ -7,7 +7,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/engine"
-	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -54,38 +54,38 @@ type PartialImport struct {
 
 // convertCommand is the ferry convert command for u with the options o
 // (the revisions schema as given) and the extra flags.
-func (p *Project) convertCommand(u *compat.DatabaseURL, o Options, extra ...string) string {
+func (p *Project) convertCommand(u *compat.DatabaseURL, o Options, extra ...string) refusal.Command {
 	words := append(append([]string{"ferry", "convert"}, extra...), "--path", p.DirPath)
 	words = append(words, u.DatabaseArgs()...)
 	if o.RevisionsSchema != "" {
 		words = append(words, "--revisions-schema", o.RevisionsSchema)
 	}
-	return shellquote.Command(words...)
+	return words
 }
 
 // checkDirty checks the dirty row st against o.Dirty; it returns nil when
 // the row may be imported.
 func (p *Project) checkDirty(st *compat.LegacyState, u *compat.DatabaseURL, o Options) error {
-	doctorCmd := shellquote.Command(append([]string{"ferry", "doctor", "--path", p.DirPath}, u.DatabaseArgs()...)...)
+	doctorCmd := append([]string{"ferry", "doctor", "--path", p.DirPath}, u.DatabaseArgs()...)
 	fromDirty := p.convertCommand(u, o, "--from-dirty")
 	dp := o.Dirty
 	switch {
 	case st.Dirty && dp == nil:
-		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %s: a migration failed part-way, and converting would record a guess", st.Table, versionText(st.Version)),
-			Next: doctorCmd + " shows which statements ran; then " + fromDirty + " records them as a partial revision that ferry apply resumes"}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s is dirty at version %s: a migration failed part-way, and converting would record a guess", st.Table, versionText(st.Version)),
+			Next: refusal.Run(doctorCmd...).Say(" shows which statements ran; then ").Run(fromDirty...).Say(" records them as a partial revision that ferry apply resumes")}
 	case dp == nil:
 		return nil
 	case !st.Dirty:
-		return &Refusal{Reason: fmt.Sprintf("%s is no longer dirty (version %s, clean), but the conversion was asked to import a dirty version %d: the database was recovered or forced since it was diagnosed", st.Table, versionText(st.Version), dp.Version),
-			Next: p.convertCommand(u, o) + " (a clean database needs no diagnosis)"}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s is no longer dirty (version %s, clean), but the conversion was asked to import a dirty version %d: the database was recovered or forced since it was diagnosed", st.Table, versionText(st.Version), dp.Version),
+			Next: refusal.Run(p.convertCommand(u, o)...).Say(" (a clean database needs no diagnosis)")}
 	case st.Version < 0 || uint64(st.Version) != dp.Version:
-		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %s, but the diagnosis given is for version %d", st.Table, versionText(st.Version), dp.Version),
-			Next: doctorCmd + ", then " + fromDirty}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s is dirty at version %s, but the diagnosis given is for version %d", st.Table, versionText(st.Version), dp.Version),
+			Next: refusal.Run(doctorCmd...).Say(", then ").Run(fromDirty...)}
 	}
 	m, ok := p.Dir.Lookup(dp.Version)
 	if !ok || m.Up == nil {
-		return &Refusal{Reason: fmt.Sprintf("%s is dirty at version %d, but %s has no up file for it", st.Table, dp.Version, p.DirPath),
-			Next: "restore the file that ran (git log --all -- '*" + strconv.FormatUint(dp.Version, 10) + "_*.up.sql')"}
+		return &refusal.Refusal{Reason: fmt.Sprintf("%s is dirty at version %d, but %s has no up file for it", st.Table, dp.Version, p.DirPath),
+			Next: refusal.Say("restore the file that ran (").Run("git", "log", "--all", "--", "*"+strconv.FormatUint(dp.Version, 10)+"_*.up.sql").Say(")")}
 	}
 	return nil
 }
@@ -102,16 +102,16 @@ func (p *Project) partialRow(d engine.Dialect, m compat.Migration, o Options) (r
 	}
 	n := len(stmts)
 	if dp.Total != n {
-		return revision.Row{}, nil, &Refusal{Reason: fmt.Sprintf("%s has %d statements, but the diagnosis counted %d: the file changed since it was diagnosed", m.Up.Name, n, dp.Total),
-			Next: shellquote.Command("ferry", "doctor", "--path", p.DirPath) + " again, on the same database"}
+		return revision.Row{}, nil, &refusal.Refusal{Reason: fmt.Sprintf("%s has %d statements, but the diagnosis counted %d: the file changed since it was diagnosed", m.Up.Name, n, dp.Total),
+			Next: refusal.Run("ferry", "doctor", "--path", p.DirPath).Say(" again, on the same database")}
 	}
 	if dp.Applied < 0 || dp.Applied > n {
-		return revision.Row{}, nil, &Refusal{Reason: fmt.Sprintf("the diagnosis says %d of the %d statements of %s ran", dp.Applied, n, m.Up.Name), Next: shellquote.Command("ferry", "doctor", "--path", p.DirPath) + " again, on the same database"}
+		return revision.Row{}, nil, &refusal.Refusal{Reason: fmt.Sprintf("the diagnosis says %d of the %d statements of %s ran", dp.Applied, n, m.Up.Name), Next: refusal.Run("ferry", "doctor", "--path", p.DirPath).Say(" again, on the same database")}
 	}
 	h, ok := p.hashes[m.Up.Name]
 	if !ok {
 		reason, next := p.NotHashed(*m.Up)
-		return revision.Row{}, nil, &Refusal{Reason: reason, Next: next}
+		return revision.Row{}, nil, &refusal.Refusal{Reason: reason, Next: next}
 	}
 	k := dp.Applied
 	imp := &PartialImport{Version: m.VersionText, File: m.Up.Name, Applied: k, Total: n, Proven: !dp.Unproven, Evidence: dp.Evidence, Error: importError(m.Up.Name, dp)}

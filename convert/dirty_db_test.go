@@ -17,6 +17,7 @@ import (
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 // Dirty imports: golang-migrate fails in the middle of version 2 and leaves
@@ -368,9 +369,9 @@ func TestDirtyRefusals(t *testing.T) {
 					db, dir, _ = makeDirty(t, c)
 				}
 				_, err := run(t, dir, db, convert.Options{Dirty: tc.dirty})
-				var r *convert.Refusal
+				var r *refusal.Refusal
 				if !errors.As(err, &r) {
-					t.Fatalf("error %v (%T), want a *convert.Refusal", err, err)
+					t.Fatalf("error %v (%T), want a *refusal.Refusal", err, err)
 				}
 				for _, w := range tc.want {
 					if !strings.Contains(r.Error(), w) {

@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -10,7 +11,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
 )
 
@@ -25,7 +26,7 @@ func editedLine(changes []baseline.Change, name string) int {
 }
 
 // ExplainEdits tailors a refusal of LoadProject over up files edited since
-// atlas.sum was written (r.HasEdits) to the database db, opened on u. The
+// atlas.sum was written (HasEdits) to the database db, opened on u. The
 // generic advice, re-hash "if no database has applied it", is not true of a
 // database whose revisions table holds a row for the file's version: for
 // each such row the message names it (version, the tool that wrote it and
@@ -35,8 +36,9 @@ func editedLine(changes []baseline.Change, name string) int {
 // ran there is not this one: restore the file, and re-hash only if the
 // edited file is the one that ran there). It reads only. It returns r
 // itself when r has no edits or the database has no row for them.
-func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisionsSchema string, r *Refusal) (*Refusal, error) {
-	if !r.HasEdits() {
+func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisionsSchema string, r *refusal.Refusal) (*refusal.Refusal, error) {
+	var sr *sumMismatch
+	if !errors.As(r, &sr) || len(sr.edited) == 0 {
 		return r, nil
 	}
 	store, err := revision.Locate(ctx, db, u, revisionsSchema)
@@ -58,10 +60,9 @@ func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisi
 	for _, row := range rows {
 		byVersion[row.Version] = row
 	}
-	sr := r.sum
 	msgs := append([]string(nil), sr.messages...)
-	rehash := shellquote.Command("ferry", "hash", "--path", sr.dirPath)
-	var restore []string
+	rehash := refusal.Command{"ferry", "hash", "--path", sr.dirPath}
+	var restore []refusal.Command
 	named := false
 	for _, f := range sr.edited {
 		row, ok := byVersion[f.version]
@@ -69,7 +70,7 @@ func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisi
 			continue
 		}
 		named = true
-		diff := "git diff -- " + shellquote.Quote(path.Join(sr.dirPath, f.name))
+		diff := refusal.Command{"git", "diff", "--", path.Join(sr.dirPath, f.name)}
 		head := fmt.Sprintf("%s changed since it was hashed (%s line %d), and %s has a revision row for version %s (%s)", f.name, baseline.SumFileName, f.line, store, row.Version, writtenBy(row))
 		if row.Hash == f.hash {
 			msgs[f.finding] = head + fmt.Sprintf(" that records the file as it is now: the edited file is the one that ran there (as after ferry recover --forward ran the fixed file), so re-hashing is right for this database: run `%s`", rehash)
@@ -81,11 +82,17 @@ func ExplainEdits(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, revisi
 	if !named {
 		return r, nil
 	}
-	next := rehash + " (the edited files are the ones that ran there)"
+	next := refusal.Run(rehash...).Say(" (the edited files are the ones that ran there)")
 	if len(restore) > 0 {
-		next = strings.Join(restore, "; ")
+		next = refusal.Next{}
+		for i, c := range restore {
+			if i > 0 {
+				next = next.Say("; ")
+			}
+			next = next.Run(c...)
+		}
 	}
-	return &Refusal{Reason: sr.prefix + ": " + strings.Join(msgs, "; "), Next: next, sum: sr}, nil
+	return &refusal.Refusal{Reason: sr.prefix + ": " + strings.Join(msgs, "; "), Next: next, Err: sr}, nil
 }
 
 // writtenBy names who wrote a revision row and when.

@@ -10,6 +10,7 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 // Adversarial dirty states made with golang-migrate,
@@ -82,7 +83,7 @@ func checkAdversarial(t *testing.T, r adversarial) {
 	for _, rn := range runs {
 		dg, err := doctor.Diagnose(context.Background(), db.SQL, u, os.DirFS(dir), rn.o)
 		if err != nil {
-			var ref *doctor.Refusal
+			var ref *refusal.Refusal
 			if errors.As(err, &ref) {
 				line = append(line, rn.label+"=refused")
 				continue

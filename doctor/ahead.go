@@ -86,7 +86,7 @@ type Conn interface {
 // applied when some file shows applied and none undone, undone in the
 // opposite case, and unclear otherwise.
 func Ahead(ctx context.Context, db Conn, u *compat.DatabaseURL, dir *compat.Directory, from int64, to uint64) (*AheadEvidence, error) {
-	dg := &Diagnosis{Database: u.Redacted(), dialect: u.Dialect, url: u, dir: dir}
+	dg := &diagnosis{Diagnosis: &Diagnosis{Database: u.Redacted()}, dialect: u.Dialect, url: u, dir: dir}
 	live, err := inspect.Inspect(ctx, db, u.Dialect, inspect.OptionsFor(u))
 	if err != nil {
 		return nil, fmt.Errorf("describe the schema of %s: %w", dg.Database, err)

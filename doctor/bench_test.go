@@ -44,7 +44,7 @@ func BenchmarkProbeLargeFile(b *testing.B) {
 		c.changes = append(c.changes, ddl.Analyse(engine.MySQL, st.Text))
 	}
 	c.Possible = allowedPrefixes(perStatement, stmts)
-	dg := &Diagnosis{cat: cat, dir: &compat.Directory{}}
+	dg := &diagnosis{Diagnosis: &Diagnosis{}, cat: cat, dir: &compat.Directory{}}
 	b.ResetTimer()
 	for b.Loop() {
 		c.Consistent, c.Likely = nil, nil

@@ -2,11 +2,12 @@ package doctor
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/ddl"
-	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -41,11 +42,18 @@ type Plan struct {
 	// first version.
 	SetVersion int64 `json:"set_version"`
 	// Destroys is true when a step drops a table, a column or data.
-	Destroys bool   `json:"destroys_data,omitempty"`
-	Command  string `json:"command,omitempty"`
+	Destroys bool `json:"destroys_data,omitempty"`
+	// Command is the ferry recover command that carries out the plan, as
+	// a POSIX shell reads it; Words gives its words.
+	Command string `json:"command,omitempty"`
 
+	words  refusal.Command
 	target survivor // the state the schema is in afterwards
 }
+
+// Words returns the words of the plan's command (nil when the plan is not
+// available).
+func (p *Plan) Words() refusal.Command { return slices.Clone(p.words) }
 
 // Step is one statement a plan runs.
 type Step struct {
@@ -71,7 +79,7 @@ func (dg *Diagnosis) Plan(k PlanKind) *Plan {
 }
 
 // plans builds the plans for the verdict.
-func (dg *Diagnosis) plans() []*Plan {
+func (dg *diagnosis) plans() []*Plan {
 	if dg.Verdict.Clean {
 		return nil
 	}
@@ -99,7 +107,7 @@ func (dg *Diagnosis) plans() []*Plan {
 }
 
 // plansFor builds the plans for candidate c with k statements applied.
-func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
+func (dg *diagnosis) plansFor(c *Candidate, k int) []*Plan {
 	n := c.Total()
 	fwd := &Plan{Kind: Forward, SetVersion: dg.Version, target: survivor{c, n}}
 	back := &Plan{Kind: Back, target: survivor{c, 0}}
@@ -213,7 +221,8 @@ func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
 			p.Destroys = p.Destroys || s.Destroys
 		}
 		if p.Available {
-			p.Command = dg.command(p.Kind)
+			p.words = dg.command(p.Kind)
+			p.Command = p.words.String()
 		}
 	}
 	return plans
@@ -223,7 +232,7 @@ func (dg *Diagnosis) plansFor(c *Candidate, k int) []*Plan {
 // engine keeps every statement before a failure is it statement k+1; where
 // it rolled the rest of the file back, any statement from k+1 on can have
 // failed.
-func (dg *Diagnosis) failedHint(c *Candidate, k int) string {
+func (dg *diagnosis) failedHint(c *Candidate, k int) string {
 	if r := dg.Replay; r != nil && r.usable(c) && (r.Failed == nil || r.Failed.File != c.File) {
 		// The file as it is now runs to the end on the replay: fixed.
 		return fmt.Sprintf("statement %d runs on a fresh replay now", k+1)
@@ -257,7 +266,7 @@ func analyseStep(d engine.Dialect, text string) bool {
 // and dev server as the user gave them, the fingerprint, and
 // --accept-unproven (with --assume) when the verdict is not proven, so
 // that the command runs the plan when pasted.
-func (dg *Diagnosis) command(k PlanKind) string {
+func (dg *diagnosis) command(k PlanKind) refusal.Command {
 	words := append([]string{"ferry", "recover", "--" + string(k)}, dg.opts.targetArgs(dg.url)...)
 	words = append(words, "--expect", dg.Fingerprint)
 	if dg.Verdict.Certainty != Proven {
@@ -271,7 +280,7 @@ func (dg *Diagnosis) command(k PlanKind) string {
 			words = append(words, "--assume", fmt.Sprintf("%s:%d", v.Case, v.Applied))
 		}
 	}
-	return shellquote.Command(words...)
+	return words
 }
 
 // statementList names the statements ks (descending, as they are undone):
@@ -313,7 +322,7 @@ func span(from, to int) string {
 // indexUnderForeignKey reports, on MySQL, an index a statement made on a
 // table that now has a foreign key: MySQL may have given the key that
 // index (dropping the one it made itself), and then refuses DROP INDEX.
-func (dg *Diagnosis) indexUnderForeignKey(ch ddl.Change) (string, bool) {
+func (dg *diagnosis) indexUnderForeignKey(ch ddl.Change) (string, bool) {
 	if dg.dialect != engine.MySQL {
 		return "", false
 	}

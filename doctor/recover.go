@@ -17,6 +17,7 @@ import (
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
+	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -91,16 +92,16 @@ type Result struct {
 // where the engine allows, verifying the result by probing again before
 // golang-migrate's row (and, on converted databases, the revision row) is
 // written, and recording an audit entry in ferry_recoveries. A refusal
-// (*Refusal, ErrChanged) writes nothing.
+// (*refusal.Refusal, ErrChanged) writes nothing.
 func Recover(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS, o RecoverOptions) (*Result, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	dg, err := Diagnose(ctx, db, u, fsys, o.Diagnose)
+	dg, err := diagnose(ctx, db, u, fsys, o.Diagnose)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Diagnosis: dg, DryRun: o.DryRun}
+	res := &Result{Diagnosis: dg.Diagnosis, DryRun: o.DryRun}
 	if dg.Verdict.Clean {
 		res.NothingToDo = true
 		return res, nil
@@ -119,13 +120,13 @@ func Recover(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 		return res, nil
 	}
 	if plan.Destroys || dg.Verdict.Certainty != Proven {
-		if o.Confirm == nil || !o.Confirm(dg, plan) {
-			return res, &Refusal{Reason: fmt.Sprintf("--%s was not confirmed; nothing was written", plan.Kind), Next: plan.Command + " --yes"}
+		if o.Confirm == nil || !o.Confirm(dg.Diagnosis, plan) {
+			return res, &refusal.Refusal{Reason: fmt.Sprintf("--%s was not confirmed; nothing was written", plan.Kind), Next: refusal.Run(append(plan.Words(), "--yes")...)}
 		}
 	}
 	for _, s := range plan.Steps {
 		if dg.dialect == engine.Postgres && s.kind.Has(sqlsplit.KindNoTx) {
-			return res, &Refusal{Reason: fmt.Sprintf("statement %d of %s cannot run in a transaction, and ferry recover runs PostgreSQL plans in one: run it by hand, then ferry doctor again", s.Statement, s.File)}
+			return res, &refusal.Refusal{Reason: fmt.Sprintf("statement %d of %s cannot run in a transaction, and ferry recover runs PostgreSQL plans in one: run it by hand, then ferry doctor again", s.Statement, s.File)}
 		}
 	}
 	return res, execute(ctx, db, u, fsys, dg, plan, o, res)
@@ -136,7 +137,7 @@ func Recover(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 // its verdict: the statement that failed may have been fixed since, which
 // can hide the evidence that pinned the verdict (a fixed INSERT leaves no
 // trace in the catalog), but not change what ran.
-func (dg *Diagnosis) adopt(token string) error {
+func (dg *diagnosis) adopt(token string) error {
 	changed := func(what string) error {
 		return fmt.Errorf("%w: %s since the diagnosis %s; nothing was written: run ferry doctor again and read the new verdict", ErrChanged, what, token)
 	}
@@ -148,11 +149,11 @@ func (dg *Diagnosis) adopt(token string) error {
 	}
 	parts := strings.Split(token, ":")
 	if len(parts) != 4 {
-		return &Refusal{Reason: fmt.Sprintf("--expect %q is not a fingerprint ferry doctor prints (CASE:K:CERTAINTY:HASH)", token)}
+		return &refusal.Refusal{Reason: fmt.Sprintf("--expect %q is not a fingerprint ferry doctor prints (CASE:K:CERTAINTY:HASH)", token)}
 	}
 	k, err := strconv.Atoi(parts[1])
 	if err != nil {
-		return &Refusal{Reason: fmt.Sprintf("--expect %q is not a fingerprint ferry doctor prints (CASE:K:CERTAINTY:HASH)", token)}
+		return &refusal.Refusal{Reason: fmt.Sprintf("--expect %q is not a fingerprint ferry doctor prints (CASE:K:CERTAINTY:HASH)", token)}
 	}
 	cert := Certainty(parts[2])
 	for _, c := range dg.Candidates {
@@ -167,7 +168,7 @@ func (dg *Diagnosis) adopt(token string) error {
 			ks = dg.Replay.matches(c)
 		}
 		if !slices.Contains(ks, k) {
-			return &Refusal{Reason: fmt.Sprintf("the diagnosis %s said %d of %d statements of %s ran, but the evidence now contradicts it (%s); nothing was written", token, k, c.Total(), c.File, strings.Join(c.RuledOut[k], "; ")), Next: DoctorCommand(dg.url, dg.opts)}
+			return &refusal.Refusal{Reason: fmt.Sprintf("the diagnosis %s said %d of %d statements of %s ran, but the evidence now contradicts it (%s); nothing was written", token, k, c.Total(), c.File, strings.Join(c.RuledOut[k], "; ")), Next: refusal.Run(DoctorCommand(dg.url, dg.opts)...)}
 		}
 		if dg.Verdict.File != c.File || dg.Verdict.Applied != k || dg.Verdict.Certainty != cert {
 			// The adopted verdict is the one token names: the plans'
@@ -187,8 +188,8 @@ func (dg *Diagnosis) adopt(token string) error {
 // verdicts unless accepted. A dry run shows the plan of a verdict that is
 // not proven too (its command carries --accept-unproven): it writes
 // nothing.
-func choosePlan(dg *Diagnosis, o RecoverOptions) (*Plan, error) {
-	next := DoctorCommand(dg.url, dg.opts)
+func choosePlan(dg *diagnosis, o RecoverOptions) (*Plan, error) {
+	next := refusal.Run(DoctorCommand(dg.url, dg.opts)...)
 	if dg.Verdict.Certainty != Proven {
 		switch {
 		case !o.AcceptUnproven && !o.DryRun:
@@ -201,7 +202,7 @@ func choosePlan(dg *Diagnosis, o RecoverOptions) (*Plan, error) {
 				act += " and name the state with --assume CASE:K (the states that agree are listed above)"
 			}
 			how = append(how, act)
-			return nil, &Refusal{Reason: fmt.Sprintf("the verdict is %s, not proven (%s); nothing was written. Check the schema by hand; %s", dg.Verdict.Certainty, dg.Verdict.Summary, strings.Join(how, "; ")), Next: next}
+			return nil, &refusal.Refusal{Reason: fmt.Sprintf("the verdict is %s, not proven (%s); nothing was written. Check the schema by hand; %s", dg.Verdict.Certainty, dg.Verdict.Summary, strings.Join(how, "; ")), Next: next}
 		case o.Assume != nil:
 			for _, c := range dg.Candidates {
 				if c.Case == o.Assume.Case && o.Assume.Applied >= 0 && o.Assume.Applied <= c.Total() {
@@ -211,7 +212,7 @@ func choosePlan(dg *Diagnosis, o RecoverOptions) (*Plan, error) {
 				}
 			}
 		case len(dg.Verdict.Alternatives) > 1 && !o.DryRun:
-			return nil, &Refusal{Reason: "the evidence agrees with several states: say which one with --assume CASE:K (for example up:2)", Next: next}
+			return nil, &refusal.Refusal{Reason: "the evidence agrees with several states: say which one with --assume CASE:K (for example up:2)", Next: next}
 		}
 	}
 	p := dg.Plan(o.Plan)
@@ -220,13 +221,13 @@ func choosePlan(dg *Diagnosis, o RecoverOptions) (*Plan, error) {
 		if p != nil {
 			why = p.Why
 		}
-		return nil, &Refusal{Reason: fmt.Sprintf("--%s is not possible here: %s", o.Plan, why), Next: next}
+		return nil, &refusal.Refusal{Reason: fmt.Sprintf("--%s is not possible here: %s", o.Plan, why), Next: next}
 	}
 	return p, nil
 }
 
 // execute runs a plan under golang-migrate's lock.
-func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS, dg *Diagnosis, plan *Plan, o RecoverOptions, res *Result) (err error) {
+func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS, dg *diagnosis, plan *Plan, o RecoverOptions, res *Result) (err error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", dg.Database, err)
@@ -394,7 +395,7 @@ func revisions(ctx context.Context, q revision.Querier, u *compat.DatabaseURL) (
 }
 
 // syncRevision brings the revision row of the file in step with the plan.
-func syncRevision(ctx context.Context, tx *sql.Tx, store *revision.Store, fsys fs.FS, dg *Diagnosis, plan *Plan, o RecoverOptions) (string, error) {
+func syncRevision(ctx context.Context, tx *sql.Tx, store *revision.Store, fsys fs.FS, dg *diagnosis, plan *Plan, o RecoverOptions) (string, error) {
 	c := plan.target.c
 	m, _ := dg.dir.Lookup(c.Version)
 	complete := c.Case == Up && plan.target.k == c.Total() || c.Case == Down && plan.target.k == 0
@@ -446,7 +447,7 @@ type AuditEntry struct {
 	Fingerprint string    `json:"fingerprint"`
 }
 
-func newAuditEntry(dg *Diagnosis, plan *Plan, o RecoverOptions, ran []string, res *Result) *AuditEntry {
+func newAuditEntry(dg *diagnosis, plan *Plan, o RecoverOptions, ran []string, res *Result) *AuditEntry {
 	return &AuditEntry{At: o.Now().UTC(), Operator: o.Operator, Ferry: o.OperatorVersion, Database: dg.Database, Version: dg.Version,
 		Case: dg.Verdict.Case, File: dg.Verdict.File, Applied: dg.Verdict.Applied, Total: dg.Verdict.Total, Certainty: dg.Verdict.Certainty,
 		Plan: plan.Kind, Statements: append([]string{}, ran...), SetVersion: plan.SetVersion, Fingerprint: dg.Fingerprint}

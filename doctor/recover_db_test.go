@@ -13,6 +13,7 @@ import (
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 // snapshot is everything recover could write: the schema, golang-migrate's
@@ -138,8 +139,8 @@ func TestRecoverRefusesUnprovenEvidence(t *testing.T) {
 	} {
 		o.Diagnose = doctor.Options{Path: dir}
 		_, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), o)
-		var refusal *doctor.Refusal
-		if !errors.As(err, &refusal) {
+		var ref *refusal.Refusal
+		if !errors.As(err, &ref) {
 			t.Fatalf("%+v: %v, want a refusal", o, err)
 		}
 		t.Logf("refused: %v", err)
@@ -206,8 +207,8 @@ func TestRecoverWithoutConfirmationWritesNothing(t *testing.T) {
 	}
 	before := snap(t, dir, db)
 	_, err := doctor.Recover(context.Background(), db.SQL, u, os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Diagnose: doctor.Options{Path: dir}})
-	var refusal *doctor.Refusal
-	if !errors.As(err, &refusal) || !strings.Contains(refusal.Next, "--yes") {
+	var ref *refusal.Refusal
+	if !errors.As(err, &ref) || !strings.Contains(ref.Next.String(), "--yes") {
 		t.Fatalf("%v, want a refusal asking for --yes", err)
 	}
 	if after := snap(t, dir, db); after != before {

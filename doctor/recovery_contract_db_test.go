@@ -15,6 +15,7 @@ import (
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/testdb"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 // The recovery contract: After every plan doctor offers for a
@@ -570,8 +571,8 @@ func TestRecoveryContractMySQLBackStepFails(t *testing.T) {
 	// --back would drop an index MySQL may use for the foreign key (and
 	// leave the key's own index): doctor does not offer it, and recover
 	// refuses before writing anything.
-	var refusal *doctor.Refusal
-	if !errors.As(err, &refusal) {
+	var ref *refusal.Refusal
+	if !errors.As(err, &ref) {
 		t.Fatalf("recover --back: %v, want a refusal", err)
 	}
 	t.Logf("recover --back: %v", err)

@@ -77,7 +77,7 @@ func (r *Replay) state(c *Candidate, k int) (*inspect.Schema, bool) {
 }
 
 // replay builds the states on a scratch database on dev.
-func (dg *Diagnosis) replay(ctx context.Context, dev *compat.DatabaseURL) *Replay {
+func (dg *diagnosis) replay(ctx context.Context, dev *compat.DatabaseURL) *Replay {
 	r := &Replay{Dev: dev.Redacted(), states: map[*Candidate][]*inspect.Schema{}, live: dg.live}
 	if dev.Dialect != dg.url.Dialect {
 		r.Error = fmt.Sprintf("--dev-url is a %s server but the database is %s", dev.Dialect, dg.url.Dialect)
@@ -177,7 +177,7 @@ func (dg *Diagnosis) replay(ctx context.Context, dev *compat.DatabaseURL) *Repla
 
 // settle lists the states equal to the live schema (once the error has
 // been matched), and the nearest one when none is.
-func (r *Replay) settle(dg *Diagnosis) {
+func (r *Replay) settle(dg *diagnosis) {
 	r.Matches, r.Contradicted, r.Nearest = nil, nil, nil
 	for _, c := range dg.Candidates {
 		for _, k := range r.matches(c) {
@@ -195,7 +195,7 @@ func (r *Replay) settle(dg *Diagnosis) {
 }
 
 // nearest finds the possible state closest to the live schema.
-func (r *Replay) nearest(dg *Diagnosis) *Nearest {
+func (r *Replay) nearest(dg *diagnosis) *Nearest {
 	var best *Nearest
 	for _, c := range dg.Candidates {
 		for _, k := range c.Possible {

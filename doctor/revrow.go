@@ -36,7 +36,7 @@ type RevisionEvidence struct {
 // golang-migrate's: any prefix was possible, and the row says which one
 // ran. Unless the live schema contradicts it, that prefix of the up file is
 // the only state left; the down case is ruled out.
-func (dg *Diagnosis) revisionEvidence(ctx context.Context, q revision.Querier) error {
+func (dg *diagnosis) revisionEvidence(ctx context.Context, q revision.Querier) error {
 	if dg.Version < 0 {
 		return nil
 	}

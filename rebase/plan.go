@@ -137,7 +137,7 @@ func (p *Plan) NoOp() bool {
 }
 
 // Prepare reads the folder, the folder at the git base and every database
-// (read only), and makes the plan. It returns a *Refusal when the plan must
+// (read only), and makes the plan. It returns a *refusal.Refusal when the plan must
 // not be carried out; other errors are for what stops the reading.
 func Prepare(ctx context.Context, o Options) (*Plan, error) {
 	if o.Open == nil {
@@ -184,7 +184,7 @@ func readDatabase(ctx context.Context, o Options, u *compat.DatabaseURL) (Databa
 }
 
 // NewPlan makes the plan for the migration folder fsys (its root) from in.
-// It returns a *Refusal listing every problem when the plan must not be
+// It returns a *refusal.Refusal listing every problem when the plan must not be
 // carried out.
 func NewPlan(fsys fs.FS, in Input) (*Plan, error) {
 	fsys = cachefs.New(fsys) // the reader and the sums read every file
@@ -248,7 +248,7 @@ func NewPlan(fsys fs.FS, in Input) (*Plan, error) {
 	}
 	if len(pl.problems) > 0 {
 		slices.SortStableFunc(pl.problems, func(a, b Problem) int { return cmp.Compare(a.File, b.File) })
-		return nil, &Refusal{Problems: pl.problems}
+		return nil, refuse(pl.problems)
 	}
 	for _, n := range p.Before {
 		if to, ok := renames[n]; ok {

@@ -13,6 +13,7 @@ import (
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/rebase"
+	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
 )
 
@@ -400,9 +401,9 @@ func TestRefusals(t *testing.T) {
 			if !errors.Is(err, c.want) {
 				t.Fatalf("got %v (plan %+v), want %v", err, p, c.want)
 			}
-			var ref *rebase.Refusal
+			var ref *refusal.Refusal
 			if !errors.As(err, &ref) {
-				t.Fatalf("%T is not a *Refusal", err)
+				t.Fatalf("%T is not a *refusal.Refusal", err)
 			}
 			if !strings.Contains(err.Error(), c.words) {
 				t.Errorf("message %q does not say %q", err, c.words)

@@ -3,9 +3,11 @@ package rebase
 import (
 	"errors"
 	"strings"
+
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
-// Refusal sentinels, for errors.Is on a *Refusal.
+// Refusal sentinels, for errors.Is on a refusal of a plan.
 var (
 	ErrApplied        = errors.New("a database has applied the file")
 	ErrCurrentVersion = errors.New("the file is a database's current version")
@@ -27,27 +29,31 @@ type Problem struct {
 	Message  string `json:"message"`
 }
 
-// Refusal is a plan that cannot be carried out; nothing was renamed. It
-// unwraps to the sentinels of its problems.
-type Refusal struct {
-	Problems []Problem
-}
+// Problems are the reasons a plan cannot be carried out. A refusal
+// (*refusal.Refusal) wraps them: errors.As finds them under it, and
+// errors.Is finds their sentinels.
+type Problems []Problem
 
-func (r *Refusal) Error() string {
-	msgs := make([]string, len(r.Problems))
-	for i, p := range r.Problems {
+func (ps Problems) Error() string {
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
 		msgs[i] = p.Message
 	}
-	return "rebase refused, nothing renamed: " + strings.Join(msgs, "; ")
+	return strings.Join(msgs, "; ")
 }
 
 // Unwrap returns the sentinels of the problems.
-func (r *Refusal) Unwrap() []error {
-	out := make([]error, len(r.Problems))
-	for i, p := range r.Problems {
+func (ps Problems) Unwrap() []error {
+	out := make([]error, len(ps))
+	for i, p := range ps {
 		out[i] = p.Err
 	}
 	return out
+}
+
+// refuse is the refusal of a plan with problems ps; nothing was renamed.
+func refuse(ps []Problem) *refusal.Refusal {
+	return &refusal.Refusal{Reason: "rebase refused, nothing renamed: " + Problems(ps).Error(), Err: Problems(ps)}
 }
 
 func kindOf(err error) string {

@@ -164,8 +164,6 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, args []string) error 
 		out[i].OK = false
 		out[i].Error = e.redact(r.Err.Error())
 		var se *apply.StatementError
-		var ref *apply.Refusal
-		var cref *convert.Refusal
 		switch {
 		case errors.As(r.Err, &se):
 			out[i].Failed = &failure{Version: se.Version, File: se.File, Statement: se.Statement, Total: se.Total, Line: se.Line, Recorded: se.Recorded}
@@ -180,10 +178,10 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, args []string) error 
 			if se.ConnectionLost() {
 				out[i].Next = fmt.Sprintf("the connection was lost while statement %d of %s ran (nothing is wrong with the statement itself); run ferry apply again: it resumes at statement %d", se.Statement, se.File, se.Applied+1)
 			}
-		case errors.As(r.Err, &ref):
-			out[i].Error, out[i].Next = e.redact(ref.Reason), e.redact(ref.Next)
-		case errors.As(r.Err, &cref):
-			out[i].Error, out[i].Next = e.redact(cref.Reason), e.redact(cref.Next)
+		default:
+			if reason, next, ok := e.refused(r.Err); ok {
+				out[i].Error, out[i].Next = reason, next
+			}
 		}
 	}
 	if o.json {

@@ -21,7 +21,7 @@ import (
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/fleet"
-	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 type convertOptions struct {
@@ -145,8 +145,7 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 		}
 	}
 	project, err := convert.LoadProject(os.DirFS(dir), dir)
-	var edits *convert.Refusal
-	if errors.As(err, &edits) && edits.HasEdits() && len(targets) > 0 {
+	if edits, ok := asRefusal(err); ok && convert.HasEdits(edits) && len(targets) > 0 {
 		// Whether re-hashing is right depends on what each database ran.
 		results := fleet.Run(ctx, targets, o.concurrency, func(ctx context.Context, u *compat.DatabaseURL) (convertResult, error) {
 			return convertResult{}, explainEdits(ctx, u, o.revisionsSchema, edits)
@@ -171,7 +170,7 @@ func runConvert(cmd *cobra.Command, e *env, o *convertOptions) error {
 
 // explainEdits returns the refusal over edited files as it reads for the
 // database u (its revision rows say whether re-hashing is right there).
-func explainEdits(ctx context.Context, u *compat.DatabaseURL, revisionsSchema string, r *convert.Refusal) error {
+func explainEdits(ctx context.Context, u *compat.DatabaseURL, revisionsSchema string, r *refusal.Refusal) error {
 	db, err := dbconn.Open(ctx, u, dbconn.ReadOnly)
 	if err != nil {
 		return err
@@ -195,13 +194,10 @@ func finishConvert(e *env, dir string, o *convertOptions, targets int, results [
 			failed++
 			out[i].OK = false
 			out[i].Error = e.redact(r.Err.Error())
-			var ref *convert.Refusal
-			var dref *doctor.Refusal
-			switch {
-			case errors.As(r.Err, &ref):
-				out[i].Error, out[i].Next, out[i].Disagree = e.redact(ref.Reason), e.redact(ref.Next), ref.Disagreements
-			case errors.As(r.Err, &dref):
-				out[i].Error, out[i].Next = e.redact(dref.Reason), e.redact(dref.Next)
+			if reason, next, ok := e.refused(r.Err); ok {
+				var bad convert.Disagreements
+				errors.As(r.Err, &bad)
+				out[i].Error, out[i].Next, out[i].Disagree = reason, next, bad
 			}
 		}
 	}
@@ -308,37 +304,37 @@ func diagnoseDirty(ctx context.Context, db *sql.DB, dir string, u *compat.Databa
 		return nil, nil, nil
 	}
 	d := &dirtyJSON{Case: v.Case, File: v.File, Applied: v.Applied, Total: v.Total, Certainty: v.Certainty, Summary: v.Summary, Fingerprint: dg.Fingerprint}
-	doctorCmd := "ferry doctor --path " + shellquote.Quote(dir) + " --database " + shellquote.Quote(u.Redacted())
+	doctorCmd := refusal.Command{"ferry", "doctor", "--path", dir, "--database", u.Redacted()}
 	if o.dev != nil {
-		doctorCmd += " --dev-url " + shellquote.Quote(o.dev.Redacted())
+		doctorCmd = append(doctorCmd, "--dev-url", o.dev.Redacted())
 	}
 	at := fmt.Sprintf("%s is dirty at version %d", dg.Table, dg.Version)
 	switch {
 	case v.Certainty == doctor.Unknown || v.Case == "":
-		next := doctorCmd + " shows the evidence"
+		next := refusal.Run(doctorCmd...).Say(" shows the evidence")
 		switch {
 		case v.ReplayCanHelp && o.errText == "":
-			next += "; --dev-url and --error (golang-migrate's message) can tell which statements ran"
+			next = next.Say("; --dev-url and --error (golang-migrate's message) can tell which statements ran")
 		case v.ReplayCanHelp:
-			next += "; --dev-url can tell which statements ran"
+			next = next.Say("; --dev-url can tell which statements ran")
 		case o.errText == "" && len(v.Alternatives) > 1:
-			next += "; --error (golang-migrate's message) can point at the statement that failed"
+			next = next.Say("; --error (golang-migrate's message) can point at the statement that failed")
 		}
-		return nil, d, &convert.Refusal{Reason: at + ", and ferry doctor cannot tell which statements ran: " + v.Summary, Next: next}
+		return nil, d, &refusal.Refusal{Reason: at + ", and ferry doctor cannot tell which statements ran: " + v.Summary, Next: next}
 	case v.Case == doctor.Down:
-		next := doctorCmd + " shows the ways out"
+		next := refusal.Run(doctorCmd...).Say(" shows the ways out")
 		for _, p := range dg.Plans {
 			if p.Recommended && p.Available && p.Command != "" {
-				next = p.Command + " (see " + doctorCmd + ")"
+				next = refusal.Run(p.Words()...).Say(" (see ").Run(doctorCmd...).Say(")")
 			}
 		}
-		return nil, d, &convert.Refusal{Reason: at + " by a failed down, not a failed up (" + v.Summary + "): run ferry recover first, then convert", Next: next}
+		return nil, d, &refusal.Refusal{Reason: at + " by a failed down, not a failed up (" + v.Summary + "): run ferry recover first, then convert", Next: next}
 	case v.Certainty != doctor.Proven && !o.acceptUnproven:
-		next := doctorCmd + " shows the evidence; --accept-unproven accepts it as it stands"
+		next := refusal.Run(doctorCmd...).Say(" shows the evidence; --accept-unproven accepts it as it stands")
 		if v.ReplayCanHelp {
-			next = doctorCmd + " shows the evidence; --dev-url can prove it, or --accept-unproven accepts it as it stands"
+			next = refusal.Run(doctorCmd...).Say(" shows the evidence; --dev-url can prove it, or --accept-unproven accepts it as it stands")
 		}
-		return nil, d, &convert.Refusal{Reason: at + ": " + v.Summary, Next: next}
+		return nil, d, &refusal.Refusal{Reason: at + ": " + v.Summary, Next: next}
 	}
 	return &convert.DirtyPrefix{Version: v.Version, Applied: v.Applied, Total: v.Total, Unproven: v.Certainty != doctor.Proven, Evidence: "fingerprint " + dg.Fingerprint}, d, nil
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -122,20 +121,6 @@ func runDoctor(cmd *cobra.Command, e *env, o *doctorOptions) error {
 	}
 	renderDiagnosis(e.Out, dg, color)
 	return exit
-}
-
-// refusalError prints a refusal's reason and next command and turns it
-// into exit code 1; other errors pass through.
-func refusalError(e *env, err error) error {
-	var ref *doctor.Refusal
-	if !errors.As(err, &ref) {
-		return err
-	}
-	fmt.Fprintf(e.ErrOut, "ferry: %s\n", e.redact(ref.Reason))
-	if ref.Next != "" {
-		fmt.Fprintf(e.ErrOut, "  next: %s\n", e.redact(ref.Next))
-	}
-	return &exitError{ExitFindings}
 }
 
 // colorFor resolves a --color flag for e.Out.

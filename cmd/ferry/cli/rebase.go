@@ -90,13 +90,13 @@ func runRebase(cmd *cobra.Command, e *env, o *rebaseOptions, versions []string) 
 		dbs = append(dbs, u)
 	}
 	plan, err := rebase.Prepare(cmd.Context(), rebase.Options{Dir: os.DirFS(dir), DirPath: dir, GitBase: o.gitBase, Versions: versions, Databases: dbs, RevisionsSchema: o.revisionsSchema, Pad: o.pad, FixNames: o.fixNames, Now: time.Now()})
-	var ref *rebase.Refusal
-	if errors.As(err, &ref) {
+	var problems rebase.Problems // what a refusal of the plan found
+	if errors.As(err, &problems) {
 		if o.json {
-			return writeJSON(e.Out, map[string]any{"path": dir, "ok": false, "refusals": ref.Problems}, &exitError{ExitFindings})
+			return writeJSON(e.Out, map[string]any{"path": dir, "ok": false, "refusals": problems}, &exitError{ExitFindings})
 		}
 		fmt.Fprintln(e.Out, "rebase refused; nothing renamed:")
-		for _, p := range ref.Problems {
+		for _, p := range problems {
 			fmt.Fprintf(e.Out, "  %s\n", e.redact(p.Message))
 		}
 		return &exitError{ExitFindings}

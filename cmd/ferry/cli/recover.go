@@ -15,6 +15,7 @@ import (
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 type recoverOptions struct {
@@ -210,18 +211,18 @@ func confirmReasons(dg *doctor.Diagnosis, p *doctor.Plan) string {
 }
 
 // recoverFailed renders a refusal or failure and returns exit code 1.
-func recoverFailed(e *env, o *recoverOptions, res *doctor.Result, err error, noTerminal bool, show func(io.Writer, *doctor.Diagnosis, *doctor.Plan), doctorCmd string) error {
+func recoverFailed(e *env, o *recoverOptions, res *doctor.Result, err error, noTerminal bool, show func(io.Writer, *doctor.Diagnosis, *doctor.Plan), doctorCmd refusal.Command) error {
 	msg, next := err.Error(), ""
-	var ref *doctor.Refusal
 	var verr *doctor.VerifyError
+	reason, refusedNext, refused := e.refused(err)
 	switch {
 	case noTerminal:
 		msg = fmt.Sprintf("--%s needs confirmation (%s), and there is no terminal to ask on: pass --yes to confirm; nothing was written", res.Plan.Kind, confirmReasons(res.Diagnosis, res.Plan))
-		next = res.Plan.Command + " --yes"
-	case errors.As(err, &ref):
-		msg, next = ref.Reason, ref.Next
+		next = append(res.Plan.Words(), "--yes").String()
+	case refused:
+		msg, next = reason, refusedNext
 	case errors.Is(err, doctor.ErrChanged), errors.As(err, &verr):
-		next = doctorCmd
+		next = doctorCmd.String()
 	}
 	msg, next = e.redact(msg), e.redact(next)
 	if o.json {

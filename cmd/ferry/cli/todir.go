@@ -9,6 +9,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/baseline"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
+	"github.com/ferrymigrate/ferry/refusal"
 )
 
 // convertToDir carries out convert's --to-dir: it writes (or, with
@@ -30,10 +31,10 @@ func convertToDir(e *env, dir string, o *convertOptions) (done bool, err error) 
 	}
 	if !alone && len(x.Padded) > 0 {
 		p := x.Padded[0]
-		return true, &baseline.Refusal{
+		return true, &refusal.Refusal{
 			Reason: fmt.Sprintf("%s would name %s as %s (versions zero-padded so that Atlas, which compares them as text, orders them as golang-migrate does), but ferry convert records each revision with the version as %s writes it: Atlas would find no file for those rows; nothing written",
 				x.Out, p.From, p.To, dir),
-			Next: "pad the folder first: ferry rebase --path " + shellquote.Quote(dir) + " --pad, then run this convert again (or write " + x.Out + " alone, without a database)",
+			Next: refusal.Say("pad the folder first: ").Run("ferry", "rebase", "--path", dir, "--pad").Say(", then run this convert again (or write " + x.Out + " alone, without a database)"),
 		}
 	}
 	if !o.dryRun {
