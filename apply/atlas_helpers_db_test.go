@@ -34,7 +34,7 @@ type atlasRevisions struct {
 	dialect string
 }
 
-func (r *atlasRevisions) table() string { return revisionsTable(r.dialect) }
+func (r *atlasRevisions) table() string { return testdb.RevisionsTable(r.dialect) }
 
 func (r *atlasRevisions) ph(n int) string {
 	if r.dialect == testdb.Postgres {

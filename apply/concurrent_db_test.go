@@ -107,7 +107,7 @@ func TestConcurrentRuns(t *testing.T) {
 				t.Run(fmt.Sprintf("round%d", round), func(t *testing.T) {
 					db := testdb.New(t, dialect)
 					dir := testdb.WriteDir(t, countedFiles(dialect, concurrentFiles))
-					writeSum(t, dir)
+					testdb.WriteSum(t, dir)
 					ctx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
 					defer stop()
 					modes := []string{"file", "none", "file"}
@@ -145,7 +145,7 @@ func TestConcurrentRuns(t *testing.T) {
 						t.Errorf("the ferry runs applied %d files between them, want %d", applied, concurrentFiles)
 					}
 					exactlyOnce(t, db, "side", concurrentFiles)
-					rows := readRows(t, db)
+					rows := db.Revisions(t)
 					if len(rows) != concurrentFiles || rows[len(rows)-1].Version != fmt.Sprintf("%02d", concurrentFiles) {
 						t.Errorf("%d revision rows, last %v", len(rows), rows[len(rows)-1].Version)
 					}
@@ -174,7 +174,7 @@ func TestGolangMigrateFirst(t *testing.T) {
 			t.Parallel()
 			db := testdb.New(t, dialect)
 			dir := testdb.WriteDir(t, countedFiles(dialect, concurrentFiles))
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			ctx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer stop()
 			m := testdb.Migrator(t, dir, db.URL)
@@ -198,7 +198,7 @@ func TestGolangMigrateFirst(t *testing.T) {
 				t.Errorf("golang-migrate Up: %v", gmErr)
 			}
 			exactlyOnce(t, db, "side", concurrentFiles)
-			if rows := readRows(t, db); len(rows) != 0 {
+			if rows := db.Revisions(t); len(rows) != 0 {
 				t.Errorf("the refused ferry runs wrote %d revision rows", len(rows))
 			}
 			wantVersion(t, dir, db, legacy{Version: concurrentFiles})

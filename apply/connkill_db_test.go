@@ -51,7 +51,7 @@ func TestConnectionKilled(t *testing.T) {
 			t.Parallel()
 			db := testdb.New(t, c.dialect)
 			dir := testdb.WriteDir(t, slowFiles(c.dialect, connKillStatements, "0.2"))
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			ctx, stop := context.WithTimeout(context.Background(), time.Minute)
 			defer stop()
 
@@ -104,7 +104,7 @@ func TestConnectionKilled(t *testing.T) {
 			}
 			got := counts(t, db, "side")
 			var applied int64
-			for _, r := range readRows(t, db) {
+			for _, r := range db.Revisions(t) {
 				if r.Version == "2" {
 					applied = r.Applied
 					t.Logf("after the kill: revision row applied %d/%d, error %q", r.Applied, r.Total, r.Error)

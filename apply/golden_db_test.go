@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,21 +76,21 @@ func (p *project) setTags(t *testing.T, stmts []string) {
 	t.Helper()
 	writeFiles(t, p.dir, map[string]string{tagsFile: tagsContent(stmts)})
 	p.stmts[tagsFile] = stmts
-	p.lines = writeSum(t, p.dir)
+	p.lines = testdb.WriteSum(t, p.dir)
 }
 
 var fileOfVersion = map[string]string{"1": itemsFile, "2": tagsFile, "3": moreFile}
 
 // stage is one recorded state of a golden case.
 type stage struct {
-	Name    string         `json:"stage"`
-	Outcome string         `json:"outcome"` // ok, the StatementError or the Refusal
-	Applied []string       `json:"applied"` // versions the run completed
-	Failure *failureGolden `json:"failure,omitempty"`
-	Legacy  legacy         `json:"golang_migrate"`
-	Rows    []goldenRow    `json:"rows"`
-	Tags    []int          `json:"tags"`
-	Items   []int          `json:"items"`
+	Name    string                   `json:"stage"`
+	Outcome string                   `json:"outcome"` // ok, the StatementError or the Refusal
+	Applied []string                 `json:"applied"` // versions the run completed
+	Failure *failureGolden           `json:"failure,omitempty"`
+	Legacy  legacy                   `json:"golang_migrate"`
+	Rows    []testdb.RevisionColumns `json:"rows"`
+	Tags    []int                    `json:"tags"`
+	Items   []int                    `json:"items"`
 }
 
 type failureGolden struct {
@@ -112,13 +111,13 @@ type goldenCase struct {
 	db      *testdb.DB
 	p       *project
 	stages  []stage
-	prev    map[string]dbRow
+	prev    map[string]testdb.Revision
 	dialect string
 }
 
 func newCase(t *testing.T, dialect string, tags []string) *goldenCase {
 	db := testdb.New(t, dialect)
-	return &goldenCase{t: t, db: db, p: newProject(t, tags), prev: map[string]dbRow{}, dialect: dialect}
+	return &goldenCase{t: t, db: db, p: newProject(t, tags), prev: map[string]testdb.Revision{}, dialect: dialect}
 }
 
 // run applies with mode and records the stage, checking what the goldens
@@ -149,10 +148,10 @@ func (c *goldenCase) run(name string, mode apply.TxMode, want legacy) (*apply.Re
 	if st.Legacy != want {
 		t.Errorf("%s: golang-migrate Version(): %s, want %s", name, st.Legacy, want)
 	}
-	rows := readRows(t, c.db)
+	rows := c.db.Revisions(t)
 	for _, r := range rows {
 		c.checkRow(name, r, start, end)
-		g := r.goldenRow
+		g := r.RevisionColumns
 		g.Error = c.normalize(g.Error)
 		st.Rows = append(st.Rows, g)
 		c.prev[r.Version] = r
@@ -164,7 +163,7 @@ func (c *goldenCase) run(name string, mode apply.TxMode, want legacy) (*apply.Re
 }
 
 // checkRow checks one row against the project as it is now.
-func (c *goldenCase) checkRow(stageName string, r dbRow, start, end time.Time) {
+func (c *goldenCase) checkRow(stageName string, r testdb.Revision, start, end time.Time) {
 	t := c.t
 	t.Helper()
 	if prev, ok := c.prev[r.Version]; ok {
@@ -183,10 +182,14 @@ func (c *goldenCase) checkRow(stageName string, r dbRow, start, end time.Time) {
 	}
 	// Three independent views of the statements agree: as written, Atlas's
 	// scanner, and (for the hashes) ferry's splitter.
-	if got := atlasTexts(t, c.dialect, b); !slices.Equal(got, stmts) {
+	got, err := testdb.AtlasStatements(c.dialect, b)
+	if err != nil {
+		t.Fatalf("atlas scan: %v", err)
+	}
+	if !slices.Equal(got, stmts) {
 		t.Fatalf("%s: Atlas splits %s into %q, the test wrote %q", stageName, file, got, stmts)
 	}
-	want := cumulative(stmts)
+	want := testdb.Cumulative(stmts)
 	if got := ferryHashes(t, c.dialect, b); !slices.Equal(got, want) {
 		t.Errorf("%s: sqlsplit.Hashes(%s) = %q, want %q", stageName, file, got, want)
 	}
@@ -218,14 +221,14 @@ func (c *goldenCase) checkRow(stageName string, r dbRow, start, end time.Time) {
 		if !slices.Equal(ph, want[:r.Applied]) {
 			t.Errorf("%s: version %s: partial_hashes %q, want the first %d cumulative hashes %q", stageName, r.Version, ph, r.Applied, want[:r.Applied])
 		}
-		if r.Error == "" || r.Error == sqlNull {
+		if r.Error == "" || r.Error == testdb.SQLNull {
 			t.Errorf("%s: version %s: partial row without an error", stageName, r.Version)
 		}
 		if r.ErrorStmt != badStmt {
 			t.Errorf("%s: version %s: error_stmt %q, want the failing statement %q", stageName, r.Version, r.ErrorStmt, badStmt)
 		}
 	}
-	if !inWindow(r.ExecutedAt, start, end) {
+	if !testdb.InWindow(r.ExecutedAt, start, end) {
 		t.Errorf("%s: version %s: executed_at %s outside the run's window [%s, %s]", stageName, r.Version, r.ExecutedAt, start.UTC(), end.UTC())
 	}
 	if r.ExecutionTime <= 0 || time.Duration(r.ExecutionTime) > end.Sub(start) {
@@ -240,7 +243,7 @@ func (c *goldenCase) normalize(s string) string {
 // ids returns the ids of a table in order, or nil when it does not exist.
 func (c *goldenCase) ids(table string) []int {
 	t := c.t
-	if !tableExists(t, c.db, table) {
+	if !c.db.TableExists(t, table) {
 		return nil
 	}
 	rows, err := c.db.SQL.Query(`SELECT id FROM ` + table + ` ORDER BY id`)
@@ -282,27 +285,8 @@ func (c *goldenCase) compare(name string) {
 		t.Fatalf("%v (run go test ./apply -run TestGolden -update, then review the file)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("differs from %s:\n%s", path, lineDiff(string(want), string(got)))
+		t.Errorf("differs from %s:\n%s", path, testdb.LineDiff(string(want), string(got)))
 	}
-}
-
-// lineDiff shows the lines that differ.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var x, y string
-		if i < len(w) {
-			x = w[i]
-		}
-		if i < len(g) {
-			y = g[i]
-		}
-		if x != y {
-			b.WriteString("  line " + strconv.Itoa(i+1) + ":\n    want " + x + "\n    got  " + y + "\n")
-		}
-	}
-	return b.String()
 }
 
 // failMode is the mode in which statement 3 fails with the statements of
@@ -351,10 +335,10 @@ func TestGoldenFailFile(t *testing.T) {
 			if !errors.As(err, &se) || se.Statement != 3 || se.Applied != 0 || se.File != tagsFile || se.Text != badStmt {
 				t.Fatalf("want a StatementError at statement 3 of %s with 0 applied, got %#v", tagsFile, err)
 			}
-			if tableExists(t, c.db, "tags") {
+			if c.db.TableExists(t, "tags") {
 				t.Errorf("the failed file's transaction left table tags")
 			}
-			r := rowOf(t, readRows(t, c.db), "2")
+			r := testdb.RevisionOf(t, c.db.Revisions(t), "2")
 			if r.Applied != 0 || string(r.PartialHashes) != "[]" || r.ErrorStmt != badStmt {
 				t.Errorf("failed row: applied %d, partial_hashes %s, error_stmt %q", r.Applied, r.PartialHashes, r.ErrorStmt)
 			}
@@ -400,8 +384,8 @@ func failAtThree(t *testing.T, c *goldenCase) {
 	if !errors.As(err, &se) || se.Statement != 3 || se.Applied != 2 || se.Total != 5 || se.File != tagsFile || se.Text != badStmt {
 		t.Fatalf("want a StatementError at statement 3 of 5 of %s with 2 applied, got %#v", tagsFile, err)
 	}
-	r := rowOf(t, readRows(t, c.db), "2")
-	if want := cumulative(tagsStmts(badStmt))[:2]; r.Applied != 2 || string(r.PartialHashes) != `["`+want[0]+`","`+want[1]+`"]` || r.ErrorStmt != badStmt {
+	r := testdb.RevisionOf(t, c.db.Revisions(t), "2")
+	if want := testdb.Cumulative(tagsStmts(badStmt))[:2]; r.Applied != 2 || string(r.PartialHashes) != `["`+want[0]+`","`+want[1]+`"]` || r.ErrorStmt != badStmt {
 		t.Errorf("failed row: applied %d, partial_hashes %s, error_stmt %q", r.Applied, r.PartialHashes, r.ErrorStmt)
 	}
 	if got := c.ids("tags"); !slices.Equal(got, []int{1}) {
@@ -413,7 +397,7 @@ func failAtThree(t *testing.T, c *goldenCase) {
 // JSON null, error and error_stmt empty strings (not NULL).
 func checkComplete(t *testing.T, c *goldenCase, version string, total int64) {
 	t.Helper()
-	r := rowOf(t, readRows(t, c.db), version)
+	r := testdb.RevisionOf(t, c.db.Revisions(t), version)
 	if r.Applied != total || r.Total != total || r.Type != 2 || string(r.PartialHashes) != "null" || r.Error != "" || r.ErrorStmt != "" {
 		t.Errorf("resumed row: applied %d/%d (want %d), type %d, partial_hashes %s, error %q, error_stmt %q",
 			r.Applied, r.Total, total, r.Type, r.PartialHashes, r.Error, r.ErrorStmt)
@@ -447,7 +431,7 @@ func TestGoldenResumeCountChanged(t *testing.T) {
 					t.Fatalf("resume: %v", err)
 				}
 				checkComplete(t, c, "2", cc.total)
-				if r := rowOf(t, readRows(t, c.db), "2"); r.Hash == oldHash || r.Hash != c.p.lines[tagsFile] {
+				if r := testdb.RevisionOf(t, c.db.Revisions(t), "2"); r.Hash == oldHash || r.Hash != c.p.lines[tagsFile] {
 					t.Errorf("hash %q not updated to the fixed file's %q", r.Hash, c.p.lines[tagsFile])
 				}
 				if got := c.ids("tags"); !slices.Equal(got, cc.tags) {
@@ -469,7 +453,7 @@ func TestGoldenChangedApplied(t *testing.T) {
 			t.Parallel()
 			c := newCase(t, dialect, tagsStmts(badStmt))
 			failAtThree(t, c)
-			before := readRows(t, c.db)
+			before := c.db.Revisions(t)
 			edited := tagsStmts(fixedStmt)
 			edited[0] = "CREATE TABLE tags (id integer PRIMARY KEY, extra integer);"
 			c.p.setTags(t, edited)
@@ -478,7 +462,7 @@ func TestGoldenChangedApplied(t *testing.T) {
 			if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "statement 1 of "+tagsFile+" changed") {
 				t.Fatalf("want a refusal naming statement 1 of %s, got %v", tagsFile, err)
 			}
-			after := readRows(t, c.db)
+			after := c.db.Revisions(t)
 			if len(after) != len(before) {
 				t.Fatalf("refusal wrote rows: %v", after)
 			}
@@ -497,7 +481,7 @@ func TestGoldenChangedApplied(t *testing.T) {
 	}
 }
 
-func samePersistedAny(a, b dbRow) bool {
+func samePersistedAny(a, b testdb.Revision) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)

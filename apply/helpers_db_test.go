@@ -3,10 +3,6 @@ package apply_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,16 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"ariga.io/atlas/sql/migrate"
-	"ariga.io/atlas/sql/mysql"
-	"ariga.io/atlas/sql/postgres"
-	"ariga.io/atlas/sql/sqlite"
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
@@ -31,7 +21,6 @@ import (
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/folder"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
@@ -40,57 +29,6 @@ var update = flag.Bool("update", false, "rewrite the goldens in testdata/golden"
 
 // operatorVersion is what the library tests record in every row.
 const operatorVersion = "ferry vTEST"
-
-// writeSum writes atlas.sum into dir, computed here without ferry's code
-// (DESIGN §2.3): one SHA-256 runs over the *.up.sql files in byte order of
-// their names, taking each name and then its bytes; a file's line is the
-// padded standard base64 of the digest so far; the first line hashes every
-// name and line. It returns each up file's line without "h1:", and checks
-// that Atlas's own migrate.NewHashFile computes the same file.
-func writeSum(t testing.TB, dir string) map[string]string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ".up.sql") {
-			names = append(names, e.Name())
-		}
-	}
-	slices.Sort(names)
-	running, total := sha256.New(), sha256.New()
-	lines := map[string]string{}
-	var body bytes.Buffer
-	var files []migrate.File
-	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join(dir, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, migrate.NewLocalFile(n, b))
-		running.Write([]byte(n))
-		running.Write(b)
-		h := base64.StdEncoding.EncodeToString(running.Sum(nil))
-		lines[n] = h
-		body.WriteString(n + " h1:" + h + "\n")
-		total.Write([]byte(n))
-		total.Write([]byte(h))
-	}
-	sum := "h1:" + base64.StdEncoding.EncodeToString(total.Sum(nil)) + "\n" + body.String()
-	hf, err := migrate.NewHashFile(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if atlasSum, _ := hf.MarshalText(); string(atlasSum) != sum {
-		t.Fatalf("the test's atlas.sum differs from Atlas's:\n%s\nAtlas:\n%s", sum, atlasSum)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "atlas.sum"), []byte(sum), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return lines
-}
 
 // writeFiles writes files into dir (replacing them) and removes the names
 // mapped to "".
@@ -110,42 +48,6 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 	}
 }
 
-// cumulative computes partial hashes as revisions.md defines them, without
-// ferry's code: entry i is "h1:" + base64(SHA-256 of texts 1..i).
-func cumulative(texts []string) []string {
-	h := sha256.New()
-	out := make([]string, len(texts))
-	for i, s := range texts {
-		h.Write([]byte(s))
-		out[i] = "h1:" + base64.StdEncoding.EncodeToString(h.Sum(nil))
-	}
-	return out
-}
-
-// atlasTexts returns the statement texts of a file as Atlas's own scanner
-// for the dialect sees them.
-func atlasTexts(t testing.TB, dialect string, b []byte) []string {
-	t.Helper()
-	var s migrate.StmtScanner
-	switch dialect {
-	case testdb.Postgres:
-		s = &postgres.Driver{}
-	case testdb.MySQL:
-		s = &mysql.Driver{}
-	default:
-		s = &sqlite.Driver{}
-	}
-	stmts, err := s.ScanStmts(string(b))
-	if err != nil {
-		t.Fatalf("atlas scan: %v", err)
-	}
-	out := make([]string, len(stmts))
-	for i, st := range stmts {
-		out[i] = st.Text
-	}
-	return out
-}
-
 // ferryHashes returns sqlsplit.Hashes of a file.
 func ferryHashes(t testing.TB, dialect string, b []byte) []string {
 	t.Helper()
@@ -158,178 +60,6 @@ func ferryHashes(t testing.TB, dialect string, b []byte) []string {
 		t.Fatal(err)
 	}
 	return sqlsplit.Hashes(stmts)
-}
-
-// dbRow is one row of the revisions table as the engine stores it, read with
-// plain SQL (not ferry's revision.Store). A SQL NULL in error, error_stmt or
-// partial_hashes reads as sqlNull, so that it never passes for "" or JSON null.
-type dbRow struct {
-	goldenRow
-	ExecutedAt    time.Time // microsecond precision (seconds on MariaDB)
-	ExecutionTime int64
-}
-
-// goldenRow is what the goldens record of a row: every column but
-// executed_at and execution_time, which are checked against the test's
-// clock instead.
-type goldenRow struct {
-	Version         string          `json:"version"`
-	Description     string          `json:"description"`
-	Type            int64           `json:"type"`
-	Applied         int64           `json:"applied"`
-	Total           int64           `json:"total"`
-	Error           string          `json:"error"`
-	ErrorStmt       string          `json:"error_stmt"`
-	Hash            string          `json:"hash"`
-	PartialHashes   json.RawMessage `json:"partial_hashes"`
-	OperatorVersion string          `json:"operator_version"`
-}
-
-const sqlNull = "<SQL NULL>"
-
-// revisionsTable is where ferry puts the table for testdb's URLs:
-// PostgreSQL URLs carry no search_path, so the schema atlas_schema_revisions.
-func revisionsTable(dialect string) string {
-	if dialect == testdb.Postgres {
-		return `"atlas_schema_revisions"."atlas_schema_revisions"`
-	}
-	return "`atlas_schema_revisions`"
-}
-
-// tableExists reports whether a table exists: the revisions table when
-// name is "atlas_schema_revisions" (in its schema on PostgreSQL), else a
-// table of the database's own schema.
-func tableExists(t testing.TB, db *testdb.DB, name string) bool {
-	t.Helper()
-	var q string
-	switch db.Dialect {
-	case testdb.Postgres:
-		schema := "public"
-		if name == "atlas_schema_revisions" {
-			schema = name
-		}
-		q = `SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = '` + schema + `' AND tablename = $1`
-	case testdb.MySQL:
-		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?`
-	default:
-		q = `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`
-	}
-	var n int
-	if err := db.SQL.QueryRow(q, name).Scan(&n); err != nil {
-		t.Fatalf("look up table %s: %v", name, err)
-	}
-	return n > 0
-}
-
-// readRows reads every revision row in numeric version order; a missing
-// table reads as nil.
-func readRows(t testing.TB, db *testdb.DB) []dbRow {
-	t.Helper()
-	if !tableExists(t, db, "atlas_schema_revisions") {
-		return nil
-	}
-	var at, partial string
-	switch db.Dialect {
-	case testdb.Postgres:
-		at, partial = `(extract(epoch FROM executed_at) * 1000000)::bigint`, `partial_hashes::text`
-	case testdb.MySQL:
-		at, partial = `CAST(UNIX_TIMESTAMP(executed_at) * 1000000 AS SIGNED)`, `partial_hashes`
-	default:
-		at, partial = `executed_at`, `partial_hashes`
-	}
-	q := `SELECT version, description, type, applied, total, ` + at + `, execution_time, error, error_stmt, hash, ` + partial + `, operator_version FROM ` + revisionsTable(db.Dialect)
-	rows, err := db.SQL.Query(q)
-	if err != nil {
-		t.Fatalf("read revisions: %v", err)
-	}
-	defer rows.Close()
-	var out []dbRow
-	for rows.Next() {
-		var (
-			r                dbRow
-			at               any
-			errText, errStmt sql.NullString
-			ph               sql.NullString
-		)
-		if err := rows.Scan(&r.Version, &r.Description, &r.Type, &r.Applied, &r.Total, &at, &r.ExecutionTime, &errText, &errStmt, &r.Hash, &ph, &r.OperatorVersion); err != nil {
-			t.Fatalf("read revisions: %v", err)
-		}
-		r.Error, r.ErrorStmt = nullText(errText), nullText(errStmt)
-		r.PartialHashes = json.RawMessage(`"` + sqlNull + `"`)
-		if ph.Valid {
-			// Normalise the engine's JSON spelling (jsonb adds spaces).
-			var v any
-			if err := json.Unmarshal([]byte(ph.String), &v); err != nil {
-				t.Fatalf("version %s: partial_hashes %q is not JSON: %v", r.Version, ph.String, err)
-			}
-			b, _ := json.Marshal(v)
-			r.PartialHashes = b
-		}
-		r.ExecutedAt = executedAt(t, at)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	slices.SortFunc(out, func(a, b dbRow) int {
-		x, _ := strconv.ParseUint(a.Version, 10, 64)
-		y, _ := strconv.ParseUint(b.Version, 10, 64)
-		return int(x) - int(y)
-	})
-	return out
-}
-
-// rowOf returns the row of version v, failing the test when there is none.
-func rowOf(t testing.TB, rows []dbRow, v string) dbRow {
-	t.Helper()
-	for _, r := range rows {
-		if r.Version == v {
-			return r
-		}
-	}
-	t.Fatalf("no revision row for version %s in %v", v, rows)
-	return dbRow{}
-}
-
-func nullText(s sql.NullString) string {
-	if !s.Valid {
-		return sqlNull
-	}
-	return s.String
-}
-
-// executedAt turns the column into a time: microseconds since the epoch on
-// PostgreSQL and MariaDB, text on SQLite.
-func executedAt(t testing.TB, v any) time.Time {
-	t.Helper()
-	switch x := v.(type) {
-	case time.Time:
-		return x.UTC()
-	case int64:
-		return time.UnixMicro(x).UTC()
-	case []byte:
-		v = string(x)
-	}
-	s, ok := v.(string)
-	if !ok {
-		t.Fatalf("executed_at: unexpected %T %v", v, v)
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.UnixMicro(n).UTC()
-	}
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999"} {
-		if tm, err := time.Parse(layout, s); err == nil {
-			return tm.UTC()
-		}
-	}
-	t.Fatalf("executed_at: cannot parse %q", s)
-	return time.Time{}
-}
-
-// inWindow reports whether a recorded time lies in [start, end]; MariaDB
-// keeps whole seconds.
-func inWindow(at, start, end time.Time) bool {
-	return !at.Before(start.Truncate(time.Second)) && !at.After(end)
 }
 
 // legacy is golang-migrate's own view of the database.
@@ -387,14 +117,7 @@ func runApplyURL(t testing.TB, dir, dbURL string, o apply.Options) (*apply.Resul
 	if err != nil {
 		return nil, err
 	}
-	u, err := compat.ParseDatabaseURL(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, u := testdb.Connect(t, dbURL)
 	defer h.Close()
 	return apply.Apply(ctx, database.Wrap(h, u), p, o)
 }
@@ -420,14 +143,7 @@ func preview(t testing.TB, dir string, db *testdb.DB, o apply.Options) (*apply.P
 	if err != nil {
 		return nil, err
 	}
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, u := testdb.Connect(t, db.URL)
 	defer h.Close()
 	return apply.Preview(ctx, database.Wrap(h, u), p, o)
 }
@@ -441,14 +157,7 @@ func convertDB(t testing.TB, dir string, db *testdb.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, u := testdb.Connect(t, db.URL)
 	defer h.Close()
 	plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
 	if err != nil {
@@ -463,7 +172,7 @@ func convertDB(t testing.TB, dir string, db *testdb.DB) {
 func counts(t testing.TB, db *testdb.DB, table string) map[int]int {
 	t.Helper()
 	out := map[int]int{}
-	if !tableExists(t, db, table) {
+	if !db.TableExists(t, table) {
 		return out
 	}
 	rows, err := db.SQL.Query(`SELECT n, COUNT(*) FROM ` + table + ` GROUP BY n`)

@@ -14,10 +14,8 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/apply"
-	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
 
@@ -136,7 +134,7 @@ func sideFiles(g gates, count int) map[string]string {
 func sideCount(ctx context.Context, c *sql.Conn, dialect string) (rows, applied int) {
 	rows, applied = -1, -1
 	_ = c.QueryRowContext(ctx, `SELECT COUNT(*) FROM side`).Scan(&rows)
-	_ = c.QueryRowContext(ctx, `SELECT applied FROM `+revisionsTable(dialect)+` WHERE version = '2'`).Scan(&applied)
+	_ = c.QueryRowContext(ctx, `SELECT applied FROM `+testdb.RevisionsTable(dialect)+` WHERE version = '2'`).Scan(&applied)
 	return rows, applied
 }
 
@@ -158,7 +156,7 @@ func TestKillAtEveryStatement(t *testing.T) {
 			t.Parallel()
 			g := newGates(dialect)
 			dir := testdb.WriteDir(t, sideFiles(g, killStatements))
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			outcomes := map[string]int{}
 			var midFile, retries int
 			for k := 0; k <= killStatements; k++ {
@@ -255,7 +253,7 @@ poll:
 		o.outcome = fmt.Sprintf("ended before the kill (exit %d)", exit)
 	case o.applied < killStatements:
 		o.outcome = "killed mid-file"
-	case string(rowOf(t, readRows(t, db), "2").PartialHashes) != "null":
+	case string(testdb.RevisionOf(t, db.Revisions(t), "2").PartialHashes) != "null":
 		o.outcome = "killed between the last statement and the file's completion"
 	default:
 		o.outcome = "killed after the file completed"
@@ -313,7 +311,7 @@ func TestInterruptAtEveryStatement(t *testing.T) {
 				"2_five.up.sql": "INSERT INTO side (n) VALUES (1);\nINSERT INTO side (n) VALUES (2);\nINSERT INTO side (n) VALUES (3);\nINSERT INTO side (n) VALUES (4);\nINSERT INTO side (n) VALUES (5);\n",
 			}
 			dir := testdb.WriteDir(t, files)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			for k := 1; k <= 5; k++ {
 				t.Run(fmt.Sprintf("k%d", k), func(t *testing.T) {
 					db := testdb.New(t, dialect)
@@ -323,21 +321,14 @@ func TestInterruptAtEveryStatement(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					u, err := compat.ParseDatabaseURL(db.URL)
-					if err != nil {
-						t.Fatal(err)
-					}
-					h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-					if err != nil {
-						t.Fatal(err)
-					}
+					h, u := testdb.Connect(t, db.URL)
 					_, err = apply.Apply(ctx, database.Wrap(h, u), p, apply.Options{TxMode: apply.TxNone, LockTimeout: time.Minute, OperatorVersion: operatorVersion,
 						Reporter: &cancelAfter{file: "2_five.up.sql", n: k, cancel: cancel}})
 					h.Close()
 					if !errors.Is(err, context.Canceled) {
 						t.Fatalf("apply: %v, want context.Canceled", err)
 					}
-					r := rowOf(t, readRows(t, db), "2")
+					r := testdb.RevisionOf(t, db.Revisions(t), "2")
 					if c := counts(t, db, "side"); len(c) != k || r.Applied != int64(k) {
 						t.Errorf("after the interruption: side %v, applied %d, want %d of each", c, r.Applied, k)
 					}

@@ -17,7 +17,7 @@ func TestSQLiteRunsExcludeEachOther(t *testing.T) {
 		"1_side.up.sql": "CREATE TABLE side (n int);\n",
 		"2_slow.up.sql": "INSERT INTO side WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) SELECT count(*) FROM c;\n",
 	})
-	writeSum(t, dir)
+	testdb.WriteSum(t, dir)
 	var wg sync.WaitGroup
 	outs := make([][]byte, 2)
 	errs := make([]error, 2)

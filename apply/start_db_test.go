@@ -45,7 +45,7 @@ func (r *recorder) started() []string {
 	return out
 }
 
-func versions(rows []dbRow) []string {
+func versions(rows []testdb.Revision) []string {
 	var out []string
 	for _, r := range rows {
 		out = append(out, fmt.Sprintf("%s:%d", r.Version, r.Type))
@@ -64,21 +64,21 @@ func TestStartFresh(t *testing.T) {
 			t.Run("legacy_sync_auto", func(t *testing.T) {
 				db := testdb.New(t, dialect)
 				dir := testdb.WriteDir(t, logFiles(1, 2, 3))
-				writeSum(t, dir)
+				testdb.WriteSum(t, dir)
 				if pl, err := preview(t, dir, db, apply.Options{}); err != nil || !pl.Fresh || !pl.LegacySync || len(pl.Steps) != 3 {
 					t.Fatalf("preview: %+v %v", pl, err)
 				}
-				if tableExists(t, db, "atlas_schema_revisions") || tableExists(t, db, "schema_migrations") {
+				if db.TableExists(t, "atlas_schema_revisions") || db.TableExists(t, "schema_migrations") {
 					t.Fatal("the preview created a table")
 				}
 				res := mustApply(t, dir, db, apply.Options{})
 				if !slices.Equal(res.Applied, []string{"1", "2", "3"}) {
 					t.Errorf("applied %v", res.Applied)
 				}
-				if !tableExists(t, db, "atlas_schema_revisions") || !tableExists(t, db, "schema_migrations") {
+				if !db.TableExists(t, "atlas_schema_revisions") || !db.TableExists(t, "schema_migrations") {
 					t.Errorf("want both tables")
 				}
-				if got := versions(readRows(t, db)); !slices.Equal(got, []string{"1:2", "2:2", "3:2"}) {
+				if got := versions(db.Revisions(t)); !slices.Equal(got, []string{"1:2", "2:2", "3:2"}) {
 					t.Errorf("rows %v", got)
 				}
 				exactlyOnce(t, db, "log", 3)
@@ -87,15 +87,15 @@ func TestStartFresh(t *testing.T) {
 			t.Run("legacy_sync_false", func(t *testing.T) {
 				db := testdb.New(t, dialect)
 				dir := testdb.WriteDir(t, logFiles(1, 2, 3))
-				writeSum(t, dir)
+				testdb.WriteSum(t, dir)
 				mustApply(t, dir, db, apply.Options{LegacySync: apply.LegacyOff})
-				if !tableExists(t, db, "atlas_schema_revisions") {
+				if !db.TableExists(t, "atlas_schema_revisions") {
 					t.Errorf("no revisions table")
 				}
-				if tableExists(t, db, "schema_migrations") {
+				if db.TableExists(t, "schema_migrations") {
 					t.Errorf("--legacy-sync=false created schema_migrations")
 				}
-				if got := versions(readRows(t, db)); !slices.Equal(got, []string{"1:2", "2:2", "3:2"}) {
+				if got := versions(db.Revisions(t)); !slices.Equal(got, []string{"1:2", "2:2", "3:2"}) {
 					t.Errorf("rows %v", got)
 				}
 				exactlyOnce(t, db, "log", 3)
@@ -115,14 +115,14 @@ func TestStartLegacyHistory(t *testing.T) {
 			t.Parallel()
 			db := testdb.New(t, dialect)
 			dir := testdb.WriteDir(t, logFiles(1, 2, 3))
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			testdb.Steps(t, dir, db.URL, 2)
 			_, err := runApply(t, dir, db, apply.Options{})
 			var ref *refusal.Refusal
 			if !errors.As(err, &ref) || !strings.Contains(ref.Next.String(), "ferry convert") || !strings.Contains(ref.Reason, "version 2") {
 				t.Fatalf("want a refusal pointing at ferry convert, got %v", err)
 			}
-			if tableExists(t, db, "atlas_schema_revisions") {
+			if db.TableExists(t, "atlas_schema_revisions") {
 				t.Errorf("the refusal created the revisions table")
 			}
 			exactlyOnce(t, db, "log", 2)
@@ -140,15 +140,15 @@ func TestStartConverted(t *testing.T) {
 			t.Parallel()
 			db := testdb.New(t, dialect)
 			dir := testdb.WriteDir(t, logFiles(1, 2, 3, 4))
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			testdb.Steps(t, dir, db.URL, 2)
 			convertDB(t, dir, db)
-			before := readRows(t, db)
+			before := db.Revisions(t)
 			res := mustApply(t, dir, db, apply.Options{})
 			if !slices.Equal(res.Applied, []string{"3", "4"}) {
 				t.Errorf("applied %v, want [3 4]", res.Applied)
 			}
-			after := readRows(t, db)
+			after := db.Revisions(t)
 			if got := versions(after); !slices.Equal(got, []string{"1:4", "2:4", "3:2", "4:2"}) {
 				t.Errorf("rows %v, want 1 and 2 imported (type 4), 3 and 4 executed (type 2)", got)
 			}
@@ -174,16 +174,16 @@ func TestOutOfOrder(t *testing.T) {
 			t.Run("with_newer_files", func(t *testing.T) {
 				db := testdb.New(t, dialect)
 				dir := testdb.WriteDir(t, logFiles(1, 3))
-				writeSum(t, dir)
+				testdb.WriteSum(t, dir)
 				mustApply(t, dir, db, apply.Options{})
 				writeFiles(t, dir, logFiles(2, 4))
-				writeSum(t, dir)
+				testdb.WriteSum(t, dir)
 				_, err := runApply(t, dir, db, apply.Options{})
 				var ref *refusal.Refusal
 				if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "2_step2.up.sql") || !strings.Contains(ref.Next.String(), "--allow-out-of-order") {
 					t.Fatalf("want a refusal naming 2_step2.up.sql, got %v", err)
 				}
-				if got := versions(readRows(t, db)); !slices.Equal(got, []string{"1:2", "3:2"}) {
+				if got := versions(db.Revisions(t)); !slices.Equal(got, []string{"1:2", "3:2"}) {
 					t.Errorf("the refusal wrote rows: %v", got)
 				}
 				wantVersion(t, dir, db, legacy{Version: 3})
@@ -198,10 +198,10 @@ func TestOutOfOrder(t *testing.T) {
 			t.Run("only_older_files", func(t *testing.T) {
 				db := testdb.New(t, dialect)
 				dir := testdb.WriteDir(t, logFiles(1, 3))
-				writeSum(t, dir)
+				testdb.WriteSum(t, dir)
 				mustApply(t, dir, db, apply.Options{})
 				writeFiles(t, dir, logFiles(2))
-				writeSum(t, dir)
+				testdb.WriteSum(t, dir)
 				res := mustApply(t, dir, db, apply.Options{AllowOutOfOrder: true})
 				if !slices.Equal(res.Applied, []string{"2"}) {
 					t.Errorf("applied %v, want [2]", res.Applied)
@@ -230,7 +230,7 @@ func TestNoTxStatement(t *testing.T) {
 	dir := testdb.WriteDir(t, map[string]string{
 		"1_a.up.sql": "CREATE TABLE a (id integer);\nCREATE INDEX CONCURRENTLY a_id ON a (id);\nINSERT INTO a (id) VALUES (1);\n",
 	})
-	writeSum(t, dir)
+	testdb.WriteSum(t, dir)
 	rec := &recorder{}
 	if _, err := runApply(t, dir, db, apply.Options{Reporter: rec}); err != nil {
 		t.Fatalf("apply: %v", err)
@@ -257,7 +257,7 @@ func TestOwnTransaction(t *testing.T) {
 			dir := testdb.WriteDir(t, map[string]string{
 				"1_a.up.sql": "BEGIN;\nCREATE TABLE log (n integer);\nINSERT INTO log (n) VALUES (1);\nCOMMIT;\n",
 			})
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			if _, err := runApply(t, dir, db, apply.Options{}); err != nil {
 				t.Fatalf("apply: %v", err)
 			}
@@ -272,7 +272,7 @@ func TestOwnTransaction(t *testing.T) {
 // statements.
 func checkCompleteRow(t *testing.T, db *testdb.DB, version string, total int64) {
 	t.Helper()
-	r := rowOf(t, readRows(t, db), version)
+	r := testdb.RevisionOf(t, db.Revisions(t), version)
 	if r.Applied != total || r.Total != total || r.Type != 2 || string(r.PartialHashes) != "null" || r.Error != "" || r.ErrorStmt != "" {
 		t.Errorf("row %s: applied %d/%d (want %d), type %d, partial_hashes %s, error %q, error_stmt %q",
 			version, r.Applied, r.Total, total, r.Type, r.PartialHashes, r.Error, r.ErrorStmt)

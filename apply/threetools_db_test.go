@@ -183,7 +183,7 @@ func TestAtlasAppliedAhead(t *testing.T) {
 				"2_b.up.sql": "CREATE TABLE b (id int);\n",
 			})
 			testdb.Steps(t, dir, db.URL, 1)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			convertDB(t, dir, db)
 			if err := atlasExecute(t, dir, db, 0); err != nil {
 				t.Fatalf("atlas: %v", err)
@@ -238,7 +238,7 @@ func TestThreeTools(t *testing.T) {
 				"4_notes.up.sql":   "CREATE TABLE notes (id int PRIMARY KEY, body text);\n",
 			})
 			testdb.Steps(t, dir, db.URL, 1)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			convertDB(t, dir, db)
 			if err := atlasExecute(t, dir, db, 2); err != nil {
 				t.Fatalf("atlas: %v", err)
@@ -319,7 +319,7 @@ func TestSteppedDown(t *testing.T) {
 				"2_b.down.sql": "DROP TABLE b;\n",
 			})
 			testdb.Up(t, dir, db.URL)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			convertDB(t, dir, db)
 			testdb.Steps(t, dir, db.URL, -1)
 
@@ -359,7 +359,7 @@ func TestAheadUnclear(t *testing.T) {
 				"2_b.up.sql": "INSERT INTO a (id) VALUES (1);\n",
 			})
 			testdb.Steps(t, dir, db.URL, 1)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			convertDB(t, dir, db)
 			if err := atlasExecute(t, dir, db, 0); err != nil {
 				t.Fatalf("atlas: %v", err)

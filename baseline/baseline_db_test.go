@@ -225,7 +225,7 @@ func schemaOf(t *testing.T, db *testdb.DB) string {
 		return strings.Join(keep, "\n")
 	case testdb.MySQL:
 		var out []string
-		names := queryStrings(t, db, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name")
+		names := db.Strings(t, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name")
 		for _, n := range names {
 			var name, create string
 			rows, err := db.SQL.Query("SHOW CREATE TABLE `" + n + "`")
@@ -247,33 +247,12 @@ func schemaOf(t *testing.T, db *testdb.DB) string {
 			rows.Close()
 			out = append(out, create)
 		}
-		out = append(out, queryStrings(t, db, "SELECT CONCAT_WS(' ', trigger_name, action_timing, event_manipulation, event_object_table, action_statement) FROM information_schema.triggers WHERE trigger_schema = DATABASE() ORDER BY trigger_name")...)
-		out = append(out, queryStrings(t, db, "SELECT CONCAT_WS(' ', routine_type, routine_name, routine_definition) FROM information_schema.routines WHERE routine_schema = DATABASE() ORDER BY routine_name")...)
+		out = append(out, db.Strings(t, "SELECT CONCAT_WS(' ', trigger_name, action_timing, event_manipulation, event_object_table, action_statement) FROM information_schema.triggers WHERE trigger_schema = DATABASE() ORDER BY trigger_name")...)
+		out = append(out, db.Strings(t, "SELECT CONCAT_WS(' ', routine_type, routine_name, routine_definition) FROM information_schema.routines WHERE routine_schema = DATABASE() ORDER BY routine_name")...)
 		return strings.Join(out, "\n")
 	default:
-		return strings.Join(queryStrings(t, db, "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || COALESCE(sql, '-') FROM sqlite_master ORDER BY type, name"), "\n")
+		return strings.Join(db.Strings(t, "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || COALESCE(sql, '-') FROM sqlite_master ORDER BY type, name"), "\n")
 	}
-}
-
-func queryStrings(t *testing.T, db *testdb.DB, q string) []string {
-	t.Helper()
-	rows, err := db.SQL.Query(q)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // scratchDatabases lists the scratch databases (internal/scratch:
@@ -283,7 +262,7 @@ func scratchDatabases(t *testing.T, dialect string) []string {
 	if dialect == testdb.SQLite {
 		return nil
 	}
-	return queryStrings(t, testdb.New(t, dialect), scratchQuery(dialect)) // any handle on the server
+	return testdb.New(t, dialect).Strings(t, scratchQuery(dialect)) // any handle on the server
 }
 
 func scratchQuery(dialect string) string {
@@ -304,14 +283,14 @@ func assertScratchDropped(t *testing.T, dialect string, before []string) {
 	}
 	db := testdb.New(t, dialect)
 	var left []string
-	for _, n := range queryStrings(t, db, scratchQuery(dialect)) {
+	for _, n := range db.Strings(t, scratchQuery(dialect)) {
 		if !slices.Contains(before, n) {
 			left = append(left, n)
 		}
 	}
 	for deadline := time.Now().Add(30 * time.Second); len(left) > 0 && time.Now().Before(deadline); {
 		time.Sleep(200 * time.Millisecond)
-		now := queryStrings(t, db, scratchQuery(dialect))
+		now := db.Strings(t, scratchQuery(dialect))
 		left = slices.DeleteFunc(left, func(n string) bool { return !slices.Contains(now, n) })
 	}
 	if len(left) > 0 {

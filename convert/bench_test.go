@@ -32,7 +32,7 @@ func BenchmarkConvert(b *testing.B) {
 				files[fmt.Sprintf("%014d_t%d.down.sql", 20240000000000+v, v)] = fmt.Sprintf("DROP TABLE t%d;\n", v)
 			}
 			dir := testdb.WriteDir(b, files)
-			writeSum(b, dir)
+			testdb.WriteSum(b, dir)
 			ctx := context.Background()
 			var load, prepare, write time.Duration
 			b.ResetTimer()

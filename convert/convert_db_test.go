@@ -10,23 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
 )
 
-var threeFiles = map[string]string{
-	"20240101090000_create_users.up.sql":     "CREATE TABLE users (id integer PRIMARY KEY, email varchar(100) NOT NULL);\nCREATE INDEX users_email ON users (email);\n",
-	"20240101090000_create_users.down.sql":   "DROP TABLE users;\n",
-	"20240102090000_add_users_name.up.sql":   "ALTER TABLE users ADD COLUMN name varchar(100);\n",
-	"20240102090000_add_users_name.down.sql": "ALTER TABLE users DROP COLUMN name;\n",
-	"20240103090000_add_orders.up.sql":       "CREATE TABLE orders (id integer PRIMARY KEY, user_id integer);\n",
-	"20240103090000_add_orders.down.sql":     "DROP TABLE orders;\n",
-}
+var threeFiles = testdb.ThreeVersions()
 
 // migrated returns a fresh database of dialect and a folder with files (and
 // the test's atlas.sum) that golang-migrate migrated with Steps(steps), or
@@ -35,7 +26,7 @@ func migrated(t *testing.T, dialect string, files map[string]string, steps int) 
 	t.Helper()
 	db := testdb.New(t, dialect)
 	dir := testdb.WriteDir(t, files)
-	writeSum(t, dir)
+	testdb.WriteSum(t, dir)
 	if steps == 0 {
 		testdb.Up(t, dir, db.URL)
 	} else {
@@ -56,12 +47,12 @@ func TestRerunIsNoOp(t *testing.T) {
 			if len(first.Rows) != 3 || first.Present != 0 || !first.Create {
 				t.Fatalf("first plan: %d rows, %d present, create %v", len(first.Rows), first.Present, first.Create)
 			}
-			before := readRows(t, db)
+			before := db.Revisions(t)
 			again := mustRun(t, dir, db, convert.Options{Now: time.Now()})
 			if !again.NoOp() || len(again.Rows) != 0 || again.Present != 3 || again.Create {
 				t.Errorf("second plan: no-op %v, %d rows, %d present, create %v; want a no-op with 3 present", again.NoOp(), len(again.Rows), again.Present, again.Create)
 			}
-			if after := readRows(t, db); !reflect.DeepEqual(before, after) {
+			if after := db.Revisions(t); !reflect.DeepEqual(before, after) {
 				t.Errorf("rows changed by a no-op run:\nbefore %+v\nafter  %+v", before, after)
 			}
 		})
@@ -77,7 +68,7 @@ func TestOneMoreFile(t *testing.T) {
 			t.Parallel()
 			db, dir := migrated(t, dialect, threeFiles, 2)
 			mustRun(t, dir, db, convert.Options{Now: time.Now().Add(-time.Hour)})
-			before := readRows(t, db)
+			before := db.Revisions(t)
 			if len(before) != 2 {
 				t.Fatalf("%d rows after the first convert, want 2", len(before))
 			}
@@ -87,7 +78,7 @@ func TestOneMoreFile(t *testing.T) {
 			if len(plan.Rows) != 1 || plan.Present != 2 || plan.Create {
 				t.Errorf("plan: %d rows, %d present, create %v; want 1 row, 2 present", len(plan.Rows), plan.Present, plan.Create)
 			}
-			after := readRows(t, db)
+			after := db.Revisions(t)
 			if len(after) != 3 {
 				t.Fatalf("%d rows, want 3", len(after))
 			}
@@ -123,20 +114,20 @@ func TestRefusals(t *testing.T) {
 		{"dirty", func(t *testing.T, dialect string) (*testdb.DB, string, bool) {
 			db := testdb.New(t, dialect)
 			dir := testdb.WriteDir(t, withBad)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			testdb.UpExpectError(t, dir, db.URL)
 			return db, dir, false
 		}, "is dirty at version 20240103090000"},
 		{"no version, no table", func(t *testing.T, dialect string) (*testdb.DB, string, bool) {
 			db := testdb.New(t, dialect)
 			dir := testdb.WriteDir(t, threeFiles)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			return db, dir, false
 		}, "has recorded no version"},
 		{"no version, empty table", func(t *testing.T, dialect string) (*testdb.DB, string, bool) {
 			db := testdb.New(t, dialect)
 			dir := testdb.WriteDir(t, threeFiles)
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			if _, _, nilV := testdb.Version(t, dir, db.URL); !nilV { // creates schema_migrations
 				t.Fatal("a version in a fresh database")
 			}
@@ -149,7 +140,7 @@ func TestRefusals(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			return db, dir, false
 		}, "records version 20240103090000, but"},
 		{"two legacy rows", func(t *testing.T, dialect string) (*testdb.DB, string, bool) {
@@ -177,7 +168,7 @@ func TestRefusals(t *testing.T) {
 		{"tampered hash", func(t *testing.T, dialect string) (*testdb.DB, string, bool) {
 			db, dir := migrated(t, dialect, threeFiles, 0)
 			mustRun(t, dir, db, convert.Options{})
-			db.Exec(t, "UPDATE "+revisionsTable(dialect)+" SET hash = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' WHERE version = '20240102090000'")
+			db.Exec(t, "UPDATE "+testdb.RevisionsTable(dialect)+" SET hash = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' WHERE version = '20240102090000'")
 			return db, dir, true
 		}, "1 existing revision row(s) disagree"},
 		{"extra row above golang-migrate's version", func(t *testing.T, dialect string) (*testdb.DB, string, bool) {
@@ -199,7 +190,7 @@ func TestRefusals(t *testing.T) {
 			for _, dialect := range testdb.Dialects() {
 				t.Run(dialect, func(t *testing.T) {
 					db, dir, converted := c.setup(t, dialect)
-					before := readRows(t, db)
+					before := db.Revisions(t)
 					_, err := run(t, dir, db, convert.Options{})
 					var r *refusal.Refusal
 					if !errors.As(err, &r) {
@@ -213,10 +204,10 @@ func TestRefusals(t *testing.T) {
 					if converted != (len(bad) == 1) {
 						t.Errorf("disagreements %+v", bad)
 					}
-					if !converted && tableExists(t, db) {
+					if !converted && db.TableExists(t, "atlas_schema_revisions") {
 						t.Errorf("the revisions table was created")
 					}
-					if after := readRows(t, db); !reflect.DeepEqual(before, after) {
+					if after := db.Revisions(t); !reflect.DeepEqual(before, after) {
 						t.Errorf("rows changed:\nbefore %+v\nafter  %+v", before, after)
 					}
 				})
@@ -242,7 +233,7 @@ func appendFile(t *testing.T, path, s string) {
 // copyRow inserts a copy of the revision row of version from as version to.
 func copyRow(t *testing.T, db *testdb.DB, from, to string) {
 	t.Helper()
-	tb := revisionsTable(db.Dialect)
+	tb := testdb.RevisionsTable(db.Dialect)
 	db.Exec(t, "INSERT INTO "+tb+" (version, description, type, applied, total, executed_at, execution_time, error, error_stmt, hash, partial_hashes, operator_version) SELECT '"+to+"', description, type, applied, total, executed_at, execution_time, error, error_stmt, hash, partial_hashes, operator_version FROM "+tb+" WHERE version = '"+from+"'")
 }
 
@@ -260,14 +251,7 @@ func TestWriteRechecks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			u, err := compat.ParseDatabaseURL(db.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-			if err != nil {
-				t.Fatal(err)
-			}
+			h, u := testdb.Connect(t, db.URL)
 			defer h.Close()
 			plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
 			if err != nil {
@@ -277,7 +261,7 @@ func TestWriteRechecks(t *testing.T) {
 			if err := convert.Write(ctx, database.Wrap(h, u), plan, time.Second); !errors.Is(err, convert.ErrChanged) {
 				t.Fatalf("Write: %v, want ErrChanged", err)
 			}
-			if rows := readRows(t, db); len(rows) != 0 {
+			if rows := db.Revisions(t); len(rows) != 0 {
 				t.Fatalf("%d rows written from a stale plan", len(rows))
 			}
 			if plan := mustRun(t, dir, db, convert.Options{}); len(plan.Rows) != 3 {
@@ -298,7 +282,7 @@ func TestBaselineOnlyThenMore(t *testing.T) {
 			t.Parallel()
 			db, dir := migrated(t, dialect, threeFiles, 2)
 			mustRun(t, dir, db, convert.Options{BaselineOnly: true})
-			before := readRows(t, db)
+			before := db.Revisions(t)
 			if len(before) != 1 || before[0].Type != 1 || before[0].Version != "20240102090000" {
 				t.Fatalf("baseline rows %+v", before)
 			}
@@ -310,7 +294,7 @@ func TestBaselineOnlyThenMore(t *testing.T) {
 			if err != nil {
 				t.Fatalf("convert after the baseline and one more file: %v%s", err, disagreements(err))
 			}
-			after := readRows(t, db)
+			after := db.Revisions(t)
 			if len(plan.Rows) != 1 || len(after) != 2 || !reflect.DeepEqual(after[0], before[0]) || after[1].Version != "20240103090000" || after[1].Type != 4 {
 				t.Errorf("rows after %+v", after)
 			}
@@ -336,17 +320,17 @@ func TestAgainAfterEarlierNamedFile(t *testing.T) {
 			t.Parallel()
 			db, dir := migrated(t, dialect, files, 0)
 			mustRun(t, dir, db, convert.Options{})
-			before := readRows(t, db)
+			before := db.Revisions(t)
 			if err := os.WriteFile(filepath.Join(dir, "10_t10.up.sql"), []byte("CREATE TABLE t10 (id integer);\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			writeSum(t, dir)
+			testdb.WriteSum(t, dir)
 			testdb.Up(t, dir, db.URL)
 			plan, err := run(t, dir, db, convert.Options{})
 			if err != nil {
 				t.Fatalf("convert after version 10: %v%s", err, disagreements(err))
 			}
-			after := readRows(t, db)
+			after := db.Revisions(t)
 			if len(plan.Rows) != 1 || len(after) != 10 || !reflect.DeepEqual(after[:9], before) || after[9].Version != "10" {
 				t.Errorf("rows after %+v", after)
 			}
@@ -379,7 +363,7 @@ func TestExecutedAtInAnotherTimeZone(t *testing.T) {
 	start := time.Now()
 	mustRun(t, dir, &local, convert.Options{})
 	end := time.Now()
-	for _, r := range readRows(t, db) {
+	for _, r := range db.Revisions(t) {
 		if r.ExecutedAt.Before(start.Truncate(time.Second)) || r.ExecutedAt.After(end) {
 			t.Errorf("version %s: executed_at %s, want between %s and %s", r.Version, r.ExecutedAt, start.UTC(), end.UTC())
 		}

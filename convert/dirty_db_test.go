@@ -2,8 +2,6 @@ package convert_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"os"
@@ -17,11 +15,9 @@ import (
 	"github.com/golang-migrate/migrate/v4"
 
 	"github.com/ferrymigrate/ferry/apply"
-	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
 )
@@ -80,18 +76,6 @@ func fixed(stmts []string) []string {
 
 func body(stmts []string) string { return strings.Join(stmts, "\n") + "\n" }
 
-// cumulative returns the h1: cumulative SHA-256 hashes of the statement
-// texts (DESIGN §2.4), computed here without ferry's code.
-func cumulative(stmts []string) []string {
-	h := sha256.New()
-	out := []string{}
-	for _, s := range stmts {
-		h.Write([]byte(s))
-		out = append(out, "h1:"+base64.StdEncoding.EncodeToString(h.Sum(nil)))
-	}
-	return out
-}
-
 func dirtyFiles(orders []string) map[string]string {
 	return map[string]string{"1_users.up.sql": dirtyUsers, dirtyFile: body(orders), "3_audit.up.sql": dirtyAudit}
 }
@@ -128,17 +112,7 @@ func allRanRowDirty(t *testing.T, dir string, db *testdb.DB) {
 	for _, st := range goodOrders {
 		db.Exec(t, strings.TrimSuffix(st, ";"))
 	}
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := compat.ReadLegacy(context.Background(), db.SQL, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := compat.WriteLegacy(context.Background(), db.SQL, u.Dialect, st.Table, 2, true); err != nil {
-		t.Fatal(err)
-	}
+	db.SetLegacyRow(t, 2, true)
 }
 
 // makeDirty returns a database that golang-migrate left dirty at version 2,
@@ -152,7 +126,7 @@ func makeDirty(t *testing.T, c dirtyCase) (*testdb.DB, string, map[string]string
 		db = &with
 	}
 	dir := testdb.WriteDir(t, dirtyFiles(c.orders))
-	sums := writeSum(t, dir)
+	sums := testdb.WriteSum(t, dir)
 	if c.byHand != nil {
 		c.byHand(t, dir, db)
 	} else {
@@ -203,11 +177,11 @@ func TestDirtyImportThenApply(t *testing.T) {
 				t.Errorf("plan.Partial %+v", p)
 			}
 
-			rows := readRows(t, db)
+			rows := db.Revisions(t)
 			if len(rows) != 2 {
 				t.Fatalf("%d rows, want 2: %+v", len(rows), rows)
 			}
-			if r := rows[0].goldenRow; r.Version != "1" || r.Type != 4 || r.Applied != 2 || r.Total != 2 || r.Error != "" || string(r.PartialHashes) != "null" || r.Hash != sums["1_users.up.sql"] {
+			if r := rows[0].RevisionColumns; r.Version != "1" || r.Type != 4 || r.Applied != 2 || r.Total != 2 || r.Error != "" || string(r.PartialHashes) != "null" || r.Hash != sums["1_users.up.sql"] {
 				t.Errorf("row 1: %+v", r)
 			}
 			wantErr := "imported from a dirty golang-migrate state: ferry doctor proved statements 1.." + strconv.Itoa(c.k) + " of " + dirtyFile + " ran"
@@ -218,16 +192,16 @@ func TestDirtyImportThenApply(t *testing.T) {
 				wantErr += " (all of them; only golang-migrate's row was left dirty)"
 			}
 			wantErr += " (up:" + strconv.Itoa(c.k) + ":proven:test)"
-			hashes, _ := json.Marshal(cumulative(c.orders[:c.k]))
-			want := goldenRow{Version: "2", Description: "orders", Type: 4, Applied: int64(c.k), Total: int64(n), Hash: sums[dirtyFile],
+			hashes, _ := json.Marshal(testdb.Cumulative(c.orders[:c.k]))
+			want := testdb.RevisionColumns{Version: "2", Description: "orders", Type: 4, Applied: int64(c.k), Total: int64(n), Hash: sums[dirtyFile],
 				PartialHashes: hashes, Error: wantErr, ErrorStmt: wantStmt, OperatorVersion: operatorVersion}
 			got := rows[1]
 			if !sameJSON(got.PartialHashes, want.PartialHashes) {
 				t.Errorf("partial_hashes %s, want %s", got.PartialHashes, want.PartialHashes)
 			}
 			got.PartialHashes = want.PartialHashes
-			if !reflect.DeepEqual(got.goldenRow, want) {
-				t.Errorf("row 2:\n got %+v\nwant %+v", got.goldenRow, want)
+			if !reflect.DeepEqual(got.RevisionColumns, want) {
+				t.Errorf("row 2:\n got %+v\nwant %+v", got.RevisionColumns, want)
 			}
 			if got.ExecutionTime != 0 || got.ExecutedAt.Before(start.Truncate(time.Second)) || got.ExecutedAt.After(time.Now()) {
 				t.Errorf("row 2: executed_at %s, execution_time %d", got.ExecutedAt, got.ExecutionTime)
@@ -262,11 +236,11 @@ func TestDirtyImportThenApply(t *testing.T) {
 				t.Errorf("apply ran statements %v of version 2, want %v", log.done["2"], wantRan)
 			}
 			checkSchema(t, db)
-			rows = readRows(t, db)
+			rows = db.Revisions(t)
 			if len(rows) != 3 {
 				t.Fatalf("%d rows after apply", len(rows))
 			}
-			if r := rows[1].goldenRow; r.Type != 6 || r.Applied != int64(n) || r.Total != int64(n) || string(r.PartialHashes) != "null" || r.Error != "" || r.ErrorStmt != "" {
+			if r := rows[1].RevisionColumns; r.Type != 6 || r.Applied != int64(n) || r.Total != int64(n) || string(r.PartialHashes) != "null" || r.Error != "" || r.ErrorStmt != "" {
 				t.Errorf("row 2 after apply: %+v", r)
 			}
 			if v, dirty, nilV := testdb.Version(t, dir, db.URL); v != 3 || dirty || nilV {
@@ -282,21 +256,21 @@ func TestDirtyImportThenApply(t *testing.T) {
 // compareWithApply makes ferry apply fail on the same file in a fresh
 // database and compares its row of version 2 with the imported one: the
 // same prefix, hashes and failed statement; only type and error differ.
-func compareWithApply(t *testing.T, c dirtyCase, imported dbRow) {
+func compareWithApply(t *testing.T, c dirtyCase, imported testdb.Revision) {
 	t.Helper()
 	db := testdb.New(t, c.dialect)
 	dir := testdb.WriteDir(t, dirtyFiles(c.orders))
-	writeSum(t, dir)
+	testdb.WriteSum(t, dir)
 	_, err := runApply(t, dir, db, apply.Options{})
 	var se *apply.StatementError
 	if !errors.As(err, &se) {
 		t.Fatalf("ferry apply of the broken file: %v, want a *apply.StatementError", err)
 	}
-	rows := readRows(t, db)
+	rows := db.Revisions(t)
 	if len(rows) != 2 {
 		t.Fatalf("ferry apply left %d rows", len(rows))
 	}
-	own := rows[1].goldenRow
+	own := rows[1].RevisionColumns
 	if own.Type != 2 {
 		t.Errorf("ferry apply's row has type %d", own.Type)
 	}
@@ -305,8 +279,8 @@ func compareWithApply(t *testing.T, c dirtyCase, imported dbRow) {
 		t.Errorf("partial_hashes: ferry apply %s, imported %s", own.PartialHashes, imported.PartialHashes)
 	}
 	own.PartialHashes = imported.PartialHashes
-	if !reflect.DeepEqual(own, imported.goldenRow) {
-		t.Errorf("the imported row differs from ferry apply's own:\n apply  %+v\nimport  %+v", own, imported.goldenRow)
+	if !reflect.DeepEqual(own, imported.RevisionColumns) {
+		t.Errorf("the imported row differs from ferry apply's own:\n apply  %+v\nimport  %+v", own, imported.RevisionColumns)
 	}
 }
 
@@ -318,14 +292,7 @@ func runApply(t *testing.T, dir string, db *testdb.DB, o apply.Options) (*apply.
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, u := testdb.Connect(t, db.URL)
 	defer h.Close()
 	return apply.Apply(ctx, database.Wrap(h, u), p, o)
 }
@@ -345,7 +312,7 @@ func fixFile(t *testing.T, dir string, orders []string) {
 	if err := os.WriteFile(filepath.Join(dir, dirtyFile), []byte(body(fixed(orders))), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	writeSum(t, dir)
+	testdb.WriteSum(t, dir)
 }
 
 // checkSchema checks what the three files leave, every statement once.
@@ -413,7 +380,7 @@ func TestDirtyRefusals(t *testing.T) {
 						t.Errorf("refusal %q lacks %q", r.Error(), w)
 					}
 				}
-				if tableExists(t, db) {
+				if db.TableExists(t, "atlas_schema_revisions") {
 					t.Errorf("the revisions table was created")
 				}
 			})
@@ -440,20 +407,9 @@ func TestDirtyWriteRechecks(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				u, err := compat.ParseDatabaseURL(db.URL)
-				if err != nil {
-					t.Fatal(err)
-				}
-				h, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-				if err != nil {
-					t.Fatal(err)
-				}
+				h, u := testdb.Connect(t, db.URL)
 				defer h.Close()
 				plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion, Dirty: prefixOf(c)})
-				if err != nil {
-					t.Fatal(err)
-				}
-				st, err := compat.ReadLegacy(ctx, db.SQL, u)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -461,13 +417,13 @@ func TestDirtyWriteRechecks(t *testing.T) {
 					if err := testdb.Migrator(t, dir, db.URL).Force(2); err != nil {
 						t.Fatal(err)
 					}
-				} else if err := compat.WriteLegacy(ctx, db.SQL, u.Dialect, st.Table, 1, true); err != nil {
-					t.Fatal(err)
+				} else {
+					db.SetLegacyRow(t, 1, true)
 				}
 				if err := convert.Write(ctx, database.Wrap(h, u), plan, time.Second); !errors.Is(err, convert.ErrChanged) {
 					t.Fatalf("Write: %v, want ErrChanged", err)
 				}
-				if rows := readRows(t, db); len(rows) != 0 {
+				if rows := db.Revisions(t); len(rows) != 0 {
 					t.Fatalf("%d rows written from a stale plan", len(rows))
 				}
 			})
@@ -487,7 +443,7 @@ func TestDirtyBaselineOnly(t *testing.T) {
 	if plan.Partial == nil || plan.Partial.Proven {
 		t.Errorf("plan.Partial %+v, want an unproven prefix", plan.Partial)
 	}
-	rows := readRows(t, db)
+	rows := db.Revisions(t)
 	if len(rows) != 2 || rows[0].Version != "1" || rows[0].Type != 1 || rows[1].Version != "2" || rows[1].Type != 4 || rows[1].Applied != 2 {
 		t.Fatalf("rows %+v", rows)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,11 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"ariga.io/atlas/sql/migrate"
-	"ariga.io/atlas/sql/mysql"
-	"ariga.io/atlas/sql/postgres"
-	"ariga.io/atlas/sql/sqlite"
 
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -177,6 +171,28 @@ var historyCases = []historyCase{
 	},
 }
 
+// goldenRow is what the goldens under testdata/golden record of a row, in
+// the order of their keys: every column but executed_at and execution_time.
+type goldenRow struct {
+	Version         string          `json:"version"`
+	Description     string          `json:"description"`
+	Type            int64           `json:"type"`
+	Applied         int64           `json:"applied"`
+	Total           int64           `json:"total"`
+	Hash            string          `json:"hash"`
+	PartialHashes   json.RawMessage `json:"partial_hashes"`
+	Error           string          `json:"error"`
+	ErrorStmt       string          `json:"error_stmt"`
+	OperatorVersion string          `json:"operator_version"`
+}
+
+func goldenOf(c testdb.RevisionColumns) goldenRow {
+	return goldenRow{
+		Version: c.Version, Description: c.Description, Type: c.Type, Applied: c.Applied, Total: c.Total,
+		Hash: c.Hash, PartialHashes: c.PartialHashes, Error: c.Error, ErrorStmt: c.ErrorStmt, OperatorVersion: c.OperatorVersion,
+	}
+}
+
 // golden is the content of testdata/golden/<case>.json.
 type golden struct {
 	LegacyVersion uint        `json:"legacy_version"`
@@ -229,7 +245,7 @@ func TestGolden(t *testing.T) {
 			for _, dialect := range testdb.Dialects() {
 				gotJSON, _ := json.MarshalIndent(got[dialect], "", "  ")
 				if !bytes.Equal(gotJSON, wantJSON) {
-					t.Errorf("%s: rows differ from %s\n%s", dialect, path, lineDiff(string(wantJSON), string(gotJSON)))
+					t.Errorf("%s: rows differ from %s\n%s", dialect, path, testdb.LineDiff(string(wantJSON), string(gotJSON)))
 				}
 			}
 		})
@@ -241,8 +257,7 @@ func TestGolden(t *testing.T) {
 func convertCase(t *testing.T, c historyCase, dialect string) (g golden, ok bool) {
 	db := testdb.New(t, dialect)
 	dir := testdb.WriteDir(t, c.files)
-	lines := writeSum(t, dir)
-	atlasSumMatches(t, dir, lines)
+	lines := testdb.WriteSum(t, dir) // checked against Atlas's own atlas.sum
 	if c.steps == 0 {
 		testdb.Up(t, dir, db.URL)
 	} else {
@@ -256,7 +271,7 @@ func convertCase(t *testing.T, c historyCase, dialect string) (g golden, ok bool
 	start := time.Now()
 	mustRun(t, dir, db, convert.Options{BaselineOnly: c.baselineOnly})
 	end := time.Now()
-	rows := readRows(t, db)
+	rows := db.Revisions(t)
 	checkRows(t, dialect, dir, rows, lines, start, end)
 
 	// The oracle: golang-migrate sees nothing new.
@@ -265,7 +280,7 @@ func convertCase(t *testing.T, c historyCase, dialect string) (g golden, ok bool
 	}
 	out := golden{LegacyVersion: v0}
 	for _, r := range rows {
-		out.Rows = append(out.Rows, r.goldenRow)
+		out.Rows = append(out.Rows, goldenOf(r.RevisionColumns))
 	}
 	if t.Failed() {
 		return out, false
@@ -280,11 +295,11 @@ func convertCase(t *testing.T, c historyCase, dialect string) (g golden, ok bool
 	return out, true
 }
 
-func upThenConvert(t *testing.T, c historyCase, dialect string, db *testdb.DB, dir string, v0 uint, rows []dbRow) {
+func upThenConvert(t *testing.T, c historyCase, dialect string, db *testdb.DB, dir string, v0 uint, rows []testdb.Revision) {
 	if err := os.WriteFile(filepath.Join(dir, c.next), []byte(nextSQL), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	lines := writeSum(t, dir)
+	lines := testdb.WriteSum(t, dir)
 	testdb.Up(t, dir, db.URL)
 	v1, dirty, nilV := testdb.Version(t, dir, db.URL)
 	if want := versionOf(t, c.next); v1 != uint(want) || dirty || nilV {
@@ -296,7 +311,7 @@ func upThenConvert(t *testing.T, c historyCase, dialect string, db *testdb.DB, d
 	start := time.Now()
 	mustRun(t, dir, db, convert.Options{})
 	end := time.Now()
-	after := readRows(t, db)
+	after := db.Revisions(t)
 	checkRows(t, dialect, dir, after[len(rows):], lines, start, end)
 	if !reflect.DeepEqual(after[:len(rows)], rows) {
 		t.Errorf("rows written before changed:\nbefore %+v\nafter  %+v", rows, after[:len(rows)])
@@ -314,7 +329,7 @@ func upThenConvert(t *testing.T, c historyCase, dialect string, db *testdb.DB, d
 			}
 		}
 	}
-	slices.SortFunc(applied, func(a, b string) int { return compareVersions(t, a, b) })
+	slices.SortFunc(applied, func(a, b string) int { return testdb.CompareVersions(a, b) })
 	if !slices.Equal(added, applied) {
 		t.Errorf("second convert added %q, want the versions golang-migrate applied, %q", added, applied)
 	}
@@ -323,7 +338,7 @@ func upThenConvert(t *testing.T, c historyCase, dialect string, db *testdb.DB, d
 // checkRows checks what the goldens cannot: hashes against atlas.sum lines
 // computed in the test, statement counts against Atlas's own scanner, the
 // time window and the execution time.
-func checkRows(t *testing.T, dialect, dir string, rows []dbRow, lines map[string]string, start, end time.Time) {
+func checkRows(t *testing.T, dialect, dir string, rows []testdb.Revision, lines map[string]string, start, end time.Time) {
 	t.Helper()
 	if len(rows) == 0 {
 		t.Fatal("no rows written")
@@ -337,7 +352,11 @@ func checkRows(t *testing.T, dialect, dir string, rows []dbRow, lines map[string
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantCount = int64(atlasCount(t, dialect, b))
+			stmts, err := testdb.AtlasStatements(dialect, b)
+			if err != nil {
+				t.Fatalf("Atlas's scanner: %v", err)
+			}
+			wantCount = int64(len(stmts))
 		}
 		if r.Hash != wantHash {
 			t.Errorf("version %s: hash %q, want the atlas.sum line of %q: %q", r.Version, r.Hash, up, wantHash)
@@ -386,78 +405,4 @@ func versionOf(t *testing.T, name string) uint64 {
 		t.Fatal(err)
 	}
 	return v
-}
-
-// atlasCount counts the statements of a file with Atlas's own scanner.
-func atlasCount(t *testing.T, dialect string, b []byte) int {
-	t.Helper()
-	var s migrate.StmtScanner
-	switch dialect {
-	case testdb.Postgres:
-		s = &postgres.Driver{}
-	case testdb.MySQL:
-		s = &mysql.Driver{}
-	default:
-		s = &sqlite.Driver{}
-	}
-	stmts, err := s.ScanStmts(string(b))
-	if err != nil {
-		t.Fatalf("Atlas's scanner: %v", err)
-	}
-	return len(stmts)
-}
-
-// atlasSumMatches checks the test's own sum lines against Atlas's
-// migrate.NewHashFile over the same up files.
-func atlasSumMatches(t *testing.T, dir string, lines map[string]string) {
-	t.Helper()
-	var files []migrate.File
-	for _, n := range fileNames(dir) {
-		if !strings.HasSuffix(n, ".up.sql") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, migrate.NewLocalFile(n, b))
-	}
-	slices.SortFunc(files, func(a, b migrate.File) int { return strings.Compare(a.Name(), b.Name()) })
-	hf, err := migrate.NewHashFile(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := hf.MarshalText()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(filepath.Join(dir, "atlas.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("the test's atlas.sum differs from Atlas's:\n%s\nAtlas:\n%s", got, want)
-	}
-	if len(lines) != len(files) {
-		t.Fatalf("%d sum lines for %d up files", len(lines), len(files))
-	}
-}
-
-// lineDiff shows the lines of want and got that differ.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var x, y string
-		if i < len(w) {
-			x = w[i]
-		}
-		if i < len(g) {
-			y = g[i]
-		}
-		if x != y {
-			fmt.Fprintf(&b, "line %d:\n  want %s\n  got  %s\n", i+1, x, y)
-		}
-	}
-	return b.String()
 }

@@ -67,7 +67,7 @@ func (k kill) String() string {
 func killSweep(t *testing.T, bin, dialect string, files map[string]string) {
 	db := testdb.New(t, dialect)
 	dir := testdb.WriteDir(t, files)
-	writeSum(t, dir)
+	testdb.WriteSum(t, dir)
 	// golang-migrate's own Force records the history's last version, as if
 	// its Up had run every file (running 5,000 files would only be slow).
 	if err := testdb.Migrator(t, dir, db.URL).Force(killVersions); err != nil {
@@ -206,7 +206,7 @@ func (w *watcher) convert(t *testing.T, bin, dir string, k *kill) runResult {
 	}
 	r.firstLock, r.lastLock = time.Duration(first.Load()), time.Duration(last.Load())
 	w.settle(t)
-	r.rows, r.table = len(readRows(t, w.db)), tableExists(t, w.db)
+	r.rows, r.table = len(w.db.Revisions(t)), w.db.TableExists(t, "atlas_schema_revisions")
 	return r
 }
 

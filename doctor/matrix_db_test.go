@@ -181,7 +181,7 @@ func scenarios() []scenario {
 				for _, st := range strings.Split(strings.TrimSpace(middleGood), ";\n") {
 					db.Exec(t, strings.TrimSuffix(st, ";"))
 				}
-				setRow(t, db, 2, true)
+				db.SetLegacyRow(t, 2, true)
 				return ""
 			},
 			want: map[string]expected{testdb.Postgres: {doctor.Up, 4, false}, testdb.MySQL: {doctor.Up, 4, false}, testdb.SQLite: {doctor.Up, 4, false}},
@@ -197,21 +197,6 @@ func scenarios() []scenario {
 			byHand: func(t *testing.T, db *testdb.DB) { db.Exec(t, "DROP TABLE settings") },
 			want:   map[string]expected{testdb.Postgres: {doctor.Up, 0, true}, testdb.MySQL: {doctor.Up, 2, true}, testdb.SQLite: {doctor.Up, 0, true}},
 		},
-	}
-}
-
-func setRow(t *testing.T, db *testdb.DB, version int64, dirty bool) {
-	t.Helper()
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := compat.ReadLegacy(context.Background(), db.SQL, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := compat.WriteLegacy(context.Background(), db.SQL, u.Dialect, st.Table, version, dirty); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -2,16 +2,17 @@ package doctor_test
 
 import (
 	"context"
-
 	"errors"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
+	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
 )
@@ -86,7 +87,7 @@ func TestRecoverRefusesWhenTheDatabaseChanged(t *testing.T) {
 				}
 			}
 			// So does golang-migrate's row changing.
-			setRow(t, db, 1, true)
+			db.SetLegacyRow(t, 1, true)
 			before = snap(t, dir, db)
 			if _, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}}); err == nil {
 				t.Fatal("recover after the row changed succeeded")
@@ -221,5 +222,150 @@ func TestRecoverWithoutConfirmationWritesNothing(t *testing.T) {
 	}
 	if after := snap(t, dir, db); after != before {
 		t.Fatalf("dry run wrote: %+v -> %+v", before, after)
+	}
+}
+
+// Recover waits for golang-migrate's lock and gives up after the timeout,
+// writing nothing.
+func TestRecoverHoldsGolangMigratesLock(t *testing.T) {
+	for _, dialect := range []string{testdb.Postgres, testdb.MySQL} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s := middle()
+			dir, db, u, errText := build(t, s, dialect)
+			dg := diagnose(t, dir, db, u, nil, errText)
+			fix(t, s, dialect, dir)
+			// Another session holds golang-migrate's lock, as a running
+			// golang-migrate does.
+			st, err := compat.ReadLegacy(ctx, db.SQL, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conn, err := db.SQL.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			tx, err := conn.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := gmlock.AcquireTx(ctx, tx, u.Dialect, st.Lock.Keys, time.Second); err != nil {
+				t.Fatal(err)
+			}
+			before := snap(t, dir, db)
+			_, err = doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 300 * time.Millisecond, Diagnose: doctor.Options{Path: dir}})
+			if !errors.Is(err, gmlock.ErrTimeout) {
+				t.Fatalf("recover under a held lock: %v, want a lock timeout", err)
+			}
+			if after := snap(t, dir, db); after != before {
+				t.Fatalf("wrote without the lock: %+v -> %+v", before, after)
+			}
+			_ = tx.Rollback()
+			_ = gmlock.Release(ctx, conn, u.Dialect, st.Lock.Keys)
+			if _, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 5 * time.Second, Diagnose: doctor.Options{Path: dir}}); err != nil {
+				t.Fatalf("recover after the lock was released: %v", err)
+			}
+		})
+	}
+}
+
+// A verdict proven with --dev-url and adopted through --expect by a recover
+// without --dev-url (where the probes alone only make it consistent) keeps
+// the fingerprint the user passed: the plans' commands and the audit entry
+// name it, not the fingerprint of the weaker verdict of the re-diagnosis,
+// which would send the user to a command that refuses.
+func TestRecoverAdoptedVerdictKeepsItsFingerprint(t *testing.T) {
+	db := testdb.NewSQLite(t)
+	dir := testdb.WriteDir(t, map[string]string{
+		"1_users.up.sql":   "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL);\n",
+		"1_users.down.sql": "DROP TABLE users;\n",
+		"2_orders.up.sql": "CREATE TABLE orders (id integer PRIMARY KEY, user_id integer NOT NULL);\n" +
+			"CREATE INDEX orders_user ON orders (user_id);\n" +
+			"ALTER TABLE users ADD COLUMN email text;\n" +
+			"CREATE TABLE tags (id integer PRIMARY KEY);\n",
+		"2_orders.down.sql": "DROP TABLE tags;\nDROP INDEX orders_user;\nDROP TABLE orders;\n",
+	})
+	raw := db.URLWith("x-no-tx-wrap", "true")
+	testdb.UpExpectError(t, dir, raw)
+	u, err := compat.ParseDatabaseURL(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	proven, err := doctor.Diagnose(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: devURL(t, testdb.SQLite)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blind, err := doctor.Diagnose(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if proven.Verdict.Certainty != doctor.Proven || blind.Verdict.Certainty == doctor.Proven || proven.Fingerprint == blind.Fingerprint {
+		t.Fatalf("the scenario needs a verdict proven only with --dev-url: %s %s / %s %s", proven.Verdict.Certainty, proven.Fingerprint, blind.Verdict.Certainty, blind.Fingerprint)
+	}
+	token := proven.Fingerprint
+	res, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, DryRun: true, Diagnose: doctor.Options{Path: dir}})
+	if err != nil {
+		t.Fatalf("dry run: %v", err)
+	}
+	if res.Diagnosis.Verdict.Certainty != doctor.Proven || res.Diagnosis.Fingerprint != token {
+		t.Fatalf("adopted verdict %s with fingerprint %s, want proven with %s", res.Diagnosis.Verdict.Certainty, res.Diagnosis.Fingerprint, token)
+	}
+	for _, p := range res.Diagnosis.Plans {
+		if p.Available && !strings.HasSuffix(p.Command, "--expect "+token) {
+			t.Errorf("--%s command %q does not carry the adopted fingerprint %s", p.Kind, p.Command, token)
+		}
+	}
+	// The command the plan prints works as printed (plus --yes: it drops a table).
+	res, err = doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
+	if err != nil {
+		t.Fatalf("recover --back: %v", err)
+	}
+	if res.Audit.Fingerprint != token || res.Audit.Certainty != doctor.Proven {
+		t.Errorf("audit entry %s %s, want proven %s", res.Audit.Certainty, res.Audit.Fingerprint, token)
+	}
+	if v, dirty, _ := testdb.Version(t, dir, raw); v != 1 || dirty {
+		t.Errorf("golang-migrate after --back: version %d dirty %v, want 1 clean", v, dirty)
+	}
+}
+
+// Where the engine rolled the file back, the forward plan does not name
+// statement k+1 as the one that failed: any of them can have; the replay,
+// when there is one, names it.
+func TestForwardPlanNamesTheFailedStatementOnlyWhenKnown(t *testing.T) {
+	db := testdb.NewSQLite(t)
+	dir := testdb.WriteDir(t, map[string]string{
+		"1_users.up.sql": "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL);\n",
+		"2_orders.up.sql": "CREATE TABLE orders (id integer PRIMARY KEY);\n" +
+			"ALTER TABLE users ADD COLUMN email text;\n" +
+			"CREATE TABLE tags (id integer PRIMARY KEY);\n",
+	})
+	testdb.UpExpectError(t, dir, db.URL) // golang-migrate wraps the file in a transaction
+	u, err := compat.ParseDatabaseURL(db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		dev  *compat.DatabaseURL
+		want string
+	}{
+		{"probes", nil, "fix the statement that failed first: the engine rolled back what ran of statements 1 to 3"},
+		{"replay", devURL(t, testdb.SQLite), "fix statement 2 first: it fails on the replay too"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: c.dev})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := dg.Verdict; v.Certainty != doctor.Proven || v.Applied != 0 {
+				t.Fatalf("verdict %s k=%d: %s", v.Certainty, v.Applied, v.Summary)
+			}
+			if p := dg.Plan(doctor.Forward); !strings.Contains(p.Summary, c.want) {
+				t.Errorf("--forward summary %q, want it to say %q", p.Summary, c.want)
+			}
+		})
 	}
 }

@@ -30,20 +30,7 @@ func catalog(t *testing.T, db *testdb.DB, schema string) []string {
 	default:
 		q = `SELECT name || ' ' || type || ' ' || "notnull" || ' ' || COALESCE(dflt_value, '-') || ' ' || pk FROM pragma_table_info('atlas_schema_revisions') ORDER BY cid`
 	}
-	rows, err := db.SQL.Query(q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
+	return db.Strings(t, q, args...)
 }
 
 // wantCatalog is ../shared/formats/revisions.md as each catalog shows it.

@@ -7,12 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"ariga.io/atlas/sql/migrate"
-	"ariga.io/atlas/sql/mysql"
-	"ariga.io/atlas/sql/postgres"
-	"ariga.io/atlas/sql/sqlite"
-
-	"github.com/ferrymigrate/ferry/engine"
+	"github.com/ferrymigrate/ferry/internal/testdb"
 )
 
 // atlasDiffers lists the corpus files where Atlas's statement scanner
@@ -55,30 +50,6 @@ var atlasDiffers = map[string]string{
 	"sqlite/34_error_unclosed_comment.sql":          "an unclosed /* is statement text instead of an error",
 }
 
-// atlasSplit returns Atlas's statement texts for src, or its error.
-func atlasSplit(d engine.Dialect, src []byte) ([]string, error) {
-	var scanner migrate.StmtScanner
-	switch d {
-	case engine.Postgres:
-		scanner = &postgres.Driver{}
-	case engine.MySQL:
-		scanner = &mysql.Driver{}
-	case engine.SQLite:
-		scanner = &sqlite.Driver{}
-	default:
-		return nil, fmt.Errorf("no Atlas driver for %q", d)
-	}
-	stmts, err := scanner.ScanStmts(string(src))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, len(stmts))
-	for i, s := range stmts {
-		out[i] = s.Text
-	}
-	return out, nil
-}
-
 // TestAtlasDifferential compares sqlsplit with Atlas's scanner on every
 // corpus file. A file where they differ must be listed in atlasDiffers, and
 // a listed file must still differ (so that the table stays true).
@@ -87,7 +58,7 @@ func TestAtlasDifferential(t *testing.T) {
 	for _, f := range loadCorpus(t) {
 		seen[f.Name] = true
 		t.Run(f.Name, func(t *testing.T) {
-			atlas, atlasErr := atlasSplit(f.Dialect, f.Src)
+			atlas, atlasErr := testdb.AtlasStatements(string(f.Dialect), f.Src)
 			_, ours := splitCorpus(f.Dialect, f.Src)
 			same := atlasErr != nil && ours.Error != "" ||
 				atlasErr == nil && ours.Error == "" && reflect.DeepEqual(nonNil(atlas), ours.Statements)

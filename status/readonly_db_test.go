@@ -29,19 +29,7 @@ func snapshot(t *testing.T, db *testdb.DB) string {
 	default:
 		q = `SELECT name FROM sqlite_master ORDER BY 1`
 	}
-	rows, err := db.SQL.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, name)
-	}
+	out := db.Strings(t, q)
 	var v, d int64
 	if err := db.SQL.QueryRow(`SELECT version, CASE WHEN dirty THEN 1 ELSE 0 END FROM schema_migrations`).Scan(&v, &d); err == nil {
 		out = append(out, fmt.Sprintf("row %d %d", v, d))

@@ -143,3 +143,17 @@ func Histories(dialect string) []History {
 	}
 	return out
 }
+
+// ThreeVersions returns a new map of a small clean history that every
+// dialect runs: three timestamped versions (users, a column, orders), each
+// with its down file.
+func ThreeVersions() map[string]string {
+	return map[string]string{
+		"20240101090000_create_users.up.sql":     "CREATE TABLE users (id integer PRIMARY KEY, email varchar(100) NOT NULL);\nCREATE INDEX users_email ON users (email);\n",
+		"20240101090000_create_users.down.sql":   "DROP TABLE users;\n",
+		"20240102090000_add_users_name.up.sql":   "ALTER TABLE users ADD COLUMN name varchar(100);\n",
+		"20240102090000_add_users_name.down.sql": "ALTER TABLE users DROP COLUMN name;\n",
+		"20240103090000_add_orders.up.sql":       "CREATE TABLE orders (id integer PRIMARY KEY, user_id integer);\n",
+		"20240103090000_add_orders.down.sql":     "DROP TABLE orders;\n",
+	}
+}

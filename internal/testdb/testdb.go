@@ -571,3 +571,27 @@ func scrubURLSecrets(msg, raw string) string {
 	}
 	return scrubSecret(msg, urlPasswords(u)...)
 }
+
+// Strings runs q with args on the database and returns the first column of
+// every row as text, in the order the query gives; no rows is nil. A query
+// or a row that fails fails the test.
+func (d *DB) Strings(t testing.TB, q string, args ...any) []string {
+	t.Helper()
+	rows, err := d.SQL.Query(q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return out
+}

@@ -15,14 +15,7 @@ import (
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
 
-var convertFiles = map[string]string{
-	"20240101090000_create_users.up.sql":     "CREATE TABLE users (id integer PRIMARY KEY, email varchar(100) NOT NULL);\nCREATE INDEX users_email ON users (email);\n",
-	"20240101090000_create_users.down.sql":   "DROP TABLE users;\n",
-	"20240102090000_add_users_name.up.sql":   "ALTER TABLE users ADD COLUMN name varchar(100);\n",
-	"20240102090000_add_users_name.down.sql": "ALTER TABLE users DROP COLUMN name;\n",
-	"20240103090000_add_orders.up.sql":       "CREATE TABLE orders (id integer PRIMARY KEY, user_id integer);\n",
-	"20240103090000_add_orders.down.sql":     "DROP TABLE orders;\n",
-}
+var convertFiles = testdb.ThreeVersions()
 
 // ferry runs the CLI in-process.
 func ferry(t *testing.T, args ...string) (code int, stdout, stderr string) {

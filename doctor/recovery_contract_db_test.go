@@ -20,7 +20,7 @@ import (
 	"github.com/ferrymigrate/ferry/refusal"
 )
 
-// Review 2: the recovery contract. After every plan doctor offers for a
+// The recovery contract: After every plan doctor offers for a
 // proven verdict (--forward after the failed statement is fixed, --back,
 // --mark), Recover succeeds, golang-migrate's Up completes, and the schema
 // equals a clean replay of all (fixed) files by golang-migrate.
@@ -42,8 +42,7 @@ type rec struct {
 	// exclude are bookkeeping tables to leave out of the comparison.
 	exclude []string
 	// skip names plans that cannot keep the contract here: doctor must not
-	// offer them (it did before; the review reported it, not
-	// fixed here).
+	// offer them (it did before; reported, not fixed here).
 	skip map[doctor.PlanKind]string
 }
 
@@ -55,10 +54,7 @@ func recBuild(t *testing.T, r rec) (string, *testdb.DB, string, *compat.Database
 	db := testdb.New(t, r.dialect)
 	db.Exec(t, r.before...)
 	dir := testdb.WriteDir(t, r.files)
-	url := db.URL
-	if len(r.opts) > 0 {
-		url = db.URLWith(r.opts...)
-	}
+	url := db.URLWith(r.opts...)
 	u, err := compat.ParseDatabaseURL(url)
 	if err != nil {
 		t.Fatal(err)
@@ -177,10 +173,7 @@ func recRun(t *testing.T, r rec, kind doctor.PlanKind) *doctor.Result {
 	testdb.Up(t, dir, url)
 	clean := testdb.New(t, r.dialect)
 	clean.Exec(t, r.before...)
-	cleanURL := clean.URL
-	if len(r.opts) > 0 {
-		cleanURL = clean.URLWith(r.opts...)
-	}
+	cleanURL := clean.URLWith(r.opts...)
 	if r.plainSteps {
 		testdb.Steps(t, dir, clean.URL, r.steps)
 	}
@@ -256,7 +249,7 @@ const myFirst = "CREATE TABLE users (id integer PRIMARY KEY, email varchar(100))
 	"CREATE TABLE a1 (id integer);\nCREATE TABLE c1 (id integer);\n" +
 	"CREATE INDEX orders_note ON orders (note);\n"
 
-func TestReview2MySQLBack(t *testing.T) {
+func TestRecoveryContractMySQLBack(t *testing.T) {
 	recItems(t, testdb.MySQL, myFirst, false, []item{
 		{"create table", []string{"CREATE TABLE items (id integer PRIMARY KEY, sku varchar(20))"}},
 		{"create index", []string{"CREATE INDEX users_email ON users (email)"}},
@@ -288,7 +281,7 @@ func TestReview2MySQLBack(t *testing.T) {
 // An index that takes over the one MySQL made for an earlier file's
 // foreign key: MySQL drops its own index, and the inverse (DROP INDEX)
 // then fails: the foreign key needs it.
-func TestReview2MySQLIndexReplacesFKIndex(t *testing.T) {
+func TestRecoveryContractMySQLIndexReplacesFKIndex(t *testing.T) {
 	recItems(t, testdb.MySQL, myFirst+"ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n", false, []item{
 		{"create index", []string{"CREATE INDEX orders_user ON orders (user_id)"}},
 	}, map[string]string{"create index": skipTakeover})
@@ -337,7 +330,7 @@ var pgItems = []item{
 	{"quoted table, unquoted rename", []string{`CREATE TABLE "Items" (id integer)`, `ALTER TABLE "Items" RENAME TO items`}},
 }
 
-func TestReview2PostgresBack(t *testing.T) {
+func TestRecoveryContractPostgresBack(t *testing.T) {
 	recItems(t, testdb.Postgres, pgFirst, true, pgItems, nil)
 }
 
@@ -345,7 +338,7 @@ const liteFirst = "CREATE TABLE users (id integer PRIMARY KEY, email text);\n" +
 	"CREATE TABLE orders (id integer PRIMARY KEY, user_id integer, note text);\n" +
 	"CREATE TABLE a1 (id integer);\nCREATE INDEX users_email_ix ON users (email);\n"
 
-func TestReview2SQLiteBack(t *testing.T) {
+func TestRecoveryContractSQLiteBack(t *testing.T) {
 	recItems(t, testdb.SQLite, liteFirst, false, []item{
 		{"create table", []string{"CREATE TABLE items (id integer PRIMARY KEY, sku text)"}},
 		{"create index", []string{"CREATE INDEX orders_user ON orders (user_id)"}},
@@ -363,7 +356,7 @@ func TestReview2SQLiteBack(t *testing.T) {
 
 // PostgreSQL without x-multi-statement, the file's own BEGIN/COMMIT: the
 // first block is committed, the second rolled back.
-func TestReview2PostgresBlocks(t *testing.T) {
+func TestRecoveryContractPostgresBlocks(t *testing.T) {
 	t.Parallel()
 	block1 := "BEGIN;\nCREATE TABLE items (id integer PRIMARY KEY, sku text);\nCREATE INDEX items_sku ON items (sku);\n" +
 		"ALTER TABLE users ADD COLUMN name text;\nCREATE VIEW v_items AS SELECT id FROM items;\nALTER TABLE a1 RENAME TO a2;\nCOMMIT;\n"
@@ -389,7 +382,7 @@ func downFails(t *testing.T, dir, url string, db *testdb.DB) string {
 
 // A failed down with statements applied (k > 0), on every engine that
 // keeps them: --forward after the fix and --back by inverses.
-func TestReview2DownPartial(t *testing.T) {
+func TestRecoveryContractDownPartial(t *testing.T) {
 	for _, d := range testdb.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
@@ -416,7 +409,7 @@ func TestReview2DownPartial(t *testing.T) {
 
 // Killed after the whole up ran, before golang-migrate cleaned the row:
 // --mark, and --back by the down file.
-func TestReview2CrashAfterUp(t *testing.T) {
+func TestRecoveryContractCrashAfterUp(t *testing.T) {
 	for _, d := range testdb.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
@@ -434,7 +427,7 @@ func TestReview2CrashAfterUp(t *testing.T) {
 				dirty: func(t *testing.T, dir, url string, db *testdb.DB) string {
 					testdb.Steps(t, dir, url, 1)
 					db.Exec(t, up...)
-					setRow(t, db, 2, true)
+					db.SetLegacyRow(t, 2, true)
 					return ""
 				},
 				truth: expected{doctor.Up, 3, false}})
@@ -443,7 +436,7 @@ func TestReview2CrashAfterUp(t *testing.T) {
 }
 
 // A converted database: recover keeps the revision row in step.
-func TestReview2Converted(t *testing.T) {
+func TestRecoveryContractConverted(t *testing.T) {
 	for _, d := range testdb.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
@@ -470,7 +463,7 @@ func TestReview2Converted(t *testing.T) {
 }
 
 // golang-migrate's x-migrations-table.
-func TestReview2MigrationsTable(t *testing.T) {
+func TestRecoveryContractMigrationsTable(t *testing.T) {
 	for _, d := range testdb.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
@@ -498,7 +491,7 @@ func TestReview2MigrationsTable(t *testing.T) {
 // A plan whose step fails: the "fixed" statement still fails after a
 // step that succeeds. PostgreSQL and SQLite keep nothing and leave the
 // row dirty; MySQL says what stayed.
-func TestReview2StepFails(t *testing.T) {
+func TestRecoveryContractStepFails(t *testing.T) {
 	for _, d := range testdb.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
@@ -565,7 +558,7 @@ const (
 // A --back that would drop an index MySQL may need for a foreign key (its
 // inverse failed here before): doctor does not offer it, and recover
 // refuses, writing nothing.
-func TestReview2MySQLBackStepFails(t *testing.T) {
+func TestRecoveryContractMySQLBackStepFails(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	body := "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n" +

@@ -7,9 +7,9 @@ import (
 	"github.com/ferrymigrate/ferry/engine"
 )
 
-// Review 2: inverses and requirements that broke recovery (see
-// doctor/review2_db_test.go).
-func TestReview2Inverses(t *testing.T) {
+// Inverses and requirements that broke recovery (see
+// doctor/recovery_contract_db_test.go).
+func TestInverses(t *testing.T) {
 	pg, my, lite := engine.Postgres, engine.MySQL, engine.SQLite
 	cases := []struct {
 		d          engine.Dialect
@@ -53,6 +53,25 @@ func TestReview2Inverses(t *testing.T) {
 		}
 		if got := strings.Join(ch.Inverse, "; "); got != c.inverse || ch.Invertible != c.invertible {
 			t.Errorf("%s\ninverse %q (invertible %v)\nwant    %q (%v)", c.sql, got, ch.Invertible, c.inverse, c.invertible)
+		}
+	}
+}
+
+// CREATE INDEX / TRIGGER IF NOT EXISTS and CREATE OR REPLACE TRIGGER may
+// keep or replace an older object: no inverse may drop it.
+func TestIndexTriggerIfNotExistsInverse(t *testing.T) {
+	for _, c := range []struct {
+		d   engine.Dialect
+		sql string
+	}{
+		{engine.Postgres, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
+		{engine.Postgres, `CREATE OR REPLACE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`},
+		{engine.MySQL, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
+		{engine.SQLite, `CREATE INDEX IF NOT EXISTS ix ON t (a)`},
+		{engine.SQLite, `CREATE TRIGGER IF NOT EXISTS tr AFTER INSERT ON t BEGIN SELECT 1; END`},
+	} {
+		if ch := Analyse(c.d, c.sql); ch.Invertible {
+			t.Errorf("%s: inverse %q would drop an object the file may not have created", c.sql, ch.Inverse)
 		}
 	}
 }

@@ -2,8 +2,10 @@ package doctor_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +17,6 @@ import (
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
-	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/revision"
 )
@@ -38,17 +39,7 @@ func TestRecoverKeepsRevisionsInStep(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := folder.Load(os.DirFS(dir), dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			plan, err := convert.Prepare(ctx, database.Wrap(db.SQL, u), p, convert.Options{Now: time.Now(), OperatorVersion: "ferry test"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := convert.Write(ctx, database.Wrap(db.SQL, u), plan, 5*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			convertLibrary(t, db.SQL, u, dir, "ferry test")
 			errText := testdb.UpExpectError(t, dir, db.URL).Error()
 			dg := diagnose(t, dir, db, u, nil, errText)
 			fix(t, s, dialect, dir)
@@ -95,6 +86,25 @@ func TestRecoverKeepsRevisionsInStep(t *testing.T) {
 	}
 }
 
+// convertLibrary converts the database behind h with the library, as ferry
+// convert does (folder.Load, Prepare, Write), recording operator in the rows.
+func convertLibrary(t *testing.T, h *sql.DB, u *compat.DatabaseURL, dir, operator string) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := folder.Load(os.DirFS(dir), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := database.Wrap(h, u)
+	plan, err := convert.Prepare(ctx, on, p, convert.Options{Now: time.Now(), OperatorVersion: operator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := convert.Write(ctx, on, plan, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // writeSum writes atlas.sum for the folder, as ferry hash does.
 func writeSum(t *testing.T, dir string) {
 	t.Helper()
@@ -107,47 +117,50 @@ func writeSum(t *testing.T, dir string) {
 	}
 }
 
-// Recover waits for golang-migrate's lock and gives up after the timeout,
-// writing nothing.
-func TestRecoverHoldsGolangMigratesLock(t *testing.T) {
-	for _, dialect := range []string{testdb.Postgres, testdb.MySQL} {
+// A file ferry apply left at 1 of 3 statements (statement by statement,
+// --tx-mode none) leaves golang-migrate's row dirty, and its first
+// statement changes rows only, so the schema alone cannot tell 0 from 1.
+// The revision row ferry wrote (applied 1, partial hashes of statement 1)
+// proves 1: doctor reads it as evidence and says whose run it was.
+func TestDoctorReadsPartialRevision(t *testing.T) {
+	for _, dialect := range testdb.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
 			ctx := context.Background()
-			s := middle()
-			dir, db, u, errText := build(t, s, dialect)
-			dg := diagnose(t, dir, db, u, nil, errText)
-			fix(t, s, dialect, dir)
-			// Another session holds golang-migrate's lock, as a running
-			// golang-migrate does.
-			st, err := compat.ReadLegacy(ctx, db.SQL, u)
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, map[string]string{
+				"1_a.up.sql": "CREATE TABLE a (id int);\n",
+				"2_b.up.sql": "INSERT INTO a (id) VALUES (1);\nINSERT INTO nosuch (id) VALUES (1);\nCREATE TABLE c (id int);\n",
+			})
+			testdb.Steps(t, dir, db.URL, 1)
+			writeSum(t, dir)
+			h, u := testdb.Connect(t, db.URL)
+			defer h.Close()
+			convertLibrary(t, h, u, dir, "ferry vTEST (golang-migrate import)")
+			p, err := folder.Load(os.DirFS(dir), dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			conn, err := db.SQL.Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
+			_, err = apply.Apply(ctx, database.Wrap(h, u), p, apply.Options{TxMode: apply.TxNone, LockTimeout: time.Minute, OperatorVersion: "ferry vTEST"})
+			var se *apply.StatementError
+			if !errors.As(err, &se) || se.Applied != 1 || se.Statement != 2 {
+				t.Fatalf("apply: %v, want statement 2 failing after 1 applied", err)
 			}
-			defer conn.Close()
-			tx, err := conn.BeginTx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
+			if v, dirty, _ := testdb.Version(t, dir, db.URL); v != 2 || !dirty {
+				t.Fatalf("golang-migrate: %d dirty %v, want 2 dirty", v, dirty)
 			}
-			if err := gmlock.AcquireTx(ctx, tx, u.Dialect, st.Lock.Keys, time.Second); err != nil {
-				t.Fatal(err)
+
+			dg := diagnose(t, dir, db, u, nil, "")
+			v := dg.Verdict
+			if v.Case != doctor.Up || v.Applied != 1 || v.Total != 3 || v.Certainty != doctor.Proven {
+				t.Errorf("verdict %s %d of %d %s (%s), want up 1 of 3 proven; alternatives %+v", v.Case, v.Applied, v.Total, v.Certainty, v.Summary, v.Alternatives)
 			}
-			before := snap(t, dir, db)
-			_, err = doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 300 * time.Millisecond, Diagnose: doctor.Options{Path: dir}})
-			if !errors.Is(err, gmlock.ErrTimeout) {
-				t.Fatalf("recover under a held lock: %v, want a lock timeout", err)
+			if dg.Revision == nil || !dg.Revision.Used || !dg.Revision.Matches || dg.Revision.Operator != "ferry vTEST" {
+				t.Errorf("revision evidence %+v, want ferry vTEST's row used", dg.Revision)
 			}
-			if after := snap(t, dir, db); after != before {
-				t.Fatalf("wrote without the lock: %+v -> %+v", before, after)
-			}
-			_ = tx.Rollback()
-			_ = gmlock.Release(ctx, conn, u.Dialect, st.Lock.Keys)
-			if _, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 5 * time.Second, Diagnose: doctor.Options{Path: dir}}); err != nil {
-				t.Fatalf("recover after the lock was released: %v", err)
+			for _, c := range dg.Candidates {
+				if c.Case == doctor.Up && !strings.Contains(c.Semantics, "ferry vTEST") {
+					t.Errorf("semantics %q do not say ferry ran the file", c.Semantics)
+				}
 			}
 		})
 	}
