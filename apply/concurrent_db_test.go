@@ -100,65 +100,62 @@ func gmWaited(err error) bool {
 func TestConcurrentRuns(t *testing.T) {
 	t.Parallel()
 	ferryBin(t)
-	for _, dialect := range []string{testdb.Postgres, testdb.MySQL} {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			for round := range 3 {
-				t.Run(fmt.Sprintf("round%d", round), func(t *testing.T) {
-					db := testdb.New(t, dialect)
-					dir := testdb.WriteDir(t, countedFiles(dialect, concurrentFiles))
-					testdb.WriteSum(t, dir)
-					ctx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
-					defer stop()
-					modes := []string{"file", "none", "file"}
-					waits := make([]func() procResult, len(modes))
-					for i, mode := range modes {
-						waits[i] = startFerry(t, "apply", "--path", dir, "--database", db.URL, "--tx-mode", mode)
+	testdb.ForEach(t, []string{testdb.Postgres, testdb.MySQL}, func(t *testing.T, dialect string) {
+		for round := range 3 {
+			t.Run(fmt.Sprintf("round%d", round), func(t *testing.T) {
+				db := testdb.New(t, dialect)
+				dir := testdb.WriteDir(t, countedFiles(dialect, concurrentFiles))
+				testdb.WriteSum(t, dir)
+				ctx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
+				defer stop()
+				modes := []string{"file", "none", "file"}
+				waits := make([]func() procResult, len(modes))
+				for i, mode := range modes {
+					waits[i] = startFerry(t, "apply", "--path", dir, "--database", db.URL, "--tx-mode", mode)
+				}
+				waitLock(t, ctx, db)
+				m := testdb.Migrator(t, dir, db.URL)
+				var gmErr error
+				var wg sync.WaitGroup
+				wg.Add(1)
+				go func() { defer wg.Done(); gmErr = m.Up() }()
+				applied := 0
+				for i, w := range waits {
+					r := w()
+					t.Logf("ferry %d (--tx-mode %s): exit %d\n%s%s", i, modes[i], r.exit, r.stdout, r.stderr)
+					switch {
+					case r.exit != 0:
+						t.Errorf("ferry %d failed: exit %d\n%s", i, r.exit, r.stderr)
+					case strings.Contains(r.stdout, "no change"):
+					case strings.Count(r.stdout, "applied ") > 0:
+						applied += strings.Count(r.stdout, "applied ")
 					}
-					waitLock(t, ctx, db)
-					m := testdb.Migrator(t, dir, db.URL)
-					var gmErr error
-					var wg sync.WaitGroup
-					wg.Add(1)
-					go func() { defer wg.Done(); gmErr = m.Up() }()
-					applied := 0
-					for i, w := range waits {
-						r := w()
-						t.Logf("ferry %d (--tx-mode %s): exit %d\n%s%s", i, modes[i], r.exit, r.stdout, r.stderr)
-						switch {
-						case r.exit != 0:
-							t.Errorf("ferry %d failed: exit %d\n%s", i, r.exit, r.stderr)
-						case strings.Contains(r.stdout, "no change"):
-						case strings.Count(r.stdout, "applied ") > 0:
-							applied += strings.Count(r.stdout, "applied ")
-						}
-						if strings.Contains(r.stdout, "waiting") {
-							t.Logf("ferry %d waited for the lock", i)
-						}
+					if strings.Contains(r.stdout, "waiting") {
+						t.Logf("ferry %d waited for the lock", i)
 					}
-					wg.Wait()
-					t.Logf("golang-migrate Up: %v", gmErr)
-					if !gmWaited(gmErr) {
-						t.Errorf("golang-migrate Up failed for another reason than waiting: %v", gmErr)
+				}
+				wg.Wait()
+				t.Logf("golang-migrate Up: %v", gmErr)
+				if !gmWaited(gmErr) {
+					t.Errorf("golang-migrate Up failed for another reason than waiting: %v", gmErr)
+				}
+				if applied != concurrentFiles {
+					t.Errorf("the ferry runs applied %d files between them, want %d", applied, concurrentFiles)
+				}
+				exactlyOnce(t, db, "side", concurrentFiles)
+				rows := db.Revisions(t)
+				if len(rows) != concurrentFiles || rows[len(rows)-1].Version != fmt.Sprintf("%02d", concurrentFiles) {
+					t.Errorf("%d revision rows, last %v", len(rows), rows[len(rows)-1].Version)
+				}
+				for _, r := range rows {
+					if r.Applied != r.Total || r.Error != "" || string(r.PartialHashes) != "null" {
+						t.Errorf("row %s unfinished: %+v", r.Version, r)
 					}
-					if applied != concurrentFiles {
-						t.Errorf("the ferry runs applied %d files between them, want %d", applied, concurrentFiles)
-					}
-					exactlyOnce(t, db, "side", concurrentFiles)
-					rows := db.Revisions(t)
-					if len(rows) != concurrentFiles || rows[len(rows)-1].Version != fmt.Sprintf("%02d", concurrentFiles) {
-						t.Errorf("%d revision rows, last %v", len(rows), rows[len(rows)-1].Version)
-					}
-					for _, r := range rows {
-						if r.Applied != r.Total || r.Error != "" || string(r.PartialHashes) != "null" {
-							t.Errorf("row %s unfinished: %+v", r.Version, r)
-						}
-					}
-					wantVersion(t, dir, db, legacy{Version: concurrentFiles})
-				})
-			}
-		})
-	}
+				}
+				wantVersion(t, dir, db, legacy{Version: concurrentFiles})
+			})
+		}
+	})
 }
 
 // TestGolangMigrateFirst: golang-migrate's Up takes its lock first and runs
@@ -169,39 +166,36 @@ func TestConcurrentRuns(t *testing.T) {
 func TestGolangMigrateFirst(t *testing.T) {
 	t.Parallel()
 	ferryBin(t)
-	for _, dialect := range []string{testdb.Postgres, testdb.MySQL} {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			db := testdb.New(t, dialect)
-			dir := testdb.WriteDir(t, countedFiles(dialect, concurrentFiles))
-			testdb.WriteSum(t, dir)
-			ctx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
-			defer stop()
-			m := testdb.Migrator(t, dir, db.URL)
-			var gmErr error
-			done := make(chan struct{})
-			go func() { defer close(done); gmErr = m.Up() }()
-			waitLock(t, ctx, db)
-			var waits []func() procResult
-			for range 3 {
-				waits = append(waits, startFerry(t, "apply", "--path", dir, "--database", db.URL))
+	testdb.ForEach(t, []string{testdb.Postgres, testdb.MySQL}, func(t *testing.T, dialect string) {
+		db := testdb.New(t, dialect)
+		dir := testdb.WriteDir(t, countedFiles(dialect, concurrentFiles))
+		testdb.WriteSum(t, dir)
+		ctx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer stop()
+		m := testdb.Migrator(t, dir, db.URL)
+		var gmErr error
+		done := make(chan struct{})
+		go func() { defer close(done); gmErr = m.Up() }()
+		waitLock(t, ctx, db)
+		var waits []func() procResult
+		for range 3 {
+			waits = append(waits, startFerry(t, "apply", "--path", dir, "--database", db.URL))
+		}
+		for i, w := range waits {
+			r := w()
+			t.Logf("ferry %d: exit %d\n%s%s", i, r.exit, r.stdout, r.stderr)
+			if r.exit != 1 || !strings.Contains(r.stderr, "ferry convert") {
+				t.Errorf("ferry %d: exit %d, want a refusal pointing at ferry convert\n%s", i, r.exit, r.stderr)
 			}
-			for i, w := range waits {
-				r := w()
-				t.Logf("ferry %d: exit %d\n%s%s", i, r.exit, r.stdout, r.stderr)
-				if r.exit != 1 || !strings.Contains(r.stderr, "ferry convert") {
-					t.Errorf("ferry %d: exit %d, want a refusal pointing at ferry convert\n%s", i, r.exit, r.stderr)
-				}
-			}
-			<-done
-			if gmErr != nil {
-				t.Errorf("golang-migrate Up: %v", gmErr)
-			}
-			exactlyOnce(t, db, "side", concurrentFiles)
-			if rows := db.Revisions(t); len(rows) != 0 {
-				t.Errorf("the refused ferry runs wrote %d revision rows", len(rows))
-			}
-			wantVersion(t, dir, db, legacy{Version: concurrentFiles})
-		})
-	}
+		}
+		<-done
+		if gmErr != nil {
+			t.Errorf("golang-migrate Up: %v", gmErr)
+		}
+		exactlyOnce(t, db, "side", concurrentFiles)
+		if rows := db.Revisions(t); len(rows) != 0 {
+			t.Errorf("the refused ferry runs wrote %d revision rows", len(rows))
+		}
+		wantVersion(t, dir, db, legacy{Version: concurrentFiles})
+	})
 }

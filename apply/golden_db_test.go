@@ -307,17 +307,14 @@ var (
 // TestGoldenSuccess applies the fixed project to a fresh database.
 func TestGoldenSuccess(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			c := newCase(t, dialect, tagsStmts(fixedStmt))
-			res, err := c.run("applied", apply.TxFile, clean3)
-			if err != nil || !slices.Equal(res.Applied, []string{"1", "2", "3"}) {
-				t.Fatalf("apply: %v %v", res, err)
-			}
-			c.compare("success")
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		c := newCase(t, dialect, tagsStmts(fixedStmt))
+		res, err := c.run("applied", apply.TxFile, clean3)
+		if err != nil || !slices.Equal(res.Applied, []string{"1", "2", "3"}) {
+			t.Fatalf("apply: %v %v", res, err)
+		}
+		c.compare("success")
+	})
 }
 
 // TestGoldenFailFile: PostgreSQL and SQLite in --tx-mode file roll the
@@ -326,30 +323,27 @@ func TestGoldenSuccess(t *testing.T) {
 // fixed file then runs whole.
 func TestGoldenFailFile(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range []string{testdb.Postgres, testdb.SQLite} {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			c := newCase(t, dialect, tagsStmts(badStmt))
-			_, err := c.run("failed", apply.TxFile, clean1)
-			var se *apply.StatementError
-			if !errors.As(err, &se) || se.Statement != 3 || se.Applied != 0 || se.File != tagsFile || se.Text != badStmt {
-				t.Fatalf("want a StatementError at statement 3 of %s with 0 applied, got %#v", tagsFile, err)
-			}
-			if c.db.TableExists(t, "tags") {
-				t.Errorf("the failed file's transaction left table tags")
-			}
-			r := testdb.RevisionOf(t, c.db.Revisions(t), "2")
-			if r.Applied != 0 || string(r.PartialHashes) != "[]" || r.ErrorStmt != badStmt {
-				t.Errorf("failed row: applied %d, partial_hashes %s, error_stmt %q", r.Applied, r.PartialHashes, r.ErrorStmt)
-			}
-			c.p.setTags(t, tagsStmts(fixedStmt))
-			if _, err := c.run("resumed", apply.TxFile, clean3); err != nil {
-				t.Fatalf("re-run: %v", err)
-			}
-			checkComplete(t, c, "2", 5)
-			c.compare("fail_file")
-		})
-	}
+	testdb.ForEach(t, []string{testdb.Postgres, testdb.SQLite}, func(t *testing.T, dialect string) {
+		c := newCase(t, dialect, tagsStmts(badStmt))
+		_, err := c.run("failed", apply.TxFile, clean1)
+		var se *apply.StatementError
+		if !errors.As(err, &se) || se.Statement != 3 || se.Applied != 0 || se.File != tagsFile || se.Text != badStmt {
+			t.Fatalf("want a StatementError at statement 3 of %s with 0 applied, got %#v", tagsFile, err)
+		}
+		if c.db.TableExists(t, "tags") {
+			t.Errorf("the failed file's transaction left table tags")
+		}
+		r := testdb.RevisionOf(t, c.db.Revisions(t), "2")
+		if r.Applied != 0 || string(r.PartialHashes) != "[]" || r.ErrorStmt != badStmt {
+			t.Errorf("failed row: applied %d, partial_hashes %s, error_stmt %q", r.Applied, r.PartialHashes, r.ErrorStmt)
+		}
+		c.p.setTags(t, tagsStmts(fixedStmt))
+		if _, err := c.run("resumed", apply.TxFile, clean3); err != nil {
+			t.Fatalf("re-run: %v", err)
+		}
+		checkComplete(t, c, "2", 5)
+		c.compare("fail_file")
+	})
 }
 
 // TestGoldenFailNone: MariaDB (any mode) and --tx-mode none keep statements
@@ -357,22 +351,19 @@ func TestGoldenFailFile(t *testing.T) {
 // fixed file resumes at statement 3.
 func TestGoldenFailNone(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			c := newCase(t, dialect, tagsStmts(badStmt))
-			failAtThree(t, c)
-			c.p.setTags(t, tagsStmts(fixedStmt))
-			if _, err := c.run("resumed", failMode(dialect), clean3); err != nil {
-				t.Fatalf("resume: %v", err)
-			}
-			checkComplete(t, c, "2", 5)
-			if got := c.ids("tags"); !slices.Equal(got, []int{1, 3, 4}) {
-				t.Errorf("tags %v, want [1 3 4]: statements 1 and 2 must not run again", got)
-			}
-			c.compare("fail_none")
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		c := newCase(t, dialect, tagsStmts(badStmt))
+		failAtThree(t, c)
+		c.p.setTags(t, tagsStmts(fixedStmt))
+		if _, err := c.run("resumed", failMode(dialect), clean3); err != nil {
+			t.Fatalf("resume: %v", err)
+		}
+		checkComplete(t, c, "2", 5)
+		if got := c.ids("tags"); !slices.Equal(got, []int{1, 3, 4}) {
+			t.Errorf("tags %v, want [1 3 4]: statements 1 and 2 must not run again", got)
+		}
+		c.compare("fail_none")
+	})
 }
 
 // failAtThree runs the bad file in the mode that keeps statements 1 and 2
@@ -448,37 +439,34 @@ func TestGoldenResumeCountChanged(t *testing.T) {
 // the file and writes nothing; once statement 1 is restored it resumes.
 func TestGoldenChangedApplied(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			c := newCase(t, dialect, tagsStmts(badStmt))
-			failAtThree(t, c)
-			before := c.db.Revisions(t)
-			edited := tagsStmts(fixedStmt)
-			edited[0] = "CREATE TABLE tags (id integer PRIMARY KEY, extra integer);"
-			c.p.setTags(t, edited)
-			_, err := c.run("refused", failMode(dialect), dirty2)
-			var ref *refusal.Refusal
-			if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "statement 1 of "+tagsFile+" changed") {
-				t.Fatalf("want a refusal naming statement 1 of %s, got %v", tagsFile, err)
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		c := newCase(t, dialect, tagsStmts(badStmt))
+		failAtThree(t, c)
+		before := c.db.Revisions(t)
+		edited := tagsStmts(fixedStmt)
+		edited[0] = "CREATE TABLE tags (id integer PRIMARY KEY, extra integer);"
+		c.p.setTags(t, edited)
+		_, err := c.run("refused", failMode(dialect), dirty2)
+		var ref *refusal.Refusal
+		if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "statement 1 of "+tagsFile+" changed") {
+			t.Fatalf("want a refusal naming statement 1 of %s, got %v", tagsFile, err)
+		}
+		after := c.db.Revisions(t)
+		if len(after) != len(before) {
+			t.Fatalf("refusal wrote rows: %v", after)
+		}
+		for i := range after {
+			if !samePersistedAny(before[i], after[i]) {
+				t.Errorf("refusal changed row %s:\nbefore %+v\nafter  %+v", after[i].Version, before[i], after[i])
 			}
-			after := c.db.Revisions(t)
-			if len(after) != len(before) {
-				t.Fatalf("refusal wrote rows: %v", after)
-			}
-			for i := range after {
-				if !samePersistedAny(before[i], after[i]) {
-					t.Errorf("refusal changed row %s:\nbefore %+v\nafter  %+v", after[i].Version, before[i], after[i])
-				}
-			}
-			c.p.setTags(t, tagsStmts(fixedStmt))
-			if _, err := c.run("resumed", failMode(dialect), clean3); err != nil {
-				t.Fatalf("resume: %v", err)
-			}
-			checkComplete(t, c, "2", 5)
-			c.compare("changed_applied")
-		})
-	}
+		}
+		c.p.setTags(t, tagsStmts(fixedStmt))
+		if _, err := c.run("resumed", failMode(dialect), clean3); err != nil {
+			t.Fatalf("resume: %v", err)
+		}
+		checkComplete(t, c, "2", 5)
+		c.compare("changed_applied")
+	})
 }
 
 func samePersistedAny(a, b testdb.Revision) bool {

@@ -307,18 +307,9 @@ func settle(t testing.TB, db *testdb.DB) {
 	default:
 		return
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testdb.WaitZero(t, 5*time.Millisecond, func() (int, error) {
 		var n int
-		if err := db.SQL.QueryRow(q).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("a dead ferry's session is still busy after 30s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		err := db.SQL.QueryRow(q).Scan(&n)
+		return n, err
+	})
 }

@@ -83,17 +83,16 @@ func (g gates) drain(t *testing.T, ctx context.Context, conn *sql.Conn, n int) {
 		arg = fmt.Sprintf("%%'%s%d'%%", g.prefix, n)
 		busy = `SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID() AND command <> 'Sleep'`
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testdb.WaitZero(t, 5*time.Millisecond, func() (int, error) {
 		if g.dialect == testdb.Postgres {
 			var ok bool
 			if err := conn.QueryRowContext(ctx, kill, arg).Scan(&ok); err != nil {
-				t.Fatal(err)
+				return 0, err
 			}
 		} else {
 			var ids sql.NullString
 			if err := conn.QueryRowContext(ctx, kill, arg).Scan(&ids); err != nil {
-				t.Fatal(err)
+				return 0, err
 			}
 			for id := range strings.SplitSeq(ids.String, ",") {
 				if id != "" {
@@ -102,17 +101,9 @@ func (g gates) drain(t *testing.T, ctx context.Context, conn *sql.Conn, n int) {
 			}
 		}
 		var n int
-		if err := conn.QueryRowContext(ctx, busy).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("a dead ferry's session is still busy after 30s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		err := conn.QueryRowContext(ctx, busy).Scan(&n)
+		return n, err
+	})
 }
 
 // sideFiles is the kill test's project: file 1 creates the side-effect
@@ -151,41 +142,38 @@ func sideCount(ctx context.Context, c *sql.Conn, dialect string) (rows, applied 
 func TestKillAtEveryStatement(t *testing.T) {
 	t.Parallel()
 	bin := ferryBin(t)
-	for _, dialect := range []string{testdb.Postgres, testdb.MySQL} {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			g := newGates(dialect)
-			dir := testdb.WriteDir(t, sideFiles(g, killStatements))
-			testdb.WriteSum(t, dir)
-			outcomes := map[string]int{}
-			var midFile, retries int
-			for k := 0; k <= killStatements; k++ {
-				t.Run(fmt.Sprintf("k%02d", k), func(t *testing.T) {
-					// A kill lands late when the poller is descheduled for
-					// longer than a statement (a loaded 2-core machine); such a
-					// kill still tests a boundary, and boundary k is tried
-					// again (5 times at most). Every attempt is checked in full.
-					for attempt := 1; ; attempt++ {
-						o := killAt(t, bin, dir, g, k)
-						outcomes[o.outcome]++
-						if o.killed && o.applied < killStatements {
-							midFile++
-						}
-						if o.rows == k || t.Failed() {
-							return
-						}
-						if attempt == 5 {
-							t.Errorf("5 kills aimed after statement %d landed elsewhere", k)
-							return
-						}
-						retries++
+	testdb.ForEach(t, []string{testdb.Postgres, testdb.MySQL}, func(t *testing.T, dialect string) {
+		g := newGates(dialect)
+		dir := testdb.WriteDir(t, sideFiles(g, killStatements))
+		testdb.WriteSum(t, dir)
+		outcomes := map[string]int{}
+		var midFile, retries int
+		for k := 0; k <= killStatements; k++ {
+			t.Run(fmt.Sprintf("k%02d", k), func(t *testing.T) {
+				// A kill lands late when the poller is descheduled for
+				// longer than a statement (a loaded 2-core machine); such a
+				// kill still tests a boundary, and boundary k is tried
+				// again (5 times at most). Every attempt is checked in full.
+				for attempt := 1; ; attempt++ {
+					o := killAt(t, bin, dir, g, k)
+					outcomes[o.outcome]++
+					if o.killed && o.applied < killStatements {
+						midFile++
 					}
-				})
-			}
-			t.Logf("%s: %d kills for %d boundaries (%d tried again because the kill landed late); %d left the file part-way (0 to 29 of 30 applied); outcomes %v",
-				dialect, killStatements+1+retries, killStatements+1, retries, midFile, outcomes)
-		})
-	}
+					if o.rows == k || t.Failed() {
+						return
+					}
+					if attempt == 5 {
+						t.Errorf("5 kills aimed after statement %d landed elsewhere", k)
+						return
+					}
+					retries++
+				}
+			})
+		}
+		t.Logf("%s: %d kills for %d boundaries (%d tried again because the kill landed late); %d left the file part-way (0 to 29 of 30 applied); outcomes %v",
+			dialect, killStatements+1+retries, killStatements+1, retries, midFile, outcomes)
+	})
 }
 
 type killOutcome struct {
@@ -303,42 +291,39 @@ func (c *cancelAfter) Report(e apply.Event) {
 // completes it with every statement's row exactly once.
 func TestInterruptAtEveryStatement(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			files := map[string]string{
-				"1_side.up.sql": "CREATE TABLE side (n integer NOT NULL, slept integer);\n",
-				"2_five.up.sql": "INSERT INTO side (n) VALUES (1);\nINSERT INTO side (n) VALUES (2);\nINSERT INTO side (n) VALUES (3);\nINSERT INTO side (n) VALUES (4);\nINSERT INTO side (n) VALUES (5);\n",
-			}
-			dir := testdb.WriteDir(t, files)
-			testdb.WriteSum(t, dir)
-			for k := 1; k <= 5; k++ {
-				t.Run(fmt.Sprintf("k%d", k), func(t *testing.T) {
-					db := testdb.New(t, dialect)
-					ctx, cancel := context.WithCancel(context.Background())
-					defer cancel()
-					p, err := folder.Load(os.DirFS(dir), dir)
-					if err != nil {
-						t.Fatal(err)
-					}
-					h, u := testdb.Connect(t, db.URL)
-					_, err = apply.Apply(ctx, database.Wrap(h, u), p, apply.Options{TxMode: apply.TxNone, LockTimeout: time.Minute, OperatorVersion: operatorVersion,
-						Reporter: &cancelAfter{file: "2_five.up.sql", n: k, cancel: cancel}})
-					h.Close()
-					if !errors.Is(err, context.Canceled) {
-						t.Fatalf("apply: %v, want context.Canceled", err)
-					}
-					r := testdb.RevisionOf(t, db.Revisions(t), "2")
-					if c := counts(t, db, "side"); len(c) != k || r.Applied != int64(k) {
-						t.Errorf("after the interruption: side %v, applied %d, want %d of each", c, r.Applied, k)
-					}
-					wantVersion(t, dir, db, legacy{Version: 2, Dirty: true})
-					mustApply(t, dir, db, apply.Options{TxMode: apply.TxNone})
-					exactlyOnce(t, db, "side", 5)
-					checkCompleteRow(t, db, "2", 5)
-					wantVersion(t, dir, db, legacy{Version: 2})
-				})
-			}
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		files := map[string]string{
+			"1_side.up.sql": "CREATE TABLE side (n integer NOT NULL, slept integer);\n",
+			"2_five.up.sql": "INSERT INTO side (n) VALUES (1);\nINSERT INTO side (n) VALUES (2);\nINSERT INTO side (n) VALUES (3);\nINSERT INTO side (n) VALUES (4);\nINSERT INTO side (n) VALUES (5);\n",
+		}
+		dir := testdb.WriteDir(t, files)
+		testdb.WriteSum(t, dir)
+		for k := 1; k <= 5; k++ {
+			t.Run(fmt.Sprintf("k%d", k), func(t *testing.T) {
+				db := testdb.New(t, dialect)
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				p, err := folder.Load(os.DirFS(dir), dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h, u := testdb.Connect(t, db.URL)
+				_, err = apply.Apply(ctx, database.Wrap(h, u), p, apply.Options{TxMode: apply.TxNone, LockTimeout: time.Minute, OperatorVersion: operatorVersion,
+					Reporter: &cancelAfter{file: "2_five.up.sql", n: k, cancel: cancel}})
+				h.Close()
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("apply: %v, want context.Canceled", err)
+				}
+				r := testdb.RevisionOf(t, db.Revisions(t), "2")
+				if c := counts(t, db, "side"); len(c) != k || r.Applied != int64(k) {
+					t.Errorf("after the interruption: side %v, applied %d, want %d of each", c, r.Applied, k)
+				}
+				wantVersion(t, dir, db, legacy{Version: 2, Dirty: true})
+				mustApply(t, dir, db, apply.Options{TxMode: apply.TxNone})
+				exactlyOnce(t, db, "side", 5)
+				checkCompleteRow(t, db, "2", 5)
+				wantVersion(t, dir, db, legacy{Version: 2})
+			})
+		}
+	})
 }

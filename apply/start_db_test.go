@@ -58,109 +58,100 @@ func versions(rows []testdb.Revision) []string {
 // version, clean); with --legacy-sync=false only the revisions table.
 func TestStartFresh(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			t.Run("legacy_sync_auto", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, logFiles(1, 2, 3))
-				testdb.WriteSum(t, dir)
-				if pl, err := preview(t, dir, db, apply.Options{}); err != nil || !pl.Fresh || !pl.LegacySync || len(pl.Steps) != 3 {
-					t.Fatalf("preview: %+v %v", pl, err)
-				}
-				if db.TableExists(t, "atlas_schema_revisions") || db.TableExists(t, "schema_migrations") {
-					t.Fatal("the preview created a table")
-				}
-				res := mustApply(t, dir, db, apply.Options{})
-				if !slices.Equal(res.Applied, []string{"1", "2", "3"}) {
-					t.Errorf("applied %v", res.Applied)
-				}
-				if !db.TableExists(t, "atlas_schema_revisions") || !db.TableExists(t, "schema_migrations") {
-					t.Errorf("want both tables")
-				}
-				if got := versions(db.Revisions(t)); !slices.Equal(got, []string{"1:2", "2:2", "3:2"}) {
-					t.Errorf("rows %v", got)
-				}
-				exactlyOnce(t, db, "log", 3)
-				wantVersion(t, dir, db, legacy{Version: 3})
-			})
-			t.Run("legacy_sync_false", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, logFiles(1, 2, 3))
-				testdb.WriteSum(t, dir)
-				mustApply(t, dir, db, apply.Options{LegacySync: apply.LegacyOff})
-				if !db.TableExists(t, "atlas_schema_revisions") {
-					t.Errorf("no revisions table")
-				}
-				if db.TableExists(t, "schema_migrations") {
-					t.Errorf("--legacy-sync=false created schema_migrations")
-				}
-				if got := versions(db.Revisions(t)); !slices.Equal(got, []string{"1:2", "2:2", "3:2"}) {
-					t.Errorf("rows %v", got)
-				}
-				exactlyOnce(t, db, "log", 3)
-				// golang-migrate was told nothing: it has no version.
-				wantVersion(t, dir, db, legacy{Nil: true})
-			})
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		t.Run("legacy_sync_auto", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, logFiles(1, 2, 3))
+			testdb.WriteSum(t, dir)
+			if pl, err := preview(t, dir, db, apply.Options{}); err != nil || !pl.Fresh || !pl.LegacySync || len(pl.Steps) != 3 {
+				t.Fatalf("preview: %+v %v", pl, err)
+			}
+			if db.TableExists(t, "atlas_schema_revisions") || db.TableExists(t, "schema_migrations") {
+				t.Fatal("the preview created a table")
+			}
+			res := mustApply(t, dir, db, apply.Options{})
+			if !slices.Equal(res.Applied, []string{"1", "2", "3"}) {
+				t.Errorf("applied %v", res.Applied)
+			}
+			if !db.TableExists(t, "atlas_schema_revisions") || !db.TableExists(t, "schema_migrations") {
+				t.Errorf("want both tables")
+			}
+			if got := versions(db.Revisions(t)); !slices.Equal(got, []string{"1:2", "2:2", "3:2"}) {
+				t.Errorf("rows %v", got)
+			}
+			exactlyOnce(t, db, "log", 3)
+			wantVersion(t, dir, db, legacy{Version: 3})
 		})
-	}
+		t.Run("legacy_sync_false", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, logFiles(1, 2, 3))
+			testdb.WriteSum(t, dir)
+			mustApply(t, dir, db, apply.Options{LegacySync: apply.LegacyOff})
+			if !db.TableExists(t, "atlas_schema_revisions") {
+				t.Errorf("no revisions table")
+			}
+			if db.TableExists(t, "schema_migrations") {
+				t.Errorf("--legacy-sync=false created schema_migrations")
+			}
+			if got := versions(db.Revisions(t)); !slices.Equal(got, []string{"1:2", "2:2", "3:2"}) {
+				t.Errorf("rows %v", got)
+			}
+			exactlyOnce(t, db, "log", 3)
+			// golang-migrate was told nothing: it has no version.
+			wantVersion(t, dir, db, legacy{Nil: true})
+		})
+	})
 }
 
 // TestStartLegacyHistory: golang-migrate has history but there are no
 // revisions: ferry refuses, points at ferry convert, and writes nothing.
 func TestStartLegacyHistory(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			db := testdb.New(t, dialect)
-			dir := testdb.WriteDir(t, logFiles(1, 2, 3))
-			testdb.WriteSum(t, dir)
-			testdb.Steps(t, dir, db.URL, 2)
-			_, err := runApply(t, dir, db, apply.Options{})
-			var ref *refusal.Refusal
-			if !errors.As(err, &ref) || !strings.Contains(ref.Next.String(), "ferry convert") || !strings.Contains(ref.Reason, "version 2") {
-				t.Fatalf("want a refusal pointing at ferry convert, got %v", err)
-			}
-			if db.TableExists(t, "atlas_schema_revisions") {
-				t.Errorf("the refusal created the revisions table")
-			}
-			exactlyOnce(t, db, "log", 2)
-			wantVersion(t, dir, db, legacy{Version: 2})
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		db := testdb.New(t, dialect)
+		dir := testdb.WriteDir(t, logFiles(1, 2, 3))
+		testdb.WriteSum(t, dir)
+		testdb.Steps(t, dir, db.URL, 2)
+		_, err := runApply(t, dir, db, apply.Options{})
+		var ref *refusal.Refusal
+		if !errors.As(err, &ref) || !strings.Contains(ref.Next.String(), "ferry convert") || !strings.Contains(ref.Reason, "version 2") {
+			t.Fatalf("want a refusal pointing at ferry convert, got %v", err)
+		}
+		if db.TableExists(t, "atlas_schema_revisions") {
+			t.Errorf("the refusal created the revisions table")
+		}
+		exactlyOnce(t, db, "log", 2)
+		wantVersion(t, dir, db, legacy{Version: 2})
+	})
 }
 
 // TestStartConverted: a database converted with ferry convert applies only
 // the newer files; the imported rows stay as they are.
 func TestStartConverted(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			db := testdb.New(t, dialect)
-			dir := testdb.WriteDir(t, logFiles(1, 2, 3, 4))
-			testdb.WriteSum(t, dir)
-			testdb.Steps(t, dir, db.URL, 2)
-			convertDB(t, dir, db)
-			before := db.Revisions(t)
-			res := mustApply(t, dir, db, apply.Options{})
-			if !slices.Equal(res.Applied, []string{"3", "4"}) {
-				t.Errorf("applied %v, want [3 4]", res.Applied)
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		db := testdb.New(t, dialect)
+		dir := testdb.WriteDir(t, logFiles(1, 2, 3, 4))
+		testdb.WriteSum(t, dir)
+		testdb.Steps(t, dir, db.URL, 2)
+		convertDB(t, dir, db)
+		before := db.Revisions(t)
+		res := mustApply(t, dir, db, apply.Options{})
+		if !slices.Equal(res.Applied, []string{"3", "4"}) {
+			t.Errorf("applied %v, want [3 4]", res.Applied)
+		}
+		after := db.Revisions(t)
+		if got := versions(after); !slices.Equal(got, []string{"1:4", "2:4", "3:2", "4:2"}) {
+			t.Errorf("rows %v, want 1 and 2 imported (type 4), 3 and 4 executed (type 2)", got)
+		}
+		for i := range before {
+			if !samePersistedAny(before[i], after[i]) {
+				t.Errorf("imported row %s changed", before[i].Version)
 			}
-			after := db.Revisions(t)
-			if got := versions(after); !slices.Equal(got, []string{"1:4", "2:4", "3:2", "4:2"}) {
-				t.Errorf("rows %v, want 1 and 2 imported (type 4), 3 and 4 executed (type 2)", got)
-			}
-			for i := range before {
-				if !samePersistedAny(before[i], after[i]) {
-					t.Errorf("imported row %s changed", before[i].Version)
-				}
-			}
-			exactlyOnce(t, db, "log", 4)
-			wantVersion(t, dir, db, legacy{Version: 4})
-		})
-	}
+		}
+		exactlyOnce(t, db, "log", 4)
+		wantVersion(t, dir, db, legacy{Version: 4})
+	})
 }
 
 // TestOutOfOrder: files older than the newest applied version refuse;
@@ -168,56 +159,53 @@ func TestStartConverted(t *testing.T) {
 // the newest applied version, or its next Up runs a file again.
 func TestOutOfOrder(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			t.Run("with_newer_files", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, logFiles(1, 3))
-				testdb.WriteSum(t, dir)
-				mustApply(t, dir, db, apply.Options{})
-				writeFiles(t, dir, logFiles(2, 4))
-				testdb.WriteSum(t, dir)
-				_, err := runApply(t, dir, db, apply.Options{})
-				var ref *refusal.Refusal
-				if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "2_step2.up.sql") || !strings.Contains(ref.Next.String(), "--allow-out-of-order") {
-					t.Fatalf("want a refusal naming 2_step2.up.sql, got %v", err)
-				}
-				if got := versions(db.Revisions(t)); !slices.Equal(got, []string{"1:2", "3:2"}) {
-					t.Errorf("the refusal wrote rows: %v", got)
-				}
-				wantVersion(t, dir, db, legacy{Version: 3})
-				rec := &recorder{}
-				res := mustApply(t, dir, db, apply.Options{AllowOutOfOrder: true, Reporter: rec})
-				if !slices.Equal(res.Applied, []string{"2", "4"}) || !slices.Equal(rec.started(), []string{"2_step2.up.sql", "4_step4.up.sql"}) {
-					t.Errorf("applied %v in the order %v, want 2 first, then 4", res.Applied, rec.started())
-				}
-				exactlyOnce(t, db, "log", 4)
-				wantVersion(t, dir, db, legacy{Version: 4})
-			})
-			t.Run("only_older_files", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, logFiles(1, 3))
-				testdb.WriteSum(t, dir)
-				mustApply(t, dir, db, apply.Options{})
-				writeFiles(t, dir, logFiles(2))
-				testdb.WriteSum(t, dir)
-				res := mustApply(t, dir, db, apply.Options{AllowOutOfOrder: true})
-				if !slices.Equal(res.Applied, []string{"2"}) {
-					t.Errorf("applied %v, want [2]", res.Applied)
-				}
-				exactlyOnce(t, db, "log", 3)
-				// Version 3 stays the newest applied version.
-				wantVersion(t, dir, db, legacy{Version: 3})
-				// The oracle: golang-migrate's Up has nothing to do.
-				m := testdb.Migrator(t, dir, db.URL)
-				if err := m.Up(); !errors.Is(err, migrate.ErrNoChange) {
-					t.Errorf("golang-migrate Up after the out-of-order file: %v, want no change", err)
-				}
-				exactlyOnce(t, db, "log", 3)
-			})
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		t.Run("with_newer_files", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, logFiles(1, 3))
+			testdb.WriteSum(t, dir)
+			mustApply(t, dir, db, apply.Options{})
+			writeFiles(t, dir, logFiles(2, 4))
+			testdb.WriteSum(t, dir)
+			_, err := runApply(t, dir, db, apply.Options{})
+			var ref *refusal.Refusal
+			if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "2_step2.up.sql") || !strings.Contains(ref.Next.String(), "--allow-out-of-order") {
+				t.Fatalf("want a refusal naming 2_step2.up.sql, got %v", err)
+			}
+			if got := versions(db.Revisions(t)); !slices.Equal(got, []string{"1:2", "3:2"}) {
+				t.Errorf("the refusal wrote rows: %v", got)
+			}
+			wantVersion(t, dir, db, legacy{Version: 3})
+			rec := &recorder{}
+			res := mustApply(t, dir, db, apply.Options{AllowOutOfOrder: true, Reporter: rec})
+			if !slices.Equal(res.Applied, []string{"2", "4"}) || !slices.Equal(rec.started(), []string{"2_step2.up.sql", "4_step4.up.sql"}) {
+				t.Errorf("applied %v in the order %v, want 2 first, then 4", res.Applied, rec.started())
+			}
+			exactlyOnce(t, db, "log", 4)
+			wantVersion(t, dir, db, legacy{Version: 4})
 		})
-	}
+		t.Run("only_older_files", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, logFiles(1, 3))
+			testdb.WriteSum(t, dir)
+			mustApply(t, dir, db, apply.Options{})
+			writeFiles(t, dir, logFiles(2))
+			testdb.WriteSum(t, dir)
+			res := mustApply(t, dir, db, apply.Options{AllowOutOfOrder: true})
+			if !slices.Equal(res.Applied, []string{"2"}) {
+				t.Errorf("applied %v, want [2]", res.Applied)
+			}
+			exactlyOnce(t, db, "log", 3)
+			// Version 3 stays the newest applied version.
+			wantVersion(t, dir, db, legacy{Version: 3})
+			// The oracle: golang-migrate's Up has nothing to do.
+			m := testdb.Migrator(t, dir, db.URL)
+			if err := m.Up(); !errors.Is(err, migrate.ErrNoChange) {
+				t.Errorf("golang-migrate Up after the out-of-order file: %v, want no change", err)
+			}
+			exactlyOnce(t, db, "log", 3)
+		})
+	})
 }
 
 // TestNoTxStatement: a PostgreSQL statement that cannot run inside a
@@ -250,22 +238,19 @@ func TestNoTxStatement(t *testing.T) {
 // by statement "outside a transaction" (the plan's notice); it must apply.
 func TestOwnTransaction(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range []string{testdb.Postgres, testdb.SQLite} {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			db := testdb.New(t, dialect)
-			dir := testdb.WriteDir(t, map[string]string{
-				"1_a.up.sql": "BEGIN;\nCREATE TABLE log (n integer);\nINSERT INTO log (n) VALUES (1);\nCOMMIT;\n",
-			})
-			testdb.WriteSum(t, dir)
-			if _, err := runApply(t, dir, db, apply.Options{}); err != nil {
-				t.Fatalf("apply: %v", err)
-			}
-			exactlyOnce(t, db, "log", 1)
-			checkCompleteRow(t, db, "1", 4)
-			wantVersion(t, dir, db, legacy{Version: 1})
+	testdb.ForEach(t, []string{testdb.Postgres, testdb.SQLite}, func(t *testing.T, dialect string) {
+		db := testdb.New(t, dialect)
+		dir := testdb.WriteDir(t, map[string]string{
+			"1_a.up.sql": "BEGIN;\nCREATE TABLE log (n integer);\nINSERT INTO log (n) VALUES (1);\nCOMMIT;\n",
 		})
-	}
+		testdb.WriteSum(t, dir)
+		if _, err := runApply(t, dir, db, apply.Options{}); err != nil {
+			t.Fatalf("apply: %v", err)
+		}
+		exactlyOnce(t, db, "log", 1)
+		checkCompleteRow(t, db, "1", 4)
+		wantVersion(t, dir, db, legacy{Version: 1})
+	})
 }
 
 // checkCompleteRow checks that version's row is complete with total

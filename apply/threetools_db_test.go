@@ -14,7 +14,6 @@ import (
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/drift"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/status"
@@ -81,10 +80,7 @@ func noDestructiveAdvice(t *testing.T, where string, msgs ...string) {
 // ferryStatus runs status.Run on dir and db.
 func ferryStatus(t *testing.T, dir string, db *testdb.DB) *status.Report {
 	t.Helper()
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := db.ParsedURL(t)
 	r, err := status.Run(context.Background(), status.Options{Dir: os.DirFS(dir), DirPath: dir, Database: u})
 	if err != nil {
 		t.Fatalf("status: %v", err)
@@ -133,17 +129,9 @@ func ferryDrift(t *testing.T, dir string, db *testdb.DB) *drift.Report {
 // ferryDoctor runs doctor.Diagnose on dir and db.
 func ferryDoctor(t *testing.T, dir string, db *testdb.DB) *doctor.Diagnosis {
 	t.Helper()
-	ctx := context.Background()
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := dbconn.Open(ctx, u, dbconn.ReadOnly)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, u := testdb.ConnectReadOnly(t, db.URL)
 	defer h.Close()
-	dg, err := doctor.Diagnose(ctx, database.Wrap(h, u), os.DirFS(dir), doctor.Options{Path: dir})
+	dg, err := doctor.Diagnose(context.Background(), database.Wrap(h, u), os.DirFS(dir), doctor.Options{Path: dir})
 	if err != nil {
 		t.Fatalf("doctor: %v", err)
 	}

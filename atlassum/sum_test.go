@@ -2,6 +2,7 @@ package atlassum_test
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -110,10 +111,7 @@ var base = map[string]string{
 }
 
 func with(changes map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range base {
-		out[k] = v
-	}
+	out := maps.Clone(base)
 	for k, v := range changes {
 		if v == "" {
 			delete(out, k)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
@@ -433,7 +434,7 @@ func TestReplace(t *testing.T) {
 				name := fmt.Sprintf("%s/from-dev=%v/git=%v", dialect, fromDev, git)
 				t.Run(name, func(t *testing.T) {
 					requireTools(t, dialect)
-					files := maps(fixtures[dialect], map[string]string{"README.md": "not a migration\n"})
+					files := union(fixtures[dialect], map[string]string{"README.md": "not a migration\n"})
 					dir := testdb.WriteDir(t, files)
 					sum, err := atlassum.Compute(os.DirFS(dir), ".")
 					if err != nil {
@@ -532,14 +533,11 @@ func TestReplace(t *testing.T) {
 	}
 }
 
-func maps(a, b map[string]string) map[string]string {
+// union returns a new map with a's entries, then b's over them.
+func union(a, b map[string]string) map[string]string {
 	out := map[string]string{}
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
+	maps.Copy(out, a)
+	maps.Copy(out, b)
 	return out
 }
 

@@ -93,7 +93,7 @@ func TestGenerateRefusals(t *testing.T) {
 
 // withSum returns files with an atlas.sum of them, then file edited.
 func withSum(files map[string]string, file, edited string) map[string]string {
-	out := maps(files, nil)
+	out := union(files, nil)
 	fsys := map[string][]byte{}
 	for n, c := range files {
 		if strings.HasSuffix(n, ".up.sql") {
@@ -146,14 +146,14 @@ func TestWriteOut(t *testing.T) {
 func TestReplaceRefusals(t *testing.T) {
 	ctx := context.Background()
 	t.Run("archive already holds the file", func(t *testing.T) {
-		dir := testdb.WriteDir(t, maps(simple, map[string]string{"archive/1_a.up.sql": "old\n"}))
+		dir := testdb.WriteDir(t, union(simple, map[string]string{"archive/1_a.up.sql": "old\n"}))
 		_, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite, Replace: true})
 		if err == nil || !strings.Contains(err.Error(), "will not overwrite") {
 			t.Errorf("got %v", err)
 		}
 	})
 	t.Run("archive is a file", func(t *testing.T) {
-		dir := testdb.WriteDir(t, maps(simple, map[string]string{"archive": "x"}))
+		dir := testdb.WriteDir(t, union(simple, map[string]string{"archive": "x"}))
 		_, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite, Replace: true})
 		if err == nil || !strings.Contains(err.Error(), "is a file") {
 			t.Errorf("got %v", err)

@@ -135,10 +135,7 @@ func TestCheckAgainstDatabase(t *testing.T) {
 	// Revisions for 1 and 3 only: 2 was merged late.
 	db.Exec(t, "CREATE TABLE `atlas_schema_revisions` (`version` text NOT NULL, `description` text NOT NULL, `type` integer NOT NULL DEFAULT (2), `applied` integer NOT NULL DEFAULT (0), `total` integer NOT NULL DEFAULT (0), `executed_at` datetime NOT NULL, `execution_time` integer NOT NULL, `error` text NULL, `error_stmt` text NULL, `hash` text NOT NULL, `partial_hashes` json NULL, `operator_version` text NOT NULL, PRIMARY KEY (`version`))",
 		"INSERT INTO atlas_schema_revisions VALUES ('1', 'a', 2, 1, 1, '2024-01-01 00:00:00', 0, '', '', 'x', 'null', 't'), ('3', 'c', 2, 1, 1, '2024-01-01 00:00:00', 0, '', '', 'x', 'null', 't')")
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := db.ParsedURL(t)
 	r := run(t, check.Options{DirPath: dir, Databases: []*compat.DatabaseURL{u}})
 	var late []finding.Finding
 	for _, f := range r.Findings {

@@ -39,57 +39,51 @@ func migrated(t *testing.T, dialect string, files map[string]string, steps int) 
 // nothing and leaves every row, executed_at included, as it was.
 func TestRerunIsNoOp(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			db, dir := migrated(t, dialect, threeFiles, 0)
-			first := mustRun(t, dir, db, convert.Options{Now: time.Now().Add(-time.Hour)})
-			if len(first.Rows) != 3 || first.Present != 0 || !first.Create {
-				t.Fatalf("first plan: %d rows, %d present, create %v", len(first.Rows), first.Present, first.Create)
-			}
-			before := db.Revisions(t)
-			again := mustRun(t, dir, db, convert.Options{Now: time.Now()})
-			if !again.NoOp() || len(again.Rows) != 0 || again.Present != 3 || again.Create {
-				t.Errorf("second plan: no-op %v, %d rows, %d present, create %v; want a no-op with 3 present", again.NoOp(), len(again.Rows), again.Present, again.Create)
-			}
-			if after := db.Revisions(t); !reflect.DeepEqual(before, after) {
-				t.Errorf("rows changed by a no-op run:\nbefore %+v\nafter  %+v", before, after)
-			}
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		db, dir := migrated(t, dialect, threeFiles, 0)
+		first := mustRun(t, dir, db, convert.Options{Now: time.Now().Add(-time.Hour)})
+		if len(first.Rows) != 3 || first.Present != 0 || !first.Create {
+			t.Fatalf("first plan: %d rows, %d present, create %v", len(first.Rows), first.Present, first.Create)
+		}
+		before := db.Revisions(t)
+		again := mustRun(t, dir, db, convert.Options{Now: time.Now()})
+		if !again.NoOp() || len(again.Rows) != 0 || again.Present != 3 || again.Create {
+			t.Errorf("second plan: no-op %v, %d rows, %d present, create %v; want a no-op with 3 present", again.NoOp(), len(again.Rows), again.Present, again.Create)
+		}
+		if after := db.Revisions(t); !reflect.DeepEqual(before, after) {
+			t.Errorf("rows changed by a no-op run:\nbefore %+v\nafter  %+v", before, after)
+		}
+	})
 }
 
 // TestOneMoreFile: golang-migrate applies one more file after the
 // conversion; converting again adds exactly its row and keeps the others.
 func TestOneMoreFile(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			db, dir := migrated(t, dialect, threeFiles, 2)
-			mustRun(t, dir, db, convert.Options{Now: time.Now().Add(-time.Hour)})
-			before := db.Revisions(t)
-			if len(before) != 2 {
-				t.Fatalf("%d rows after the first convert, want 2", len(before))
-			}
-			testdb.Steps(t, dir, db.URL, 1)
-			start := time.Now()
-			plan := mustRun(t, dir, db, convert.Options{})
-			if len(plan.Rows) != 1 || plan.Present != 2 || plan.Create {
-				t.Errorf("plan: %d rows, %d present, create %v; want 1 row, 2 present", len(plan.Rows), plan.Present, plan.Create)
-			}
-			after := db.Revisions(t)
-			if len(after) != 3 {
-				t.Fatalf("%d rows, want 3", len(after))
-			}
-			if !reflect.DeepEqual(after[:2], before) {
-				t.Errorf("existing rows changed:\nbefore %+v\nafter  %+v", before, after[:2])
-			}
-			if r := after[2]; r.Version != "20240103090000" || r.Description != "add_orders" || r.Type != 4 || r.Applied != 1 || r.Total != 1 || r.ExecutedAt.Before(start.Truncate(time.Second)) {
-				t.Errorf("new row %+v", r)
-			}
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		db, dir := migrated(t, dialect, threeFiles, 2)
+		mustRun(t, dir, db, convert.Options{Now: time.Now().Add(-time.Hour)})
+		before := db.Revisions(t)
+		if len(before) != 2 {
+			t.Fatalf("%d rows after the first convert, want 2", len(before))
+		}
+		testdb.Steps(t, dir, db.URL, 1)
+		start := time.Now()
+		plan := mustRun(t, dir, db, convert.Options{})
+		if len(plan.Rows) != 1 || plan.Present != 2 || plan.Create {
+			t.Errorf("plan: %d rows, %d present, create %v; want 1 row, 2 present", len(plan.Rows), plan.Present, plan.Create)
+		}
+		after := db.Revisions(t)
+		if len(after) != 3 {
+			t.Fatalf("%d rows, want 3", len(after))
+		}
+		if !reflect.DeepEqual(after[:2], before) {
+			t.Errorf("existing rows changed:\nbefore %+v\nafter  %+v", before, after[:2])
+		}
+		if r := after[2]; r.Version != "20240103090000" || r.Description != "add_orders" || r.Type != 4 || r.Applied != 1 || r.Total != 1 || r.ExecutedAt.Before(start.Truncate(time.Second)) {
+			t.Errorf("new row %+v", r)
+		}
+	})
 }
 
 // TestRefusals: every precondition that does not hold refuses with a
@@ -242,33 +236,30 @@ func copyRow(t *testing.T, db *testdb.DB, from, to string) {
 // the next conversion records the new history.
 func TestWriteRechecks(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			db, dir := migrated(t, dialect, threeFiles, 2)
-			p, err := folder.Load(os.DirFS(dir), dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, u := testdb.Connect(t, db.URL)
-			defer h.Close()
-			plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
-			if err != nil {
-				t.Fatal(err)
-			}
-			testdb.Steps(t, dir, db.URL, 1)
-			if err := convert.Write(ctx, database.Wrap(h, u), plan, time.Second); !errors.Is(err, convert.ErrChanged) {
-				t.Fatalf("Write: %v, want ErrChanged", err)
-			}
-			if rows := db.Revisions(t); len(rows) != 0 {
-				t.Fatalf("%d rows written from a stale plan", len(rows))
-			}
-			if plan := mustRun(t, dir, db, convert.Options{}); len(plan.Rows) != 3 {
-				t.Errorf("convert after the change planned %d rows, want 3", len(plan.Rows))
-			}
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		db, dir := migrated(t, dialect, threeFiles, 2)
+		p, err := folder.Load(os.DirFS(dir), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, u := testdb.Connect(t, db.URL)
+		defer h.Close()
+		plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
+		if err != nil {
+			t.Fatal(err)
+		}
+		testdb.Steps(t, dir, db.URL, 1)
+		if err := convert.Write(ctx, database.Wrap(h, u), plan, time.Second); !errors.Is(err, convert.ErrChanged) {
+			t.Fatalf("Write: %v, want ErrChanged", err)
+		}
+		if rows := db.Revisions(t); len(rows) != 0 {
+			t.Fatalf("%d rows written from a stale plan", len(rows))
+		}
+		if plan := mustRun(t, dir, db, convert.Options{}); len(plan.Rows) != 3 {
+			t.Errorf("convert after the change planned %d rows, want 3", len(plan.Rows))
+		}
+	})
 }
 
 // TestBaselineOnlyThenMore: after a --baseline-only conversion at V and one
@@ -277,29 +268,26 @@ func TestWriteRechecks(t *testing.T) {
 // baseline; a second --baseline-only run at the same version is a no-op.
 func TestBaselineOnlyThenMore(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			db, dir := migrated(t, dialect, threeFiles, 2)
-			mustRun(t, dir, db, convert.Options{BaselineOnly: true})
-			before := db.Revisions(t)
-			if len(before) != 1 || before[0].Type != 1 || before[0].Version != "20240102090000" {
-				t.Fatalf("baseline rows %+v", before)
-			}
-			if plan := mustRun(t, dir, db, convert.Options{BaselineOnly: true}); !plan.NoOp() {
-				t.Errorf("second --baseline-only run planned %d rows", len(plan.Rows))
-			}
-			testdb.Steps(t, dir, db.URL, 1)
-			plan, err := run(t, dir, db, convert.Options{})
-			if err != nil {
-				t.Fatalf("convert after the baseline and one more file: %v%s", err, disagreements(err))
-			}
-			after := db.Revisions(t)
-			if len(plan.Rows) != 1 || len(after) != 2 || !reflect.DeepEqual(after[0], before[0]) || after[1].Version != "20240103090000" || after[1].Type != 4 {
-				t.Errorf("rows after %+v", after)
-			}
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		db, dir := migrated(t, dialect, threeFiles, 2)
+		mustRun(t, dir, db, convert.Options{BaselineOnly: true})
+		before := db.Revisions(t)
+		if len(before) != 1 || before[0].Type != 1 || before[0].Version != "20240102090000" {
+			t.Fatalf("baseline rows %+v", before)
+		}
+		if plan := mustRun(t, dir, db, convert.Options{BaselineOnly: true}); !plan.NoOp() {
+			t.Errorf("second --baseline-only run planned %d rows", len(plan.Rows))
+		}
+		testdb.Steps(t, dir, db.URL, 1)
+		plan, err := run(t, dir, db, convert.Options{})
+		if err != nil {
+			t.Fatalf("convert after the baseline and one more file: %v%s", err, disagreements(err))
+		}
+		after := db.Revisions(t)
+		if len(plan.Rows) != 1 || len(after) != 2 || !reflect.DeepEqual(after[0], before[0]) || after[1].Version != "20240103090000" || after[1].Type != 4 {
+			t.Errorf("rows after %+v", after)
+		}
+	})
 }
 
 // TestAgainAfterEarlierNamedFile: the atlas.sum line of a file is a running
@@ -315,27 +303,24 @@ func TestAgainAfterEarlierNamedFile(t *testing.T) {
 	for _, v := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"} {
 		files[v+"_t"+v+".up.sql"] = "CREATE TABLE t" + v + " (id integer);\n"
 	}
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			db, dir := migrated(t, dialect, files, 0)
-			mustRun(t, dir, db, convert.Options{})
-			before := db.Revisions(t)
-			if err := os.WriteFile(filepath.Join(dir, "10_t10.up.sql"), []byte("CREATE TABLE t10 (id integer);\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			testdb.WriteSum(t, dir)
-			testdb.Up(t, dir, db.URL)
-			plan, err := run(t, dir, db, convert.Options{})
-			if err != nil {
-				t.Fatalf("convert after version 10: %v%s", err, disagreements(err))
-			}
-			after := db.Revisions(t)
-			if len(plan.Rows) != 1 || len(after) != 10 || !reflect.DeepEqual(after[:9], before) || after[9].Version != "10" {
-				t.Errorf("rows after %+v", after)
-			}
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		db, dir := migrated(t, dialect, files, 0)
+		mustRun(t, dir, db, convert.Options{})
+		before := db.Revisions(t)
+		if err := os.WriteFile(filepath.Join(dir, "10_t10.up.sql"), []byte("CREATE TABLE t10 (id integer);\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		testdb.WriteSum(t, dir)
+		testdb.Up(t, dir, db.URL)
+		plan, err := run(t, dir, db, convert.Options{})
+		if err != nil {
+			t.Fatalf("convert after version 10: %v%s", err, disagreements(err))
+		}
+		after := db.Revisions(t)
+		if len(plan.Rows) != 1 || len(after) != 10 || !reflect.DeepEqual(after[:9], before) || after[9].Version != "10" {
+			t.Errorf("rows after %+v", after)
+		}
+	})
 }
 
 // disagreements lists the disagreements of a refusal.

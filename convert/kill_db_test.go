@@ -42,12 +42,9 @@ func TestKillMidWrite(t *testing.T) {
 	for v := 1; v <= killVersions; v++ {
 		files[fmt.Sprintf("%06d_t%d.up.sql", v, v)] = fmt.Sprintf("CREATE TABLE t%d (id integer);\nINSERT INTO t%d (id) VALUES (%d);\n", v, v, v)
 	}
-	for _, dialect := range []string{testdb.Postgres, testdb.MySQL} {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			killSweep(t, bin, dialect, files)
-		})
-	}
+	testdb.ForEach(t, []string{testdb.Postgres, testdb.MySQL}, func(t *testing.T, dialect string) {
+		killSweep(t, bin, dialect, files)
+	})
 }
 
 // kill says when to kill ferry: after a delay from its start, or after a
@@ -232,18 +229,9 @@ func (w *watcher) settle(t *testing.T) {
 	if w.db.Dialect == testdb.MySQL {
 		q = `SELECT COUNT(*) + (IS_USED_LOCK('` + w.lockName + `') IS NOT NULL) FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE p.db = DATABASE() AND p.id <> CONNECTION_ID()`
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testdb.WaitZero(t, 10*time.Millisecond, func() (int, error) {
 		var n int
-		if err := w.db.SQL.QueryRow(q).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("a dead ferry's session is still busy after 30s")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		err := w.db.SQL.QueryRow(q).Scan(&n)
+		return n, err
+	})
 }

@@ -429,14 +429,11 @@ var adversarialCases = []adversarialCase{
 func TestAdversarialStates(t *testing.T) {
 	for _, c := range adversarialCases {
 		t.Run(c.name, func(t *testing.T) {
-			for _, d := range c.dialects {
-				t.Run(d, func(t *testing.T) {
-					t.Parallel()
-					r := c.state(d)
-					r.dialect = d
-					checkAdversarial(t, r)
-				})
-			}
+			testdb.ForEach(t, c.dialects, func(t *testing.T, d string) {
+				r := c.state(d)
+				r.dialect = d
+				checkAdversarial(t, r)
+			})
 		})
 	}
 }

@@ -2,6 +2,7 @@ package doctor_test
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -62,10 +63,7 @@ func base(dialect string) map[string]string {
 }
 
 func with(m map[string]string, kv ...string) map[string]string {
-	out := map[string]string{}
-	for k, v := range m {
-		out[k] = v
-	}
+	out := maps.Clone(m)
 	for i := 0; i < len(kv); i += 2 {
 		out[kv[i]] = kv[i+1]
 	}
@@ -228,10 +226,7 @@ func build(t *testing.T, s scenario, dialect string) (string, *testdb.DB, *compa
 	if _, dirty, _ := testdb.Version(t, dir, db.URL); !dirty {
 		t.Fatalf("the scenario left the database clean")
 	}
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := db.ParsedURL(t)
 	return dir, db, u, errText
 }
 

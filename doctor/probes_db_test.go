@@ -172,54 +172,51 @@ func TestProbesPinEveryKind(t *testing.T) {
 // failed, even though an unnamed foreign key leaves nothing a probe can
 // name.
 func TestForeignKeyWithoutKeyIsImpossible(t *testing.T) {
-	for _, dialect := range []string{testdb.Postgres, testdb.MySQL} {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			db := testdb.New(t, dialect)
-			dir := testdb.WriteDir(t, map[string]string{
-				"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY, email varchar(100));\nCREATE TABLE orders (id integer PRIMARY KEY, email varchar(100));\n",
-				"2_b.up.sql": "ALTER TABLE orders ADD COLUMN note varchar(10);\n" +
-					"ALTER TABLE orders ADD FOREIGN KEY (email) REFERENCES users (email);\n" +
-					"CREATE TABLE z (id integer);\n",
-			})
-			testdb.Steps(t, dir, db.URL, 1)
-			url := db.URL
-			if dialect == testdb.Postgres {
-				url = db.URLWith("x-multi-statement", "true")
-			}
-			testdb.UpExpectError(t, dir, url)
-			u, err := compat.ParseDatabaseURL(url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := dg.Verdict
-			if v.Certainty != doctor.Proven || v.Case != doctor.Up || v.Applied != 1 {
-				t.Fatalf("%s %s k=%d, want proven up k=1\n%s", v.Certainty, v.Case, v.Applied, dump(dg))
-			}
-			ev := strings.Join(dg.Candidates[0].Statements[1].Evidence, "; ")
-			if !strings.Contains(ev, "foreign key references table users (email)") {
-				t.Fatalf("statement 2 evidence %q", ev)
-			}
-			// With a key on users.email the same statement is possible:
-			// what rules k=2 out now is only that the key the server would
-			// have named (orders_email_fkey, orders_ibfk_1) is not there.
-			db.Exec(t, "CREATE UNIQUE INDEX users_email ON users (email)")
-			dg, err = doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
-			if err != nil {
-				t.Fatal(err)
-			}
-			named := map[string]string{testdb.Postgres: "constraint orders_email_fkey on orders", testdb.MySQL: "constraint orders_ibfk_1 on orders"}[dialect]
-			c := dg.Candidates[0]
-			why := strings.Join(c.RuledOut[2], "; ")
-			if len(c.Consistent) != 1 || c.Consistent[0] != 1 || strings.Contains(why, "foreign key references") || !strings.Contains(why, named+" would exist, but the database has none") {
-				t.Fatalf("with a unique index: consistent %v, want [1]; k=2 ruled out by %q, want only by the missing %s", c.Consistent, why, named)
-			}
+	testdb.ForEach(t, []string{testdb.Postgres, testdb.MySQL}, func(t *testing.T, dialect string) {
+		db := testdb.New(t, dialect)
+		dir := testdb.WriteDir(t, map[string]string{
+			"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY, email varchar(100));\nCREATE TABLE orders (id integer PRIMARY KEY, email varchar(100));\n",
+			"2_b.up.sql": "ALTER TABLE orders ADD COLUMN note varchar(10);\n" +
+				"ALTER TABLE orders ADD FOREIGN KEY (email) REFERENCES users (email);\n" +
+				"CREATE TABLE z (id integer);\n",
 		})
-	}
+		testdb.Steps(t, dir, db.URL, 1)
+		url := db.URL
+		if dialect == testdb.Postgres {
+			url = db.URLWith("x-multi-statement", "true")
+		}
+		testdb.UpExpectError(t, dir, url)
+		u, err := compat.ParseDatabaseURL(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := dg.Verdict
+		if v.Certainty != doctor.Proven || v.Case != doctor.Up || v.Applied != 1 {
+			t.Fatalf("%s %s k=%d, want proven up k=1\n%s", v.Certainty, v.Case, v.Applied, dump(dg))
+		}
+		ev := strings.Join(dg.Candidates[0].Statements[1].Evidence, "; ")
+		if !strings.Contains(ev, "foreign key references table users (email)") {
+			t.Fatalf("statement 2 evidence %q", ev)
+		}
+		// With a key on users.email the same statement is possible:
+		// what rules k=2 out now is only that the key the server would
+		// have named (orders_email_fkey, orders_ibfk_1) is not there.
+		db.Exec(t, "CREATE UNIQUE INDEX users_email ON users (email)")
+		dg, err = doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		named := map[string]string{testdb.Postgres: "constraint orders_email_fkey on orders", testdb.MySQL: "constraint orders_ibfk_1 on orders"}[dialect]
+		c := dg.Candidates[0]
+		why := strings.Join(c.RuledOut[2], "; ")
+		if len(c.Consistent) != 1 || c.Consistent[0] != 1 || strings.Contains(why, "foreign key references") || !strings.Contains(why, named+" would exist, but the database has none") {
+			t.Fatalf("with a unique index: consistent %v, want [1]; k=2 ruled out by %q, want only by the missing %s", c.Consistent, why, named)
+		}
+	})
 }
 
 // CREATE TABLE IF NOT EXISTS of a table that did not exist makes it with

@@ -28,10 +28,7 @@ type snapshot struct {
 func snap(t *testing.T, dir string, db *testdb.DB) snapshot {
 	t.Helper()
 	// The row as stored (golang-migrate's Version would need its lock).
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := db.ParsedURL(t)
 	st, err := compat.ReadLegacy(context.Background(), db.SQL, u)
 	if err != nil {
 		t.Fatal(err)
@@ -63,40 +60,37 @@ func middle() scenario {
 }
 
 func TestRecoverRefusesWhenTheDatabaseChanged(t *testing.T) {
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			s := middle()
-			dir, db, u, errText := build(t, s, dialect)
-			dg := diagnose(t, dir, db, u, nil, errText)
-			if dg.Verdict.Certainty != doctor.Proven {
-				t.Fatalf("verdict %s: %s", dg.Verdict.Certainty, dg.Verdict.Summary)
-			}
-			token := dg.Fingerprint
-			// Someone changes the schema after the diagnosis.
-			db.Exec(t, "CREATE TABLE hotfix (id integer)")
-			before := snap(t, dir, db)
-			fix(t, s, dialect, dir)
-			for _, kind := range []doctor.PlanKind{doctor.Forward, doctor.Back} {
-				_, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
-				if !errors.Is(err, doctor.ErrChanged) {
-					t.Fatalf("--%s after a change: %v, want ErrChanged", kind, err)
-				}
-				if after := snap(t, dir, db); after != before {
-					t.Fatalf("--%s wrote after refusing: %+v -> %+v", kind, before, after)
-				}
-			}
-			// So does golang-migrate's row changing.
-			db.SetLegacyRow(t, 1, true)
-			before = snap(t, dir, db)
-			if _, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}}); err == nil {
-				t.Fatal("recover after the row changed succeeded")
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		s := middle()
+		dir, db, u, errText := build(t, s, dialect)
+		dg := diagnose(t, dir, db, u, nil, errText)
+		if dg.Verdict.Certainty != doctor.Proven {
+			t.Fatalf("verdict %s: %s", dg.Verdict.Certainty, dg.Verdict.Summary)
+		}
+		token := dg.Fingerprint
+		// Someone changes the schema after the diagnosis.
+		db.Exec(t, "CREATE TABLE hotfix (id integer)")
+		before := snap(t, dir, db)
+		fix(t, s, dialect, dir)
+		for _, kind := range []doctor.PlanKind{doctor.Forward, doctor.Back} {
+			_, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+			if !errors.Is(err, doctor.ErrChanged) {
+				t.Fatalf("--%s after a change: %v, want ErrChanged", kind, err)
 			}
 			if after := snap(t, dir, db); after != before {
-				t.Fatalf("wrote after refusing: %+v -> %+v", before, after)
+				t.Fatalf("--%s wrote after refusing: %+v -> %+v", kind, before, after)
 			}
-		})
-	}
+		}
+		// So does golang-migrate's row changing.
+		db.SetLegacyRow(t, 1, true)
+		before = snap(t, dir, db)
+		if _, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}}); err == nil {
+			t.Fatal("recover after the row changed succeeded")
+		}
+		if after := snap(t, dir, db); after != before {
+			t.Fatalf("wrote after refusing: %+v -> %+v", before, after)
+		}
+	})
 }
 
 func TestRecoverRefusesUnprovenEvidence(t *testing.T) {
@@ -114,10 +108,7 @@ func TestRecoverRefusesUnprovenEvidence(t *testing.T) {
 	if err := os.WriteFile(dir+"/2_orders.up.sql", []byte(fixed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := db.ParsedURL(t)
 	dg := diagnose(t, dir, db, u, devURL(t, testdb.MySQL), "")
 	var alts []int
 	for _, a := range dg.Verdict.Alternatives {
@@ -172,30 +163,27 @@ func TestRecoverRefusesUnprovenEvidence(t *testing.T) {
 
 func TestRecoverOnACleanDatabaseDoesNothing(t *testing.T) {
 	s := middle()
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			dir, db, u, errText := build(t, s, dialect)
-			dg := diagnose(t, dir, db, u, nil, errText)
-			fix(t, s, dialect, dir)
-			res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
-			if err != nil || res.NothingToDo {
-				t.Fatalf("first recover: %v %+v", err, res)
-			}
-			before := snap(t, dir, db)
-			if before.audit != 1 {
-				t.Fatalf("audit rows %d, want 1", before.audit)
-			}
-			// Again, with the old fingerprint: the row is clean now.
-			res, err = doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
-			if err != nil || !res.NothingToDo {
-				t.Fatalf("second recover: %v %+v", err, res)
-			}
-			if after := snap(t, dir, db); after != before {
-				t.Fatalf("second recover wrote: %+v -> %+v", before, after)
-			}
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		dir, db, u, errText := build(t, s, dialect)
+		dg := diagnose(t, dir, db, u, nil, errText)
+		fix(t, s, dialect, dir)
+		res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+		if err != nil || res.NothingToDo {
+			t.Fatalf("first recover: %v %+v", err, res)
+		}
+		before := snap(t, dir, db)
+		if before.audit != 1 {
+			t.Fatalf("audit rows %d, want 1", before.audit)
+		}
+		// Again, with the old fingerprint: the row is clean now.
+		res, err = doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+		if err != nil || !res.NothingToDo {
+			t.Fatalf("second recover: %v %+v", err, res)
+		}
+		if after := snap(t, dir, db); after != before {
+			t.Fatalf("second recover wrote: %+v -> %+v", before, after)
+		}
+	})
 }
 
 func TestRecoverWithoutConfirmationWritesNothing(t *testing.T) {
@@ -228,47 +216,44 @@ func TestRecoverWithoutConfirmationWritesNothing(t *testing.T) {
 // Recover waits for golang-migrate's lock and gives up after the timeout,
 // writing nothing.
 func TestRecoverHoldsGolangMigratesLock(t *testing.T) {
-	for _, dialect := range []string{testdb.Postgres, testdb.MySQL} {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			s := middle()
-			dir, db, u, errText := build(t, s, dialect)
-			dg := diagnose(t, dir, db, u, nil, errText)
-			fix(t, s, dialect, dir)
-			// Another session holds golang-migrate's lock, as a running
-			// golang-migrate does.
-			st, err := compat.ReadLegacy(ctx, db.SQL, u)
-			if err != nil {
-				t.Fatal(err)
-			}
-			conn, err := db.SQL.Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			tx, err := conn.BeginTx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := gmlock.AcquireTx(ctx, tx, u.Dialect, st.Lock.Keys, time.Second); err != nil {
-				t.Fatal(err)
-			}
-			before := snap(t, dir, db)
-			_, err = doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 300 * time.Millisecond, Diagnose: doctor.Options{Path: dir}})
-			if !errors.Is(err, gmlock.ErrTimeout) {
-				t.Fatalf("recover under a held lock: %v, want a lock timeout", err)
-			}
-			if after := snap(t, dir, db); after != before {
-				t.Fatalf("wrote without the lock: %+v -> %+v", before, after)
-			}
-			_ = tx.Rollback()
-			_ = gmlock.Release(ctx, conn, u.Dialect, st.Lock.Keys)
-			if _, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 5 * time.Second, Diagnose: doctor.Options{Path: dir}}); err != nil {
-				t.Fatalf("recover after the lock was released: %v", err)
-			}
-		})
-	}
+	testdb.ForEach(t, []string{testdb.Postgres, testdb.MySQL}, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		s := middle()
+		dir, db, u, errText := build(t, s, dialect)
+		dg := diagnose(t, dir, db, u, nil, errText)
+		fix(t, s, dialect, dir)
+		// Another session holds golang-migrate's lock, as a running
+		// golang-migrate does.
+		st, err := compat.ReadLegacy(ctx, db.SQL, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := db.SQL.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := gmlock.AcquireTx(ctx, tx, u.Dialect, st.Lock.Keys, time.Second); err != nil {
+			t.Fatal(err)
+		}
+		before := snap(t, dir, db)
+		_, err = doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 300 * time.Millisecond, Diagnose: doctor.Options{Path: dir}})
+		if !errors.Is(err, gmlock.ErrTimeout) {
+			t.Fatalf("recover under a held lock: %v, want a lock timeout", err)
+		}
+		if after := snap(t, dir, db); after != before {
+			t.Fatalf("wrote without the lock: %+v -> %+v", before, after)
+		}
+		_ = tx.Rollback()
+		_ = gmlock.Release(ctx, conn, u.Dialect, st.Lock.Keys)
+		if _, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 5 * time.Second, Diagnose: doctor.Options{Path: dir}}); err != nil {
+			t.Fatalf("recover after the lock was released: %v", err)
+		}
+	})
 }
 
 // A verdict proven with --dev-url and adopted through --expect by a recover
@@ -343,10 +328,7 @@ func TestForwardPlanNamesTheFailedStatementOnlyWhenKnown(t *testing.T) {
 			"CREATE TABLE tags (id integer PRIMARY KEY);\n",
 	})
 	testdb.UpExpectError(t, dir, db.URL) // golang-migrate wraps the file in a transaction
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := db.ParsedURL(t)
 	for _, c := range []struct {
 		name string
 		dev  *compat.DatabaseURL

@@ -383,168 +383,153 @@ func downFails(t *testing.T, dir, url string, db *testdb.DB) string {
 // A failed down with statements applied (k > 0), on every engine that
 // keeps them: --forward after the fix and --back by inverses.
 func TestRecoveryContractDownPartial(t *testing.T) {
-	for _, d := range testdb.Dialects() {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			drop := "DROP INDEX audit_note"
-			if d == testdb.MySQL {
-				drop = "DROP INDEX audit_note ON audit2"
-			}
-			var skip map[doctor.PlanKind]string
-			if d == testdb.SQLite {
-				skip = map[doctor.PlanKind]string{doctor.Back: skipSQLiteRename}
-			}
-			recAll(t, rec{skip: skip, dialect: d, opts: perStatement(d),
-				files: map[string]string{
-					"1_a.up.sql":   "CREATE TABLE users (id integer PRIMARY KEY);\n",
-					"2_b.up.sql":   "CREATE TABLE audit (id integer PRIMARY KEY, note varchar(20));\nCREATE INDEX audit_note ON audit (note);\nCREATE TABLE audit_b (id integer);\n",
-					"2_b.down.sql": "ALTER TABLE audit RENAME TO audit2;\nALTER TABLE users ADD COLUMN gone integer;\nDROP TABLE nosuch;\n" + drop + ";\nDROP TABLE audit2;\nDROP TABLE audit_b;\nALTER TABLE users DROP COLUMN gone;\n",
-				},
-				fixed: map[string]string{"2_b.down.sql": "ALTER TABLE audit RENAME TO audit2;\nALTER TABLE users ADD COLUMN gone integer;\nDROP TABLE audit_b;\n" + drop + ";\nDROP TABLE audit2;\nALTER TABLE users DROP COLUMN gone;\n"},
-				dirty: downFails,
-				truth: expected{doctor.Down, 2, false}})
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, d string) {
+		drop := "DROP INDEX audit_note"
+		if d == testdb.MySQL {
+			drop = "DROP INDEX audit_note ON audit2"
+		}
+		var skip map[doctor.PlanKind]string
+		if d == testdb.SQLite {
+			skip = map[doctor.PlanKind]string{doctor.Back: skipSQLiteRename}
+		}
+		recAll(t, rec{skip: skip, dialect: d, opts: perStatement(d),
+			files: map[string]string{
+				"1_a.up.sql":   "CREATE TABLE users (id integer PRIMARY KEY);\n",
+				"2_b.up.sql":   "CREATE TABLE audit (id integer PRIMARY KEY, note varchar(20));\nCREATE INDEX audit_note ON audit (note);\nCREATE TABLE audit_b (id integer);\n",
+				"2_b.down.sql": "ALTER TABLE audit RENAME TO audit2;\nALTER TABLE users ADD COLUMN gone integer;\nDROP TABLE nosuch;\n" + drop + ";\nDROP TABLE audit2;\nDROP TABLE audit_b;\nALTER TABLE users DROP COLUMN gone;\n",
+			},
+			fixed: map[string]string{"2_b.down.sql": "ALTER TABLE audit RENAME TO audit2;\nALTER TABLE users ADD COLUMN gone integer;\nDROP TABLE audit_b;\n" + drop + ";\nDROP TABLE audit2;\nALTER TABLE users DROP COLUMN gone;\n"},
+			dirty: downFails,
+			truth: expected{doctor.Down, 2, false}})
+	})
 }
 
 // Killed after the whole up ran, before golang-migrate cleaned the row:
 // --mark, and --back by the down file.
 func TestRecoveryContractCrashAfterUp(t *testing.T) {
-	for _, d := range testdb.Dialects() {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			up := []string{"CREATE TABLE items (id integer PRIMARY KEY, sku varchar(20))", "CREATE INDEX items_sku ON items (sku)", "ALTER TABLE users ADD COLUMN name varchar(20)"}
-			drop := "DROP INDEX items_sku"
-			if d == testdb.MySQL {
-				drop = "DROP INDEX items_sku ON items"
-			}
-			recAll(t, rec{dialect: d,
-				files: map[string]string{
-					"1_a.up.sql":   "CREATE TABLE users (id integer PRIMARY KEY);\n",
-					"2_b.up.sql":   strings.Join(up, ";\n") + ";\n",
-					"2_b.down.sql": "ALTER TABLE users DROP COLUMN name;\n" + drop + ";\nDROP TABLE items;\n",
-				},
-				dirty: func(t *testing.T, dir, url string, db *testdb.DB) string {
-					testdb.Steps(t, dir, url, 1)
-					db.Exec(t, up...)
-					db.SetLegacyRow(t, 2, true)
-					return ""
-				},
-				truth: expected{doctor.Up, 3, false}})
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, d string) {
+		up := []string{"CREATE TABLE items (id integer PRIMARY KEY, sku varchar(20))", "CREATE INDEX items_sku ON items (sku)", "ALTER TABLE users ADD COLUMN name varchar(20)"}
+		drop := "DROP INDEX items_sku"
+		if d == testdb.MySQL {
+			drop = "DROP INDEX items_sku ON items"
+		}
+		recAll(t, rec{dialect: d,
+			files: map[string]string{
+				"1_a.up.sql":   "CREATE TABLE users (id integer PRIMARY KEY);\n",
+				"2_b.up.sql":   strings.Join(up, ";\n") + ";\n",
+				"2_b.down.sql": "ALTER TABLE users DROP COLUMN name;\n" + drop + ";\nDROP TABLE items;\n",
+			},
+			dirty: func(t *testing.T, dir, url string, db *testdb.DB) string {
+				testdb.Steps(t, dir, url, 1)
+				db.Exec(t, up...)
+				db.SetLegacyRow(t, 2, true)
+				return ""
+			},
+			truth: expected{doctor.Up, 3, false}})
+	})
 }
 
 // A converted database: recover keeps the revision row in step.
 func TestRecoveryContractConverted(t *testing.T) {
-	for _, d := range testdb.Dialects() {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			body := "CREATE TABLE items (id integer PRIMARY KEY);\nALTER TABLE users ADD COLUMN name varchar(20);\n"
-			r := rec{dialect: d, opts: perStatement(d), steps: 1, converted: true,
-				files: map[string]string{
-					"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\n",
-					"2_b.up.sql": body + fail,
-					"3_c.up.sql": "CREATE TABLE w (id integer PRIMARY KEY);\n",
-				},
-				fixed: map[string]string{"2_b.up.sql": body + "CREATE TABLE z (id integer);\n"},
-				truth: expected{doctor.Up, 2, false}}
-			for _, kind := range recPlans(t, r) {
-				t.Run(string(kind), func(t *testing.T) {
-					t.Parallel()
-					res := recRun(t, r, kind)
-					if res.Revision == "" {
-						t.Fatalf("--%s on a converted database wrote no revision", kind)
-					}
-				})
-			}
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, d string) {
+		body := "CREATE TABLE items (id integer PRIMARY KEY);\nALTER TABLE users ADD COLUMN name varchar(20);\n"
+		r := rec{dialect: d, opts: perStatement(d), steps: 1, converted: true,
+			files: map[string]string{
+				"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\n",
+				"2_b.up.sql": body + fail,
+				"3_c.up.sql": "CREATE TABLE w (id integer PRIMARY KEY);\n",
+			},
+			fixed: map[string]string{"2_b.up.sql": body + "CREATE TABLE z (id integer);\n"},
+			truth: expected{doctor.Up, 2, false}}
+		for _, kind := range recPlans(t, r) {
+			t.Run(string(kind), func(t *testing.T) {
+				t.Parallel()
+				res := recRun(t, r, kind)
+				if res.Revision == "" {
+					t.Fatalf("--%s on a converted database wrote no revision", kind)
+				}
+			})
+		}
+	})
 }
 
 // golang-migrate's x-migrations-table.
 func TestRecoveryContractMigrationsTable(t *testing.T) {
-	for _, d := range testdb.Dialects() {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			opts := append([]string{"x-migrations-table", "legacy_versions"}, perStatement(d)...)
-			exclude := []string{"legacy_versions"}
-			var before []string
-			if d == testdb.Postgres {
-				opts = append([]string{"x-migrations-table", `"app"."Legacy Versions"`, "x-migrations-table-quoted", "1"}, pgMulti...)
-				before = []string{"CREATE SCHEMA app"}
-				exclude = nil
-			}
-			body := "CREATE TABLE items (id integer PRIMARY KEY);\nALTER TABLE users ADD COLUMN name varchar(20);\n"
-			recAll(t, rec{dialect: d, opts: opts, before: before, steps: 1, exclude: exclude,
-				files: map[string]string{
-					"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\n",
-					"2_b.up.sql": body + fail,
-					"3_c.up.sql": "CREATE TABLE w (id integer PRIMARY KEY);\n",
-				},
-				fixed: map[string]string{"2_b.up.sql": body + "CREATE TABLE z (id integer);\n"},
-				truth: expected{doctor.Up, 2, false}})
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, d string) {
+		opts := append([]string{"x-migrations-table", "legacy_versions"}, perStatement(d)...)
+		exclude := []string{"legacy_versions"}
+		var before []string
+		if d == testdb.Postgres {
+			opts = append([]string{"x-migrations-table", `"app"."Legacy Versions"`, "x-migrations-table-quoted", "1"}, pgMulti...)
+			before = []string{"CREATE SCHEMA app"}
+			exclude = nil
+		}
+		body := "CREATE TABLE items (id integer PRIMARY KEY);\nALTER TABLE users ADD COLUMN name varchar(20);\n"
+		recAll(t, rec{dialect: d, opts: opts, before: before, steps: 1, exclude: exclude,
+			files: map[string]string{
+				"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\n",
+				"2_b.up.sql": body + fail,
+				"3_c.up.sql": "CREATE TABLE w (id integer PRIMARY KEY);\n",
+			},
+			fixed: map[string]string{"2_b.up.sql": body + "CREATE TABLE z (id integer);\n"},
+			truth: expected{doctor.Up, 2, false}})
+	})
 }
 
 // A plan whose step fails: the "fixed" statement still fails after a
 // step that succeeds. PostgreSQL and SQLite keep nothing and leave the
 // row dirty; MySQL says what stayed.
 func TestRecoveryContractStepFails(t *testing.T) {
-	for _, d := range testdb.Dialects() {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			body := "CREATE TABLE items (id integer PRIMARY KEY);\nALTER TABLE users ADD COLUMN name varchar(20);\n"
-			r := rec{dialect: d, opts: perStatement(d), steps: 1,
-				files: map[string]string{
-					"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\n",
-					"2_b.up.sql": body + fail + "CREATE TABLE z (id integer);\n",
-				},
-				fixed: map[string]string{"2_b.up.sql": body + "CREATE TABLE y (id integer);\n" + fail + "CREATE TABLE z (id integer);\n"},
-				truth: expected{doctor.Up, 2, false}}
-			dir, db, url, u, errText := recBuild(t, r)
-			dg := recDiagnose(t, r, dir, db, u, errText)
-			before := recDescribe(t, db, nil).String()
-			recFix(t, r, dir)
-			_, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, d)}})
-			if err == nil {
-				t.Fatal("recover --forward with a statement that still fails succeeded")
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, d string) {
+		ctx := context.Background()
+		body := "CREATE TABLE items (id integer PRIMARY KEY);\nALTER TABLE users ADD COLUMN name varchar(20);\n"
+		r := rec{dialect: d, opts: perStatement(d), steps: 1,
+			files: map[string]string{
+				"1_a.up.sql": "CREATE TABLE users (id integer PRIMARY KEY);\n",
+				"2_b.up.sql": body + fail + "CREATE TABLE z (id integer);\n",
+			},
+			fixed: map[string]string{"2_b.up.sql": body + "CREATE TABLE y (id integer);\n" + fail + "CREATE TABLE z (id integer);\n"},
+			truth: expected{doctor.Up, 2, false}}
+		dir, db, url, u, errText := recBuild(t, r)
+		dg := recDiagnose(t, r, dir, db, u, errText)
+		before := recDescribe(t, db, nil).String()
+		recFix(t, r, dir)
+		_, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, d)}})
+		if err == nil {
+			t.Fatal("recover --forward with a statement that still fails succeeded")
+		}
+		t.Logf("recover --forward: %v", err)
+		if v, dirty := legacyRow(t, db, url); v != 2 || !dirty {
+			t.Fatalf("row after a failed step: %d dirty %v", v, dirty)
+		}
+		after := recDescribe(t, db, nil).String()
+		if d == testdb.MySQL {
+			if !strings.Contains(err.Error(), "the 1 statement(s) before it stayed applied") {
+				t.Errorf("MySQL: the error does not say what stayed: %v", err)
 			}
-			t.Logf("recover --forward: %v", err)
-			if v, dirty := legacyRow(t, db, url); v != 2 || !dirty {
-				t.Fatalf("row after a failed step: %d dirty %v", v, dirty)
+			if !strings.Contains(after, "table y") {
+				t.Errorf("MySQL: table y should have stayed:\n%s", after)
 			}
-			after := recDescribe(t, db, nil).String()
-			if d == testdb.MySQL {
-				if !strings.Contains(err.Error(), "the 1 statement(s) before it stayed applied") {
-					t.Errorf("MySQL: the error does not say what stayed: %v", err)
-				}
-				if !strings.Contains(after, "table y") {
-					t.Errorf("MySQL: table y should have stayed:\n%s", after)
-				}
-				return
-			}
-			if !strings.Contains(err.Error(), "nothing was kept") {
-				t.Errorf("the error does not say nothing was kept: %v", err)
-			}
-			if after != before {
-				t.Fatalf("a failed recover changed the schema:\n%s", inspectDiff(before, after))
-			}
-			var n int
-			q := "SELECT count(*) FROM information_schema.tables WHERE table_name = 'ferry_recoveries'"
-			if d == testdb.SQLite {
-				q = "SELECT count(*) FROM sqlite_master WHERE name = 'ferry_recoveries'"
-			}
-			if err := db.SQL.QueryRow(q).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			if n != 0 {
-				t.Errorf("a failed recover left the audit table behind")
-			}
-		})
-	}
+			return
+		}
+		if !strings.Contains(err.Error(), "nothing was kept") {
+			t.Errorf("the error does not say nothing was kept: %v", err)
+		}
+		if after != before {
+			t.Fatalf("a failed recover changed the schema:\n%s", inspectDiff(before, after))
+		}
+		var n int
+		q := "SELECT count(*) FROM information_schema.tables WHERE table_name = 'ferry_recoveries'"
+		if d == testdb.SQLite {
+			q = "SELECT count(*) FROM sqlite_master WHERE name = 'ferry_recoveries'"
+		}
+		if err := db.SQL.QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("a failed recover left the audit table behind")
+		}
+	})
 }
 
 // Why plans are skipped: each breaks the contract (reported; the fix is

@@ -190,10 +190,7 @@ func TestHistoryOfRebuildsAndOpaqueStatements(t *testing.T) {
 			db := testdb.New(t, c.dialect)
 			dir := testdb.WriteDir(t, c.files)
 			errText := testdb.UpExpectError(t, dir, db.URL).Error()
-			u, err := compat.ParseDatabaseURL(db.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
+			u := db.ParsedURL(t)
 			dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, Error: errText})
 			if err != nil {
 				t.Fatal(err)
@@ -225,10 +222,7 @@ func TestScenarioFoldersReplayFaithfully(t *testing.T) {
 					t.Logf("golang-migrate cannot run this folder to the end (%v): nothing to compare", err)
 					return
 				}
-				u, err := compat.ParseDatabaseURL(db.URL)
-				if err != nil {
-					t.Fatal(err)
-				}
+				u := db.ParsedURL(t)
 				r, err := drift.Run(context.Background(), drift.Options{Dir: os.DirFS(dir), DirPath: dir, Database: u, Dev: devURL(t, dialect)})
 				if err != nil {
 					t.Fatal(err)

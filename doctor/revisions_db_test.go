@@ -18,72 +18,62 @@ import (
 	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
-	"github.com/ferrymigrate/ferry/revision"
 )
 
 // A converted database that golang-migrate (still deployed) leaves dirty:
 // recover writes the revision row too, so that ferry apply and Atlas agree
 // with golang-migrate afterwards.
 func TestRecoverKeepsRevisionsInStep(t *testing.T) {
-	for _, dialect := range []string{testdb.MySQL, testdb.SQLite} {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			s := middle()
-			files := s.broken(dialect)
-			db := testdb.New(t, dialect)
-			dir := testdb.WriteDir(t, files)
-			testdb.Steps(t, dir, db.URL, 1)
-			writeSum(t, dir)
-			u, err := compat.ParseDatabaseURL(db.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			convertLibrary(t, db.SQL, u, dir, "ferry test")
-			errText := testdb.UpExpectError(t, dir, db.URL).Error()
-			dg := diagnose(t, dir, db, u, nil, errText)
-			fix(t, s, dialect, dir)
-			writeSum(t, dir)
-			res, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Revision == "" {
-				t.Fatalf("no revision written: %+v", res)
-			}
-			store, err := revision.Locate(ctx, db.SQL, u, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			rows, err := store.Read(ctx, db.SQL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(rows) != 2 || rows[1].Version != "2" || rows[1].Applied != 4 || rows[1].Total != 4 || rows[1].Partial() {
-				t.Fatalf("revisions after recover: %+v", rows)
-			}
-			// ferry apply now runs version 3 only, and golang-migrate agrees.
-			pp, err := folder.Load(os.DirFS(dir), dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := dbconn.Open(ctx, u, dbconn.ReadWrite) // ferry's own settings (MySQL multi-statement batches)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer h.Close()
-			ares, err := apply.Apply(ctx, database.Wrap(h, u), pp, apply.Options{LockTimeout: 5 * time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(ares.Applied) != 1 || ares.Applied[0] != "3" {
-				t.Fatalf("apply completed %v, want only version 3", ares.Applied)
-			}
-			if v, dirty, _ := testdb.Version(t, dir, db.URL); v != 3 || dirty {
-				t.Fatalf("golang-migrate: %d dirty %v", v, dirty)
-			}
-		})
-	}
+	testdb.ForEach(t, []string{testdb.MySQL, testdb.SQLite}, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		s := middle()
+		files := s.broken(dialect)
+		db := testdb.New(t, dialect)
+		dir := testdb.WriteDir(t, files)
+		testdb.Steps(t, dir, db.URL, 1)
+		writeSum(t, dir)
+		u := db.ParsedURL(t)
+		convertLibrary(t, db.SQL, u, dir, "ferry test")
+		errText := testdb.UpExpectError(t, dir, db.URL).Error()
+		dg := diagnose(t, dir, db, u, nil, errText)
+		fix(t, s, dialect, dir)
+		writeSum(t, dir)
+		res, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Revision == "" {
+			t.Fatalf("no revision written: %+v", res)
+		}
+		store := db.Store(t)
+		rows, err := store.Read(ctx, db.SQL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 2 || rows[1].Version != "2" || rows[1].Applied != 4 || rows[1].Total != 4 || rows[1].Partial() {
+			t.Fatalf("revisions after recover: %+v", rows)
+		}
+		// ferry apply now runs version 3 only, and golang-migrate agrees.
+		pp, err := folder.Load(os.DirFS(dir), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := dbconn.Open(ctx, u, dbconn.ReadWrite) // ferry's own settings (MySQL multi-statement batches)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer h.Close()
+		ares, err := apply.Apply(ctx, database.Wrap(h, u), pp, apply.Options{LockTimeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ares.Applied) != 1 || ares.Applied[0] != "3" {
+			t.Fatalf("apply completed %v, want only version 3", ares.Applied)
+		}
+		if v, dirty, _ := testdb.Version(t, dir, db.URL); v != 3 || dirty {
+			t.Fatalf("golang-migrate: %d dirty %v", v, dirty)
+		}
+	})
 }
 
 // convertLibrary converts the database behind h with the library, as ferry

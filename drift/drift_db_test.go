@@ -170,22 +170,19 @@ func hasLine(diff, prefix string) bool {
 // TestCustomMigrationsTable: golang-migrate's table under its
 // x-migrations-table name is bookkeeping, not drift.
 func TestCustomMigrationsTable(t *testing.T) {
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			dir := testdb.WriteDir(t, migrations)
-			db := testdb.New(t, dialect)
-			u := db.URLWith("x-migrations-table", "legacy_versions")
-			testdb.Up(t, dir, u)
-			r, err := run(t, dir, u, dialect)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if r.Drifted || !strings.HasSuffix(r.VersionFrom, "legacy_versions") || r.Version == nil || *r.Version != 3 || r.LiveObjects != objects(dialect, 3) {
-				t.Errorf("drifted %v, version %v from %q, %d live objects\n%s", r.Drifted, show(r.Version), r.VersionFrom, r.LiveObjects, r.Diff)
-			}
-		})
-	}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		dir := testdb.WriteDir(t, migrations)
+		db := testdb.New(t, dialect)
+		u := db.URLWith("x-migrations-table", "legacy_versions")
+		testdb.Up(t, dir, u)
+		r, err := run(t, dir, u, dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Drifted || !strings.HasSuffix(r.VersionFrom, "legacy_versions") || r.Version == nil || *r.Version != 3 || r.LiveObjects != objects(dialect, 3) {
+			t.Errorf("drifted %v, version %v from %q, %d live objects\n%s", r.Drifted, show(r.Version), r.VersionFrom, r.LiveObjects, r.Diff)
+		}
+	})
 }
 
 // TestVersionSources: without golang-migrate's table, the newest revision
@@ -200,14 +197,7 @@ func TestVersionSources(t *testing.T) {
 			db := testdb.New(t, dialect)
 			testdb.Steps(t, dir, db.URL, 2)
 			db.Exec(t, "DROP TABLE schema_migrations")
-			u, err := compat.ParseDatabaseURL(db.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			store, err := revision.Locate(ctx, db.SQL, u, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			store := db.Store(t)
 			if err := store.Create(ctx, db.SQL); err != nil {
 				t.Fatal(err)
 			}
@@ -256,24 +246,21 @@ func TestVersionSources(t *testing.T) {
 // TestRefusals: what drift will not compare, and why.
 func TestRefusals(t *testing.T) {
 	t.Run("dirty", func(t *testing.T) {
-		for _, dialect := range testdb.Dialects() {
-			t.Run(dialect, func(t *testing.T) {
-				t.Parallel()
-				files := maps.Clone(migrations)
-				files["3_notes.up.sql"] = "CREATE TABLE notes (id int PRIMARY KEY);\nINSERT INTO missing_table VALUES (1);\n"
-				dir := testdb.WriteDir(t, files)
-				db := testdb.New(t, dialect)
-				testdb.UpExpectError(t, dir, db.URL)
-				_, err := run(t, dir, db.URL, dialect)
-				var de *drift.DirtyError
-				if !errors.As(err, &de) || de.Version != 3 {
-					t.Fatalf("got %v, want a DirtyError at 3", err)
-				}
-				if want := "is dirty at version 3: run ferry doctor --path " + dir + " --database '"; !strings.Contains(err.Error(), want) {
-					t.Errorf("message %q does not contain %q", err, want)
-				}
-			})
-		}
+		testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+			files := maps.Clone(migrations)
+			files["3_notes.up.sql"] = "CREATE TABLE notes (id int PRIMARY KEY);\nINSERT INTO missing_table VALUES (1);\n"
+			dir := testdb.WriteDir(t, files)
+			db := testdb.New(t, dialect)
+			testdb.UpExpectError(t, dir, db.URL)
+			_, err := run(t, dir, db.URL, dialect)
+			var de *drift.DirtyError
+			if !errors.As(err, &de) || de.Version != 3 {
+				t.Fatalf("got %v, want a DirtyError at 3", err)
+			}
+			if want := "is dirty at version 3: run ferry doctor --path " + dir + " --database '"; !strings.Contains(err.Error(), want) {
+				t.Errorf("message %q does not contain %q", err, want)
+			}
+		})
 	})
 	t.Run("version without a file", func(t *testing.T) {
 		dir := testdb.WriteDir(t, migrations)

@@ -13,7 +13,6 @@ import (
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/folder"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/rebase"
 )
@@ -95,19 +94,12 @@ func convertCopy(t *testing.T, dir, url string) {
 		}
 	}
 	writeSum(t, cp)
-	u, err := compat.ParseDatabaseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	project, err := folder.Load(os.DirFS(cp), cp)
 	if err != nil {
 		t.Fatal(err)
 	}
-	handle, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
+	handle, u := testdb.Connect(t, url)
 	defer handle.Close()
 	plan, err := convert.Prepare(ctx, database.Wrap(handle, u), project, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
 	if err != nil {
@@ -190,11 +182,8 @@ func TestRefusesWhatADatabaseHas(t *testing.T) {
 					t.Errorf("git status changed:\n%s", s)
 				}
 
-				u, err := compat.ParseDatabaseURL(db.URL)
-				if err != nil {
-					t.Fatal(err)
-				}
-				_, err = rebase.Prepare(context.Background(), rebase.Options{Dir: os.DirFS(r.dir), DirPath: r.dir, GitBase: "main", Databases: []*compat.DatabaseURL{u}, Versions: c.versions})
+				u := db.ParsedURL(t)
+				_, err := rebase.Prepare(context.Background(), rebase.Options{Dir: os.DirFS(r.dir), DirPath: r.dir, GitBase: "main", Databases: []*compat.DatabaseURL{u}, Versions: c.versions})
 				if !errors.Is(err, c.want) {
 					t.Errorf("Prepare: %v, want %v", err, c.want)
 				}

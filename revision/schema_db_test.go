@@ -26,10 +26,7 @@ func TestRevisionsSchemaCreated(t *testing.T) {
 	db := testdb.NewMySQL(t)
 	name := randomName(t, "ferry_rev_")
 	t.Cleanup(func() { _, _ = db.SQL.Exec("DROP DATABASE IF EXISTS `" + name + "`") })
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := db.ParsedURL(t)
 	s, err := revision.Locate(ctx, db.SQL, u, name)
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/status"
 )
@@ -43,43 +42,40 @@ func snapshot(t *testing.T, db *testdb.DB) string {
 // sessions are read-only; MySQL runs it as a user with SELECT only; SQLite
 // leaves the file's bytes alone and never creates a missing file.
 func TestStatusIsReadOnly(t *testing.T) {
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			db := testdb.New(t, dialect)
-			dir := testdb.WriteDir(t, okFiles)
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		db := testdb.New(t, dialect)
+		dir := testdb.WriteDir(t, okFiles)
 
-			before := snapshot(t, db)
-			run(t, dir, db.URL)
-			if after := snapshot(t, db); after != before {
-				t.Fatalf("status changed a fresh database:\nbefore %q\nafter  %q", before, after)
-			}
+		before := snapshot(t, db)
+		run(t, dir, db.URL)
+		if after := snapshot(t, db); after != before {
+			t.Fatalf("status changed a fresh database:\nbefore %q\nafter  %q", before, after)
+		}
 
-			testdb.Steps(t, dir, db.URL, 2)
-			url := db.URL
-			switch dialect {
-			case testdb.Postgres:
-				db.Exec(t, `ALTER DATABASE "`+db.Name+`" SET default_transaction_read_only = on`)
-			case testdb.MySQL:
-				url = readOnlyMySQLUser(t, db)
-			}
-			var fileBefore []byte
-			if dialect == testdb.SQLite {
-				fileBefore = readFile(t, db.Name)
-			}
-			before = snapshot(t, db)
-			r := run(t, dir, url)
-			if r.Legacy.Version == nil || *r.Legacy.Version != 2 {
-				t.Fatalf("status read version %v, want 2", ptr(r.Legacy.Version))
-			}
-			if after := snapshot(t, db); after != before {
-				t.Fatalf("status changed the database:\nbefore %q\nafter  %q", before, after)
-			}
-			if dialect == testdb.SQLite && !bytes.Equal(fileBefore, readFile(t, db.Name)) {
-				t.Fatal("status changed the SQLite file")
-			}
-		})
-	}
+		testdb.Steps(t, dir, db.URL, 2)
+		url := db.URL
+		switch dialect {
+		case testdb.Postgres:
+			db.Exec(t, `ALTER DATABASE "`+db.Name+`" SET default_transaction_read_only = on`)
+		case testdb.MySQL:
+			url = readOnlyMySQLUser(t, db)
+		}
+		var fileBefore []byte
+		if dialect == testdb.SQLite {
+			fileBefore = readFile(t, db.Name)
+		}
+		before = snapshot(t, db)
+		r := run(t, dir, url)
+		if r.Legacy.Version == nil || *r.Legacy.Version != 2 {
+			t.Fatalf("status read version %v, want 2", ptr(r.Legacy.Version))
+		}
+		if after := snapshot(t, db); after != before {
+			t.Fatalf("status changed the database:\nbefore %q\nafter  %q", before, after)
+		}
+		if dialect == testdb.SQLite && !bytes.Equal(fileBefore, readFile(t, db.Name)) {
+			t.Fatal("status changed the SQLite file")
+		}
+	})
 	t.Run("missing sqlite file", func(t *testing.T) {
 		t.Parallel()
 		path := t.TempDir() + "/absent.db"
@@ -99,10 +95,7 @@ func TestStatusIsReadOnly(t *testing.T) {
 			dir := testdb.WriteDir(t, okFiles)
 			testdb.Steps(t, dir, db.URL, 1)
 			release := holdURL(t, db)
-			u, err := compat.ParseDatabaseURL(db.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
+			u := db.ParsedURL(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			r, err := status.Run(ctx, status.Options{Dir: os.DirFS(dir), DirPath: dir, Database: u})
 			cancel()

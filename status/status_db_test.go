@@ -3,6 +3,7 @@ package status_test
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"os"
 	"testing"
 	"time"
@@ -29,13 +30,8 @@ var okFiles = map[string]string{
 
 // withFiles returns okFiles with some files replaced or added.
 func withFiles(extra map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range okFiles {
-		out[k] = v
-	}
-	for k, v := range extra {
-		out[k] = v
-	}
+	out := maps.Clone(okFiles)
+	maps.Copy(out, extra)
 	return out
 }
 
@@ -141,132 +137,129 @@ func contains(s []string, x string) bool {
 // TestLegacyStates builds each legacy state with golang-migrate's own library
 // and checks what ferry status reads, on every dialect.
 func TestLegacyStates(t *testing.T) {
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			t.Run("no table", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, okFiles)
-				r := run(t, dir, db.URL)
-				check(t, r, want{action: status.ActionApply, next: u64(1), pending: 3})
-			})
-			t.Run("empty table", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, okFiles)
-				if _, _, nilV := testdb.Version(t, dir, db.URL); !nilV {
-					t.Fatal("golang-migrate reports a version on a fresh database")
-				}
-				r := run(t, dir, db.URL)
-				check(t, r, want{tableExists: true, action: status.ActionApply, next: u64(1), pending: 3})
-			})
-			t.Run("clean", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, okFiles)
-				testdb.Steps(t, dir, db.URL, 2)
-				r := run(t, dir, db.URL)
-				check(t, r, want{tableExists: true, version: i64(2), action: status.ActionApply, next: u64(3), pending: 1})
-				if r.Legacy.FileExists == nil || !*r.Legacy.FileExists {
-					t.Errorf("file_exists = %v, want true", ptr(r.Legacy.FileExists))
-				}
-			})
-			t.Run("up to date", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, okFiles)
-				testdb.Up(t, dir, db.URL)
-				r := run(t, dir, db.URL)
-				check(t, r, want{tableExists: true, version: i64(3), action: status.ActionNoChange})
-			})
-			t.Run("dirty from a failing up", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, withFiles(map[string]string{
-					"4_bad.up.sql": "CREATE TABLE four (id int);\nTHIS IS NOT SQL;\n",
-				}))
-				testdb.UpExpectError(t, dir, db.URL)
-				if v, dirty, _ := testdb.Version(t, dir, db.URL); v != 4 || !dirty {
-					t.Fatalf("golang-migrate: version %d dirty %v, want 4 dirty", v, dirty)
-				}
-				r := run(t, dir, db.URL)
-				check(t, r, want{tableExists: true, version: i64(4), dirty: true, action: status.ActionDirty, codes: []string{status.CodeDirty}})
-			})
-			t.Run("nil version dirty from a failing down", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, map[string]string{
-					"1_a.up.sql":   "CREATE TABLE a (id int);\n",
-					"1_a.down.sql": "DROP TABLE does_not_exist;\n",
-				})
-				testdb.Up(t, dir, db.URL)
-				m := testdb.Migrator(t, dir, db.URL)
-				if err := m.Steps(-1); err == nil {
-					t.Fatal("the failing down file succeeded")
-				}
-				r := run(t, dir, db.URL)
-				check(t, r, want{tableExists: true, dirty: true, action: status.ActionDirty, codes: []string{status.CodeDirty}})
-			})
-			t.Run("custom table", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, okFiles)
-				url := db.URLWith("x-migrations-table", "my_versions")
-				testdb.Steps(t, dir, url, 1)
-				r := run(t, dir, url)
-				check(t, r, want{tableExists: true, version: i64(1), action: status.ActionApply, next: u64(2), pending: 2})
-				if r.Legacy.Table == "" || !containsStr(r.Legacy.Table, "my_versions") {
-					t.Errorf("table = %s, want my_versions", r.Legacy.Table)
-				}
-				// The default table does not exist: golang-migrate without the
-				// option sees no version.
-				r = run(t, dir, db.URL)
-				// my_versions is shaped like schema_migrations: a finding.
-				check(t, r, want{action: status.ActionApply, next: u64(1), pending: 3, codes: []string{status.CodeOtherTable}})
-			})
-			// golang-migrate's sqlite driver splices the table name into SQL
-			// unquoted, so it cannot create such a table: servers only.
-			t.Run("table name with quote, dot and semicolon", func(t *testing.T) {
-				if dialect == testdb.SQLite {
-					return
-				}
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, okFiles)
-				url := db.URLWith("x-migrations-table", `sm"x;y.z`)
-				testdb.Steps(t, dir, url, 2)
-				r := run(t, dir, url)
-				check(t, r, want{tableExists: true, version: i64(2), action: status.ActionApply, next: u64(3), pending: 1})
-				if !containsStr(r.Legacy.Table, `"sm""x;y.z"`) {
-					t.Errorf("table = %s, want the quoted name", r.Legacy.Table)
-				}
-			})
-			t.Run("version without file", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, okFiles)
-				testdb.Up(t, dir, db.URL)
-				os.Remove(dir + "/3_items.up.sql")
-				os.Remove(dir + "/3_items.down.sql")
-				r := run(t, dir, db.URL)
-				check(t, r, want{tableExists: true, version: i64(3), action: status.ActionMissingFile, codes: []string{status.CodeNoFileForRow}})
-				if r.Legacy.FileExists == nil || *r.Legacy.FileExists {
-					t.Errorf("file_exists = %v, want false", ptr(r.Legacy.FileExists))
-				}
-				if m := testdb.Migrator(t, dir, db.URL); m.Up() == nil {
-					t.Error("golang-migrate's Up succeeded; status says it fails")
-				}
-			})
-			t.Run("two rows", func(t *testing.T) {
-				db := testdb.New(t, dialect)
-				dir := testdb.WriteDir(t, okFiles)
-				testdb.Steps(t, dir, db.URL, 1)
-				if dialect == testdb.SQLite {
-					db.Exec(t, "DROP INDEX version_unique")
-				}
-				db.Exec(t, "INSERT INTO schema_migrations (version, dirty) VALUES (2, false)")
-				r := run(t, dir, db.URL)
-				if r.Legacy.Rows != 2 || r.Action.Kind != status.ActionBrokenTable {
-					t.Errorf("rows = %d action = %s, want 2 and broken-table", r.Legacy.Rows, r.Action.Kind)
-				}
-				if codes(r)[status.CodeManyRows] != finding.Error {
-					t.Errorf("FM204 missing: %+v", r.Findings)
-				}
-			})
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
+		t.Run("no table", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, okFiles)
+			r := run(t, dir, db.URL)
+			check(t, r, want{action: status.ActionApply, next: u64(1), pending: 3})
 		})
-	}
+		t.Run("empty table", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, okFiles)
+			if _, _, nilV := testdb.Version(t, dir, db.URL); !nilV {
+				t.Fatal("golang-migrate reports a version on a fresh database")
+			}
+			r := run(t, dir, db.URL)
+			check(t, r, want{tableExists: true, action: status.ActionApply, next: u64(1), pending: 3})
+		})
+		t.Run("clean", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, okFiles)
+			testdb.Steps(t, dir, db.URL, 2)
+			r := run(t, dir, db.URL)
+			check(t, r, want{tableExists: true, version: i64(2), action: status.ActionApply, next: u64(3), pending: 1})
+			if r.Legacy.FileExists == nil || !*r.Legacy.FileExists {
+				t.Errorf("file_exists = %v, want true", ptr(r.Legacy.FileExists))
+			}
+		})
+		t.Run("up to date", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, okFiles)
+			testdb.Up(t, dir, db.URL)
+			r := run(t, dir, db.URL)
+			check(t, r, want{tableExists: true, version: i64(3), action: status.ActionNoChange})
+		})
+		t.Run("dirty from a failing up", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, withFiles(map[string]string{
+				"4_bad.up.sql": "CREATE TABLE four (id int);\nTHIS IS NOT SQL;\n",
+			}))
+			testdb.UpExpectError(t, dir, db.URL)
+			if v, dirty, _ := testdb.Version(t, dir, db.URL); v != 4 || !dirty {
+				t.Fatalf("golang-migrate: version %d dirty %v, want 4 dirty", v, dirty)
+			}
+			r := run(t, dir, db.URL)
+			check(t, r, want{tableExists: true, version: i64(4), dirty: true, action: status.ActionDirty, codes: []string{status.CodeDirty}})
+		})
+		t.Run("nil version dirty from a failing down", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, map[string]string{
+				"1_a.up.sql":   "CREATE TABLE a (id int);\n",
+				"1_a.down.sql": "DROP TABLE does_not_exist;\n",
+			})
+			testdb.Up(t, dir, db.URL)
+			m := testdb.Migrator(t, dir, db.URL)
+			if err := m.Steps(-1); err == nil {
+				t.Fatal("the failing down file succeeded")
+			}
+			r := run(t, dir, db.URL)
+			check(t, r, want{tableExists: true, dirty: true, action: status.ActionDirty, codes: []string{status.CodeDirty}})
+		})
+		t.Run("custom table", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, okFiles)
+			url := db.URLWith("x-migrations-table", "my_versions")
+			testdb.Steps(t, dir, url, 1)
+			r := run(t, dir, url)
+			check(t, r, want{tableExists: true, version: i64(1), action: status.ActionApply, next: u64(2), pending: 2})
+			if r.Legacy.Table == "" || !containsStr(r.Legacy.Table, "my_versions") {
+				t.Errorf("table = %s, want my_versions", r.Legacy.Table)
+			}
+			// The default table does not exist: golang-migrate without the
+			// option sees no version.
+			r = run(t, dir, db.URL)
+			// my_versions is shaped like schema_migrations: a finding.
+			check(t, r, want{action: status.ActionApply, next: u64(1), pending: 3, codes: []string{status.CodeOtherTable}})
+		})
+		// golang-migrate's sqlite driver splices the table name into SQL
+		// unquoted, so it cannot create such a table: servers only.
+		t.Run("table name with quote, dot and semicolon", func(t *testing.T) {
+			if dialect == testdb.SQLite {
+				return
+			}
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, okFiles)
+			url := db.URLWith("x-migrations-table", `sm"x;y.z`)
+			testdb.Steps(t, dir, url, 2)
+			r := run(t, dir, url)
+			check(t, r, want{tableExists: true, version: i64(2), action: status.ActionApply, next: u64(3), pending: 1})
+			if !containsStr(r.Legacy.Table, `"sm""x;y.z"`) {
+				t.Errorf("table = %s, want the quoted name", r.Legacy.Table)
+			}
+		})
+		t.Run("version without file", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, okFiles)
+			testdb.Up(t, dir, db.URL)
+			os.Remove(dir + "/3_items.up.sql")
+			os.Remove(dir + "/3_items.down.sql")
+			r := run(t, dir, db.URL)
+			check(t, r, want{tableExists: true, version: i64(3), action: status.ActionMissingFile, codes: []string{status.CodeNoFileForRow}})
+			if r.Legacy.FileExists == nil || *r.Legacy.FileExists {
+				t.Errorf("file_exists = %v, want false", ptr(r.Legacy.FileExists))
+			}
+			if m := testdb.Migrator(t, dir, db.URL); m.Up() == nil {
+				t.Error("golang-migrate's Up succeeded; status says it fails")
+			}
+		})
+		t.Run("two rows", func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, okFiles)
+			testdb.Steps(t, dir, db.URL, 1)
+			if dialect == testdb.SQLite {
+				db.Exec(t, "DROP INDEX version_unique")
+			}
+			db.Exec(t, "INSERT INTO schema_migrations (version, dirty) VALUES (2, false)")
+			r := run(t, dir, db.URL)
+			if r.Legacy.Rows != 2 || r.Action.Kind != status.ActionBrokenTable {
+				t.Errorf("rows = %d action = %s, want 2 and broken-table", r.Legacy.Rows, r.Action.Kind)
+			}
+			if codes(r)[status.CodeManyRows] != finding.Error {
+				t.Errorf("FM204 missing: %+v", r.Findings)
+			}
+		})
+	})
 }
 
 func containsStr(s, sub string) bool {
@@ -471,14 +464,7 @@ func TestUnfinishedApply(t *testing.T) {
 	db := testdb.NewSQLite(t)
 	dir := testdb.WriteDir(t, okFiles)
 	testdb.Steps(t, dir, db.URL, 2)
-	u, err := compat.ParseDatabaseURL(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := revision.Locate(ctx, db.SQL, u, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := db.Store(t)
 	if err := store.Create(ctx, db.SQL); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,30 @@ import (
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/internal/dbconn"
+	"github.com/ferrymigrate/ferry/revision"
 )
+
+// ParsedURL returns d.URL parsed by compat.ParseDatabaseURL, as ferry's
+// commands read --database; a URL that does not parse fails the test.
+func (d *DB) ParsedURL(t testing.TB) *compat.DatabaseURL {
+	t.Helper()
+	u, err := compat.ParseDatabaseURL(d.URL)
+	if err != nil {
+		t.Fatalf("testdb: parse %s: %v", redactURL(d.URL), err)
+	}
+	return u
+}
+
+// Store returns the revision table of d where ferry looks for it by default
+// (revision.Locate with no override); a failure to look fails the test.
+func (d *DB) Store(t testing.TB) *revision.Store {
+	t.Helper()
+	s, err := revision.Locate(t.Context(), d.SQL, d.ParsedURL(t), "")
+	if err != nil {
+		t.Fatalf("testdb: locate the revision table: %v", err)
+	}
+	return s
+}
 
 // Connect opens dbURL as ferry's commands do: compat.ParseDatabaseURL, then
 // dbconn.Open for reading and writing, with ferry's own session settings
@@ -18,11 +41,23 @@ import (
 // this package reads the databases with plain SQL.
 func Connect(t testing.TB, dbURL string) (*sql.DB, *compat.DatabaseURL) {
 	t.Helper()
+	return connect(t, dbURL, dbconn.ReadWrite)
+}
+
+// ConnectReadOnly is Connect for a session that only reads, as ferry's
+// read-only commands (status, doctor) open theirs.
+func ConnectReadOnly(t testing.TB, dbURL string) (*sql.DB, *compat.DatabaseURL) {
+	t.Helper()
+	return connect(t, dbURL, dbconn.ReadOnly)
+}
+
+func connect(t testing.TB, dbURL string, mode dbconn.Mode) (*sql.DB, *compat.DatabaseURL) {
+	t.Helper()
 	u, err := compat.ParseDatabaseURL(dbURL)
 	if err != nil {
 		t.Fatalf("testdb: parse %s: %v", redactURL(dbURL), err)
 	}
-	h, err := dbconn.Open(t.Context(), u, dbconn.ReadWrite)
+	h, err := dbconn.Open(t.Context(), u, mode)
 	if err != nil {
 		t.Fatalf("testdb: open %s: %v", redactURL(dbURL), err)
 	}

@@ -178,43 +178,40 @@ func TestConvertFleet(t *testing.T) {
 // succeeds.
 func TestConvertWaitsForGolangMigratesLock(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range []string{testdb.Postgres, testdb.MySQL} {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			db := testdb.New(t, dialect)
-			dir := convertProject(t)
-			testdb.Up(t, dir, db.URL)
+	testdb.ForEach(t, []string{testdb.Postgres, testdb.MySQL}, func(t *testing.T, dialect string) {
+		db := testdb.New(t, dialect)
+		dir := convertProject(t)
+		testdb.Up(t, dir, db.URL)
 
-			drv, err := database.Open(db.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer drv.Close()
-			if err := drv.Lock(); err != nil {
-				t.Fatal(err)
-			}
-			start := time.Now()
-			code, out, errOut := ferry(t, "convert", "--path", dir, "--database", db.URL, "--lock-timeout", "1s")
-			took := time.Since(start)
-			if code != 1 || !strings.Contains(out+errOut, "timed out waiting for golang-migrate's lock") {
-				t.Errorf("exit %d, want 1 with a lock timeout\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
-			}
-			if took < time.Second || took > 15*time.Second {
-				t.Errorf("gave up after %s, want about 1s", took)
-			}
-			if n := revisionCount(t, db); n != -1 {
-				t.Errorf("written while golang-migrate held its lock: revisions table with %d rows, want no table", n)
-			}
+		drv, err := database.Open(db.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer drv.Close()
+		if err := drv.Lock(); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		code, out, errOut := ferry(t, "convert", "--path", dir, "--database", db.URL, "--lock-timeout", "1s")
+		took := time.Since(start)
+		if code != 1 || !strings.Contains(out+errOut, "timed out waiting for golang-migrate's lock") {
+			t.Errorf("exit %d, want 1 with a lock timeout\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		if took < time.Second || took > 15*time.Second {
+			t.Errorf("gave up after %s, want about 1s", took)
+		}
+		if n := revisionCount(t, db); n != -1 {
+			t.Errorf("written while golang-migrate held its lock: revisions table with %d rows, want no table", n)
+		}
 
-			if err := drv.Unlock(); err != nil {
-				t.Fatal(err)
-			}
-			if code, out, errOut := ferry(t, "convert", "--path", dir, "--database", db.URL, "--lock-timeout", "1s"); code != 0 {
-				t.Errorf("after Unlock: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
-			}
-			if n := revisionCount(t, db); n != 3 {
-				t.Errorf("after Unlock: %d revision rows, want 3", n)
-			}
-		})
-	}
+		if err := drv.Unlock(); err != nil {
+			t.Fatal(err)
+		}
+		if code, out, errOut := ferry(t, "convert", "--path", dir, "--database", db.URL, "--lock-timeout", "1s"); code != 0 {
+			t.Errorf("after Unlock: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		if n := revisionCount(t, db); n != 3 {
+			t.Errorf("after Unlock: %d revision rows, want 3", n)
+		}
+	})
 }

@@ -148,111 +148,108 @@ func pastedURL(t *testing.T, d, dir string) (dbURL, dev string) {
 // gets past the point that printed it, and following them recovers the
 // database for golang-migrate.
 func TestPrintedCommandsWork(t *testing.T) {
-	for _, d := range testdb.Dialects() {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			dir := pastedDir(t)
-			dbURL, dev := pastedURL(t, d, dir)
-			target := []string{"--path", dir, "--database", dbURL}
+	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, d string) {
+		dir := pastedDir(t)
+		dbURL, dev := pastedURL(t, d, dir)
+		target := []string{"--path", dir, "--database", dbURL}
 
-			// convert refuses the dirty row (and a folder without atlas.sum);
-			// its next: commands get further each time.
-			r := runFerry(t, append([]string{"ferry", "convert"}, target...))
-			if r.code != 1 {
-				t.Fatalf("convert on a dirty database: exit %d", r.code)
-			}
-			for _, c := range commandsIn(t, r.out+r.errOut) {
-				if c[1] == "hash" {
-					if r := runFerry(t, c); r.code != 0 {
-						t.Fatalf("printed %q: exit %d", c, r.code)
-					}
+		// convert refuses the dirty row (and a folder without atlas.sum);
+		// its next: commands get further each time.
+		r := runFerry(t, append([]string{"ferry", "convert"}, target...))
+		if r.code != 1 {
+			t.Fatalf("convert on a dirty database: exit %d", r.code)
+		}
+		for _, c := range commandsIn(t, r.out+r.errOut) {
+			if c[1] == "hash" {
+				if r := runFerry(t, c); r.code != 0 {
+					t.Fatalf("printed %q: exit %d", c, r.code)
 				}
 			}
-			r = runFerry(t, append([]string{"ferry", "convert"}, target...))
-			cmds := commandsIn(t, r.out+r.errOut)
-			if len(cmds) < 2 || cmds[0][1] != "doctor" || !slices.Contains(cmds[1], "--from-dirty") {
-				t.Fatalf("convert on a dirty database prints %q, want doctor and convert --from-dirty", cmds)
+		}
+		r = runFerry(t, append([]string{"ferry", "convert"}, target...))
+		cmds := commandsIn(t, r.out+r.errOut)
+		if len(cmds) < 2 || cmds[0][1] != "doctor" || !slices.Contains(cmds[1], "--from-dirty") {
+			t.Fatalf("convert on a dirty database prints %q, want doctor and convert --from-dirty", cmds)
+		}
+		for _, c := range cmds {
+			if c[1] == "convert" {
+				c = append(c, "--dry-run")
 			}
-			for _, c := range cmds {
-				if c[1] == "convert" {
-					c = append(c, "--dry-run")
-				}
-				r := runFerry(t, c)
-				if r.code == 2 || strings.Contains(r.errOut, "is dirty at version 2: a migration failed part-way") {
-					t.Fatalf("printed %q goes round in a circle or is wrong: exit %d\n%s", c, r.code, r.errOut)
-				}
+			r := runFerry(t, c)
+			if r.code == 2 || strings.Contains(r.errOut, "is dirty at version 2: a migration failed part-way") {
+				t.Fatalf("printed %q goes round in a circle or is wrong: exit %d\n%s", c, r.code, r.errOut)
 			}
+		}
 
-			// doctor without a replay: each plan it prints shows its plan
-			// with --dry-run, whatever the verdict.
-			r = runFerry(t, append([]string{"ferry", "doctor"}, target...))
-			plans := commandsIn(t, r.out)
-			if len(plans) == 0 {
-				t.Fatalf("doctor printed no recover command:\n%s", r.out)
+		// doctor without a replay: each plan it prints shows its plan
+		// with --dry-run, whatever the verdict.
+		r = runFerry(t, append([]string{"ferry", "doctor"}, target...))
+		plans := commandsIn(t, r.out)
+		if len(plans) == 0 {
+			t.Fatalf("doctor printed no recover command:\n%s", r.out)
+		}
+		for _, c := range plans {
+			if c[1] != "recover" || !slices.Contains(c, "--expect") || !slices.Contains(c, dbURL) {
+				t.Fatalf("doctor printed %q", c)
 			}
-			for _, c := range plans {
-				if c[1] != "recover" || !slices.Contains(c, "--expect") || !slices.Contains(c, dbURL) {
-					t.Fatalf("doctor printed %q", c)
-				}
-				if !strings.Contains(r.out, "PROVEN") && !slices.Contains(c, "--accept-unproven") {
-					t.Errorf("the verdict is not proven, but %q lacks --accept-unproven", c)
-				}
-				dry := runFerry(t, append(c, "--dry-run"))
-				if dry.code != 0 || !strings.Contains(dry.out, "dry run: nothing was written") {
-					t.Fatalf("printed %q --dry-run: exit %d\n%s%s", c, dry.code, dry.out, dry.errOut)
-				}
+			if !strings.Contains(r.out, "PROVEN") && !slices.Contains(c, "--accept-unproven") {
+				t.Errorf("the verdict is not proven, but %q lacks --accept-unproven", c)
 			}
+			dry := runFerry(t, append(c, "--dry-run"))
+			if dry.code != 0 || !strings.Contains(dry.out, "dry run: nothing was written") {
+				t.Fatalf("printed %q --dry-run: exit %d\n%s%s", c, dry.code, dry.out, dry.errOut)
+			}
+		}
 
-			// recover --dry-run without any guard flag shows the plan too.
-			dry := runFerry(t, append([]string{"ferry", "recover", "--forward", "--dry-run"}, target...))
-			if dry.code != 0 || !strings.Contains(dry.out, "Plan --forward") {
-				t.Fatalf("recover --dry-run: exit %d", dry.code)
-			}
+		// recover --dry-run without any guard flag shows the plan too.
+		dry := runFerry(t, append([]string{"ferry", "recover", "--forward", "--dry-run"}, target...))
+		if dry.code != 0 || !strings.Contains(dry.out, "Plan --forward") {
+			t.Fatalf("recover --dry-run: exit %d", dry.code)
+		}
 
-			// A refusal's next: is a doctor command with the user's values
-			// (the dev server included) that diagnoses again.
-			r = runFerry(t, append([]string{"ferry", "recover", "--forward", "--dev-url", dev, "--expect", "up:9:proven:0000000000000000"}, target...))
+		// A refusal's next: is a doctor command with the user's values
+		// (the dev server included) that diagnoses again.
+		r = runFerry(t, append([]string{"ferry", "recover", "--forward", "--dev-url", dev, "--expect", "up:9:proven:0000000000000000"}, target...))
+		next := commandsIn(t, r.errOut)
+		if r.code != 1 || len(next) != 1 || next[0][1] != "doctor" || !slices.Contains(next[0], "--dev-url") {
+			t.Fatalf("a refused recover prints next: %q", next)
+		}
+		r = runFerry(t, next[0])
+		if !strings.Contains(r.out, "Verdict     PROVEN") {
+			t.Fatalf("printed %q does not diagnose with the replay", next[0])
+		}
+
+		// The recommended plan of the proven verdict, after the fix,
+		// pasted as printed (and its next: when it asks for --yes).
+		var fwd []string
+		for _, c := range commandsIn(t, r.out) {
+			if slices.Contains(c, "--forward") {
+				fwd = c
+			}
+		}
+		if fwd == nil {
+			t.Fatalf("doctor --dev-url printed no --forward command:\n%s", r.out)
+		}
+		writeFile(t, filepath.Join(dir, "2_orders.up.sql"), pastedFixed)
+		for hop := 0; ; hop++ {
+			r = runFerry(t, fwd)
+			if r.code == 0 {
+				break
+			}
 			next := commandsIn(t, r.errOut)
-			if r.code != 1 || len(next) != 1 || next[0][1] != "doctor" || !slices.Contains(next[0], "--dev-url") {
-				t.Fatalf("a refused recover prints next: %q", next)
+			if hop > 0 || len(next) != 1 || slices.Equal(next[0], fwd) {
+				t.Fatalf("printed %q: exit %d, next %q", fwd, r.code, next)
 			}
-			r = runFerry(t, next[0])
-			if !strings.Contains(r.out, "Verdict     PROVEN") {
-				t.Fatalf("printed %q does not diagnose with the replay", next[0])
-			}
-
-			// The recommended plan of the proven verdict, after the fix,
-			// pasted as printed (and its next: when it asks for --yes).
-			var fwd []string
-			for _, c := range commandsIn(t, r.out) {
-				if slices.Contains(c, "--forward") {
-					fwd = c
-				}
-			}
-			if fwd == nil {
-				t.Fatalf("doctor --dev-url printed no --forward command:\n%s", r.out)
-			}
-			writeFile(t, filepath.Join(dir, "2_orders.up.sql"), pastedFixed)
-			for hop := 0; ; hop++ {
-				r = runFerry(t, fwd)
-				if r.code == 0 {
-					break
-				}
-				next := commandsIn(t, r.errOut)
-				if hop > 0 || len(next) != 1 || slices.Equal(next[0], fwd) {
-					t.Fatalf("printed %q: exit %d, next %q", fwd, r.code, next)
-				}
-				fwd = next[0]
-			}
-			if !strings.Contains(r.out, "Ran         1 statement") {
-				t.Fatalf("recover --forward ran something else:\n%s", r.out)
-			}
-			testdb.Up(t, dir, dbURL)
-			if v, dirty, _ := testdb.Version(t, dir, dbURL); v != 2 || dirty {
-				t.Fatalf("golang-migrate after recover: version %d dirty %v, want 2 clean", v, dirty)
-			}
-		})
-	}
+			fwd = next[0]
+		}
+		if !strings.Contains(r.out, "Ran         1 statement") {
+			t.Fatalf("recover --forward ran something else:\n%s", r.out)
+		}
+		testdb.Up(t, dir, dbURL)
+		if v, dirty, _ := testdb.Version(t, dir, dbURL); v != 2 || dirty {
+			t.Fatalf("golang-migrate after recover: version %d dirty %v, want 2 clean", v, dirty)
+		}
+	})
 }
 
 // TestPrintedCommandsFromDatabaseURL: when the URL comes from

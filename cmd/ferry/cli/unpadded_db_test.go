@@ -11,8 +11,6 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 
-	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/revision"
 )
@@ -31,14 +29,7 @@ func unpadded() map[string]string {
 func revisionVersions(t *testing.T, rawURL string) []string {
 	t.Helper()
 	ctx := context.Background()
-	u, err := compat.ParseDatabaseURL(rawURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := dbconn.Open(ctx, u, dbconn.ReadOnly)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, u := testdb.ConnectReadOnly(t, rawURL)
 	defer db.Close()
 	store, err := revision.Locate(ctx, db, u, "")
 	if err != nil {
