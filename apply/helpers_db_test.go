@@ -17,7 +17,6 @@ import (
 
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/folder"
@@ -152,20 +151,9 @@ func preview(t testing.TB, dir string, db *testdb.DB, o apply.Options) (*apply.P
 // library, as ferry convert does.
 func convertDB(t testing.TB, dir string, db *testdb.DB) {
 	t.Helper()
-	ctx := context.Background()
-	p, err := folder.Load(os.DirFS(dir), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	h, u := testdb.Connect(t, db.URL)
 	defer h.Close()
-	plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
-	if err != nil {
-		t.Fatalf("convert: %v", err)
-	}
-	if err := convert.Write(ctx, database.Wrap(h, u), plan, 5*time.Second); err != nil {
-		t.Fatalf("convert: %v", err)
-	}
+	testdb.Convert(t, h, u, dir, "ferry vTEST (golang-migrate import)", 5*time.Second)
 }
 
 // counts returns how often each value of column n occurs in table side.

@@ -1,7 +1,6 @@
 package baseline_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -25,7 +24,7 @@ var simple = map[string]string{
 
 func TestConcatenationContent(t *testing.T) {
 	dir := testdb.WriteDir(t, simple)
-	b, err := baseline.Generate(context.Background(), os.DirFS(dir), dir, baseline.Options{Version: 5, Dialect: engine.SQLite})
+	b, err := baseline.Generate(t.Context(), os.DirFS(dir), dir, baseline.Options{Version: 5, Dialect: engine.SQLite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +54,7 @@ CREATE TABLE c (id int);
 }
 
 func TestGenerateRefusals(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	cases := []struct {
 		name    string
 		files   map[string]string
@@ -110,7 +109,7 @@ func TestConcatenationNotes(t *testing.T) {
 		"1_a.up.sql": "CREATE TABLE a (id int);\n",
 		"2_b.up.sql": "CREATE INDEX CONCURRENTLY a_id ON a (id);\n",
 	})
-	b, err := baseline.Generate(context.Background(), os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.Postgres})
+	b, err := baseline.Generate(t.Context(), os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.Postgres})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +120,7 @@ func TestConcatenationNotes(t *testing.T) {
 
 func TestWriteOut(t *testing.T) {
 	dir := testdb.WriteDir(t, simple)
-	b, err := baseline.Generate(context.Background(), os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite})
+	b, err := baseline.Generate(t.Context(), os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +143,7 @@ func TestWriteOut(t *testing.T) {
 }
 
 func TestReplaceRefusals(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	t.Run("archive already holds the file", func(t *testing.T) {
 		dir := testdb.WriteDir(t, union(simple, map[string]string{"archive/1_a.up.sql": "old\n"}))
 		_, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite, Replace: true})
@@ -191,7 +190,7 @@ func TestReplaceRefusals(t *testing.T) {
 
 // TestReplaceWithoutSum: a folder without atlas.sum gets one.
 func TestReplaceWithoutSum(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	dir := testdb.WriteDir(t, simple)
 	b, err := baseline.Generate(ctx, os.DirFS(dir), dir, baseline.Options{Version: 2, Dialect: engine.SQLite, Replace: true})
 	if err != nil {

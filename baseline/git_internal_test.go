@@ -1,7 +1,6 @@
 package baseline
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,11 +61,11 @@ func TestMoveAllGitLayouts(t *testing.T) {
 					arg = c.sub
 				}
 			}
-			if !gitx.InWorkTree(context.Background(), arg) {
+			if !gitx.InWorkTree(t.Context(), arg) {
 				t.Fatalf("%s: not seen as inside the work tree", arg)
 			}
 			moves := []Move{{From: "1_a.up.sql", To: ArchiveDir + "/1_a.up.sql"}, {From: "1_a.down.sql", To: ArchiveDir + "/1_a.down.sql"}}
-			undo, err := moveAll(context.Background(), arg, moves, true)
+			undo, err := moveAll(t.Context(), arg, moves, true)
 			if err != nil {
 				t.Fatalf("moveAll: %v", err)
 			}

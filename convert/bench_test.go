@@ -1,7 +1,6 @@
 package convert_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -33,7 +32,7 @@ func BenchmarkConvert(b *testing.B) {
 			}
 			dir := testdb.WriteDir(b, files)
 			testdb.WriteSum(b, dir)
-			ctx := context.Background()
+			ctx := b.Context()
 			var load, prepare, write time.Duration
 			b.ResetTimer()
 			for range b.N {

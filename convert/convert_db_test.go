@@ -1,7 +1,6 @@
 package convert_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -237,7 +236,7 @@ func copyRow(t *testing.T, db *testdb.DB, from, to string) {
 func TestWriteRechecks(t *testing.T) {
 	t.Parallel()
 	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
-		ctx := context.Background()
+		ctx := t.Context()
 		db, dir := migrated(t, dialect, threeFiles, 2)
 		p, err := folder.Load(os.DirFS(dir), dir)
 		if err != nil {

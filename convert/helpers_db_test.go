@@ -1,7 +1,6 @@
 package convert_test
 
 import (
-	"context"
 	"os"
 	"testing"
 	"time"
@@ -19,7 +18,7 @@ const operatorVersion = "ferry vTEST (golang-migrate import)"
 // Write. It returns the plan (nil on an error before planning).
 func run(t testing.TB, dir string, db *testdb.DB, o convert.Options) (*convert.Plan, error) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	if o.OperatorVersion == "" {
 		o.OperatorVersion = operatorVersion
 	}

@@ -1,7 +1,6 @@
 package doctor_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"strings"
@@ -82,7 +81,7 @@ func checkAdversarial(t *testing.T, r adversarial) {
 	}
 	var line []string
 	for _, rn := range runs {
-		dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), rn.o)
+		dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), rn.o)
 		if err != nil {
 			var ref *refusal.Refusal
 			if errors.As(err, &ref) {
@@ -108,7 +107,7 @@ func checkAdversarial(t *testing.T, r adversarial) {
 		// without --accept-unproven, or a plan that is not available.
 		if v.Certainty != doctor.Proven && !v.Clean {
 			for _, kind := range doctor.PlanKinds() {
-				_, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true }, Diagnose: rn.o})
+				_, err := doctor.Recover(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true }, Diagnose: rn.o})
 				if err == nil {
 					t.Errorf("%s: recover --%s on a %s verdict did not refuse", rn.label, kind, v.Certainty)
 				}
@@ -136,7 +135,7 @@ func legacyRow(t *testing.T, db *testdb.DB, url string) (int64, bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := compat.ReadLegacy(context.Background(), db.SQL, u)
+	st, err := compat.ReadLegacy(t.Context(), db.SQL, u)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package doctor_test
 
 import (
-	"context"
 	"os"
 	"strings"
 	"testing"
@@ -133,7 +132,7 @@ func TestProbesPinEveryKind(t *testing.T) {
 					if withError {
 						o.Error = errText
 					}
-					dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), o)
+					dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), o)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -190,7 +189,7 @@ func TestForeignKeyWithoutKeyIsImpossible(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
+		dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +205,7 @@ func TestForeignKeyWithoutKeyIsImpossible(t *testing.T) {
 		// what rules k=2 out now is only that the key the server would
 		// have named (orders_email_fkey, orders_ibfk_1) is not there.
 		db.Exec(t, "CREATE UNIQUE INDEX users_email ON users (email)")
-		dg, err = doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
+		dg, err = doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,7 +234,7 @@ func TestCreateIfNotExistsOfANewTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range []string{"", errText} {
-		dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, Error: e})
+		dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, Error: e})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,7 +255,7 @@ func diagnoseFailed(t *testing.T, db *testdb.DB, url string, files map[string]st
 	if err != nil {
 		t.Fatal(err)
 	}
-	dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, Error: errText})
+	dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, Error: errText})
 	if err != nil {
 		t.Fatal(err)
 	}

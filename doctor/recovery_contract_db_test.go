@@ -1,7 +1,6 @@
 package doctor_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,11 +9,9 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/engine"
-	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/inspect"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
@@ -50,7 +47,6 @@ type rec struct {
 // database, its URL and golang-migrate's error.
 func recBuild(t *testing.T, r rec) (string, *testdb.DB, string, *compat.DatabaseURL, string) {
 	t.Helper()
-	ctx := context.Background()
 	db := testdb.New(t, r.dialect)
 	db.Exec(t, r.before...)
 	dir := testdb.WriteDir(t, r.files)
@@ -68,17 +64,7 @@ func recBuild(t *testing.T, r rec) (string, *testdb.DB, string, *compat.Database
 	}
 	if r.converted {
 		writeSum(t, dir)
-		p, err := folder.Load(os.DirFS(dir), dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		plan, err := convert.Prepare(ctx, database.Wrap(db.SQL, u), p, convert.Options{Now: time.Now(), OperatorVersion: "ferry test"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := convert.Write(ctx, database.Wrap(db.SQL, u), plan, 5*time.Second); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Convert(t, db.SQL, u, dir, "ferry test", 5*time.Second)
 	}
 	var errText string
 	if r.dirty != nil {
@@ -103,7 +89,7 @@ func recFix(t *testing.T, r rec, dir string) {
 
 func recDescribe(t *testing.T, db *testdb.DB, exclude []string) *inspect.Schema {
 	t.Helper()
-	s, err := inspect.Inspect(context.Background(), db.SQL, engine.Dialect(db.Dialect), inspect.Options{Exclude: exclude})
+	s, err := inspect.Inspect(t.Context(), db.SQL, engine.Dialect(db.Dialect), inspect.Options{Exclude: exclude})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +100,7 @@ func recDescribe(t *testing.T, db *testdb.DB, exclude []string) *inspect.Schema 
 // checks the verdict against the truth and returns it.
 func recDiagnose(t *testing.T, r rec, dir string, db *testdb.DB, u *compat.DatabaseURL, errText string) *doctor.Diagnosis {
 	t.Helper()
-	dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: devURL(t, r.dialect), Error: errText})
+	dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: devURL(t, r.dialect), Error: errText})
 	if err != nil {
 		t.Fatalf("Diagnose: %v", err)
 	}
@@ -131,7 +117,7 @@ func recPlans(t *testing.T, r rec) []doctor.PlanKind {
 	dir, db, _, u, errText := recBuild(t, r)
 	dg := recDiagnose(t, r, dir, db, u, errText)
 	recFix(t, r, dir)
-	res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Mark, Expect: dg.Fingerprint, DryRun: true, Diagnose: doctor.Options{Path: dir}})
+	res, err := doctor.Recover(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Mark, Expect: dg.Fingerprint, DryRun: true, Diagnose: doctor.Options{Path: dir}})
 	var out []doctor.PlanKind
 	if res != nil {
 		for _, p := range res.Diagnosis.Plans {
@@ -152,7 +138,7 @@ func recPlans(t *testing.T, r rec) []doctor.PlanKind {
 // Up and compares the schema with a clean replay of all files.
 func recRun(t *testing.T, r rec, kind doctor.PlanKind) *doctor.Result {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	dir, db, url, u, errText := recBuild(t, r)
 	dg := recDiagnose(t, r, dir, db, u, errText)
 	recFix(t, r, dir)
@@ -481,7 +467,7 @@ func TestRecoveryContractMigrationsTable(t *testing.T) {
 // row dirty; MySQL says what stayed.
 func TestRecoveryContractStepFails(t *testing.T) {
 	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, d string) {
-		ctx := context.Background()
+		ctx := t.Context()
 		body := "CREATE TABLE items (id integer PRIMARY KEY);\nALTER TABLE users ADD COLUMN name varchar(20);\n"
 		r := rec{dialect: d, opts: perStatement(d), steps: 1,
 			files: map[string]string{
@@ -545,7 +531,7 @@ const (
 // refuses, writing nothing.
 func TestRecoveryContractMySQLBackStepFails(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	body := "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n" +
 		"CREATE INDEX orders_user ON orders (user_id, id);\nALTER TABLE orders ADD COLUMN x integer;\n"
 	r := rec{dialect: testdb.MySQL, steps: 1,

@@ -12,7 +12,6 @@ import (
 	"github.com/ferrymigrate/ferry/apply"
 	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/folder"
@@ -80,19 +79,7 @@ func TestRecoverKeepsRevisionsInStep(t *testing.T) {
 // convert does (folder.Load, Prepare, Write), recording operator in the rows.
 func convertLibrary(t *testing.T, h *sql.DB, u *compat.DatabaseURL, dir, operator string) {
 	t.Helper()
-	ctx := context.Background()
-	p, err := folder.Load(os.DirFS(dir), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	on := database.Wrap(h, u)
-	plan, err := convert.Prepare(ctx, on, p, convert.Options{Now: time.Now(), OperatorVersion: operator})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := convert.Write(ctx, on, plan, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Convert(t, h, u, dir, operator, 5*time.Second)
 }
 
 // writeSum writes atlas.sum for the folder, as ferry hash does.

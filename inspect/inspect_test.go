@@ -1,7 +1,6 @@
 package inspect
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"os"
@@ -48,7 +47,7 @@ func newDB(t *testing.T, c dialectCase) (*testdb.DB, dialectCase) {
 
 func describe(t *testing.T, db *testdb.DB, d engine.Dialect, o Options) *Schema {
 	t.Helper()
-	s, err := Inspect(context.Background(), db.SQL, d, o)
+	s, err := Inspect(t.Context(), db.SQL, d, o)
 	if err != nil {
 		t.Fatalf("Inspect: %v", err)
 	}
@@ -204,7 +203,7 @@ func TestBookkeepingTablesAreLeftOut(t *testing.T) {
 			case engine.MySQL:
 				store.Schema = kept.Name
 			}
-			if err := store.Create(context.Background(), kept.SQL); err != nil {
+			if err := store.Create(t.Context(), kept.SQL); err != nil {
 				t.Fatal(err)
 			}
 			kept.Exec(t, bookkeeping[c.dialect]...)
@@ -230,7 +229,7 @@ func TestUnknownSchema(t *testing.T) {
 		t.Run(string(c.dialect), func(t *testing.T) {
 			t.Parallel()
 			db, _ := newDB(t, c)
-			_, err := Inspect(context.Background(), db.SQL, c.dialect, Options{Schemas: []string{"no_such_schema"}})
+			_, err := Inspect(t.Context(), db.SQL, c.dialect, Options{Schemas: []string{"no_such_schema"}})
 			var nf *SchemaNotFoundError
 			if !errors.As(err, &nf) || nf.Schema != "no_such_schema" {
 				t.Fatalf("err = %v, want SchemaNotFoundError for no_such_schema", err)
@@ -241,7 +240,7 @@ func TestUnknownSchema(t *testing.T) {
 
 func TestUnknownDialect(t *testing.T) {
 	db := testdb.NewSQLite(t)
-	if _, err := Inspect(context.Background(), db.SQL, "oracle", Options{}); err == nil || !strings.Contains(err.Error(), "oracle") {
+	if _, err := Inspect(t.Context(), db.SQL, "oracle", Options{}); err == nil || !strings.Contains(err.Error(), "oracle") {
 		t.Fatalf("err = %v, want one naming the dialect", err)
 	}
 }

@@ -1,7 +1,6 @@
 package rebase_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,9 +9,6 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/convert"
-	"github.com/ferrymigrate/ferry/database"
-	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/rebase"
 )
@@ -94,20 +90,9 @@ func convertCopy(t *testing.T, dir, url string) {
 		}
 	}
 	writeSum(t, cp)
-	ctx := context.Background()
-	project, err := folder.Load(os.DirFS(cp), cp)
-	if err != nil {
-		t.Fatal(err)
-	}
 	handle, u := testdb.Connect(t, url)
 	defer handle.Close()
-	plan, err := convert.Prepare(ctx, database.Wrap(handle, u), project, convert.Options{Now: time.Now(), OperatorVersion: "ferry vTEST (golang-migrate import)"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := convert.Write(ctx, database.Wrap(handle, u), plan, 10*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Convert(t, handle, u, cp, "ferry vTEST (golang-migrate import)", 10*time.Second)
 }
 
 // TestRefusesWhatADatabaseHas: rebase renames nothing when a given database
@@ -183,7 +168,7 @@ func TestRefusesWhatADatabaseHas(t *testing.T) {
 				}
 
 				u := db.ParsedURL(t)
-				_, err := rebase.Prepare(context.Background(), rebase.Options{Dir: os.DirFS(r.dir), DirPath: r.dir, GitBase: "main", Databases: []*compat.DatabaseURL{u}, Versions: c.versions})
+				_, err := rebase.Prepare(t.Context(), rebase.Options{Dir: os.DirFS(r.dir), DirPath: r.dir, GitBase: "main", Databases: []*compat.DatabaseURL{u}, Versions: c.versions})
 				if !errors.Is(err, c.want) {
 					t.Errorf("Prepare: %v, want %v", err, c.want)
 				}

@@ -43,7 +43,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 func ferryCLI(t *testing.T, args ...string) string {
 	t.Helper()
 	var out bytes.Buffer
-	if code := cli.Execute(context.Background(), args, nil, &out, &out); code != 0 {
+	if code := cli.Execute(t.Context(), args, nil, &out, &out); code != 0 {
 		t.Fatalf("ferry %s: exit %d\n%s", strings.Join(args, " "), code, out.String())
 	}
 	return out.String()
@@ -63,7 +63,7 @@ func late(fs []finding.Finding) []finding.Finding {
 // returns its FM302 findings.
 func checkLate(t *testing.T, dir, gitBase string, u *compat.DatabaseURL) []finding.Finding {
 	t.Helper()
-	rep, err := ferrycheck.Run(context.Background(), ferrycheck.Options{Dir: os.DirFS(dir), DirPath: dir, GitBase: gitBase, Databases: []*compat.DatabaseURL{u}})
+	rep, err := ferrycheck.Run(t.Context(), ferrycheck.Options{Dir: os.DirFS(dir), DirPath: dir, GitBase: gitBase, Databases: []*compat.DatabaseURL{u}})
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}
@@ -72,7 +72,7 @@ func checkLate(t *testing.T, dir, gitBase string, u *compat.DatabaseURL) []findi
 
 func statusOf(t *testing.T, dir, gitBase string, u *compat.DatabaseURL) *status.Report {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	r, err := status.Run(ctx, status.Options{Dir: os.DirFS(dir), DirPath: dir, Database: u, GitBase: gitBase})
 	if err != nil {

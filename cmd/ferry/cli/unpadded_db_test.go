@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,7 +27,7 @@ func unpadded() map[string]string {
 
 func revisionVersions(t *testing.T, rawURL string) []string {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	db, u := testdb.ConnectReadOnly(t, rawURL)
 	defer db.Close()
 	store, err := revision.Locate(ctx, db, u, "")

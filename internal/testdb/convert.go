@@ -1,0 +1,34 @@
+package testdb
+
+import (
+	"database/sql"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/convert"
+	"github.com/ferrymigrate/ferry/database"
+	"github.com/ferrymigrate/ferry/folder"
+)
+
+// Convert turns golang-migrate's history in the database behind h into
+// revision rows with ferry's library, as ferry convert does: folder.Load of
+// dir (which must hold atlas.sum), convert.Prepare, then convert.Write,
+// waiting up to lockWait for golang-migrate's lock. operator is recorded in
+// the rows. Any error fails the test.
+func Convert(t testing.TB, h *sql.DB, u *compat.DatabaseURL, dir, operator string, lockWait time.Duration) {
+	t.Helper()
+	p, err := folder.Load(os.DirFS(dir), dir)
+	if err != nil {
+		t.Fatalf("convert: load %s: %v", dir, err)
+	}
+	on := database.Wrap(h, u)
+	plan, err := convert.Prepare(t.Context(), on, p, convert.Options{Now: time.Now(), OperatorVersion: operator})
+	if err != nil {
+		t.Fatalf("convert: %v", err)
+	}
+	if err := convert.Write(t.Context(), on, plan, lockWait); err != nil {
+		t.Fatalf("convert: %v", err)
+	}
+}
