@@ -157,6 +157,23 @@ func gmUpNoChange(t *testing.T, dir string, db *testdb.DB) {
 	}
 }
 
+// atlasAhead builds the state the tests below start from: golang-migrate
+// applies the first file, ferry converts, then Atlas's own executor applies
+// n more files (0: all), writing its revision rows without touching
+// golang-migrate's row.
+func atlasAhead(t *testing.T, dialect string, files map[string]string, n int) (*testdb.DB, string) {
+	t.Helper()
+	db := testdb.New(t, dialect)
+	dir := testdb.WriteDir(t, files)
+	testdb.Steps(t, dir, db.URL, 1)
+	testdb.WriteSum(t, dir)
+	convertDB(t, dir, db)
+	if err := atlasExecute(t, dir, db, n); err != nil {
+		t.Fatalf("atlas: %v", err)
+	}
+	return db, dir
+}
+
 // TestAtlasAppliedAhead is the reproduction of issue 11 item 4: golang-
 // migrate applies 1, ferry converts, Atlas applies 2 and writes its
 // revision row without touching schema_migrations. ferry apply refused with
@@ -165,17 +182,10 @@ func gmUpNoChange(t *testing.T, dir string, db *testdb.DB) {
 func TestAtlasAppliedAhead(t *testing.T) {
 	for _, dialect := range testdb.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
-			db := testdb.New(t, dialect)
-			dir := testdb.WriteDir(t, map[string]string{
+			db, dir := atlasAhead(t, dialect, map[string]string{
 				"1_a.up.sql": "CREATE TABLE a (id int);\n",
 				"2_b.up.sql": "CREATE TABLE b (id int);\n",
-			})
-			testdb.Steps(t, dir, db.URL, 1)
-			testdb.WriteSum(t, dir)
-			convertDB(t, dir, db)
-			if err := atlasExecute(t, dir, db, 0); err != nil {
-				t.Fatalf("atlas: %v", err)
-			}
+			}, 0)
 			wantVersion(t, dir, db, legacy{Version: 1})
 
 			st := ferryStatus(t, dir, db)
@@ -217,20 +227,13 @@ func TestAtlasAppliedAhead(t *testing.T) {
 func TestThreeTools(t *testing.T) {
 	for _, dialect := range testdb.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
-			db := testdb.New(t, dialect)
-			dir := testdb.WriteDir(t, map[string]string{
+			db, dir := atlasAhead(t, dialect, map[string]string{
 				"1_users.up.sql":   "CREATE TABLE users (id int PRIMARY KEY, email varchar(100) NOT NULL);\n",
 				"1_users.down.sql": "DROP TABLE users;\n",
 				"2_orders.up.sql":  "CREATE TABLE orders (id int PRIMARY KEY, user_id int NOT NULL);\nCREATE INDEX orders_user ON orders (user_id);\n",
 				"3_email.up.sql":   "CREATE INDEX users_email ON users (email);\nINSERT INTO users (id, email) VALUES (1, 'a@example.com');\n",
 				"4_notes.up.sql":   "CREATE TABLE notes (id int PRIMARY KEY, body text);\n",
-			})
-			testdb.Steps(t, dir, db.URL, 1)
-			testdb.WriteSum(t, dir)
-			convertDB(t, dir, db)
-			if err := atlasExecute(t, dir, db, 2); err != nil {
-				t.Fatalf("atlas: %v", err)
-			}
+			}, 2)
 			wantVersion(t, dir, db, legacy{Version: 1})
 
 			st := ferryStatus(t, dir, db)
@@ -341,17 +344,10 @@ func TestSteppedDown(t *testing.T) {
 func TestAheadUnclear(t *testing.T) {
 	for _, dialect := range testdb.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
-			db := testdb.New(t, dialect)
-			dir := testdb.WriteDir(t, map[string]string{
+			db, dir := atlasAhead(t, dialect, map[string]string{
 				"1_a.up.sql": "CREATE TABLE a (id int);\n",
 				"2_b.up.sql": "INSERT INTO a (id) VALUES (1);\n",
-			})
-			testdb.Steps(t, dir, db.URL, 1)
-			testdb.WriteSum(t, dir)
-			convertDB(t, dir, db)
-			if err := atlasExecute(t, dir, db, 0); err != nil {
-				t.Fatalf("atlas: %v", err)
-			}
+			}, 0)
 			_, err := runApply(t, dir, db, apply.Options{})
 			var ref *refusal.Refusal
 			if !errors.As(err, &ref) {

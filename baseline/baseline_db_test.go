@@ -436,13 +436,7 @@ func TestReplace(t *testing.T) {
 					requireTools(t, dialect)
 					files := union(fixtures[dialect], map[string]string{"README.md": "not a migration\n"})
 					dir := testdb.WriteDir(t, files)
-					sum, err := atlassum.Compute(os.DirFS(dir), ".")
-					if err != nil {
-						t.Fatal(err)
-					}
-					if _, err := atlassum.WriteFile(dir, sum); err != nil {
-						t.Fatal(err)
-					}
+					testdb.Hash(t, dir)
 					if git {
 						gitInit(t, dir)
 					}

@@ -63,7 +63,7 @@ func recBuild(t *testing.T, r rec) (string, *testdb.DB, string, *compat.Database
 		testdb.Steps(t, dir, stepsURL, r.steps)
 	}
 	if r.converted {
-		writeSum(t, dir)
+		testdb.Hash(t, dir)
 		testdb.Convert(t, db.SQL, u, dir, "ferry test", 5*time.Second)
 	}
 	var errText string
@@ -83,7 +83,7 @@ func recFix(t *testing.T, r rec, dir string) {
 		}
 	}
 	if r.converted {
-		writeSum(t, dir)
+		testdb.Hash(t, dir)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/apply"
-	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
@@ -30,13 +29,13 @@ func TestRecoverKeepsRevisionsInStep(t *testing.T) {
 		db := testdb.New(t, dialect)
 		dir := testdb.WriteDir(t, files)
 		testdb.Steps(t, dir, db.URL, 1)
-		writeSum(t, dir)
+		testdb.Hash(t, dir)
 		u := db.ParsedURL(t)
 		convertLibrary(t, db.SQL, u, dir, "ferry test")
 		errText := testdb.UpExpectError(t, dir, db.URL).Error()
 		dg := diagnose(t, dir, db, u, nil, errText)
 		fix(t, s, dialect, dir)
-		writeSum(t, dir)
+		testdb.Hash(t, dir)
 		res, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
 		if err != nil {
 			t.Fatal(err)
@@ -82,18 +81,6 @@ func convertLibrary(t *testing.T, h *sql.DB, u *compat.DatabaseURL, dir, operato
 	testdb.Convert(t, h, u, dir, operator, 5*time.Second)
 }
 
-// writeSum writes atlas.sum for the folder, as ferry hash does.
-func writeSum(t *testing.T, dir string) {
-	t.Helper()
-	sum, err := atlassum.Compute(os.DirFS(dir), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := atlassum.WriteFile(dir, sum); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // A file ferry apply left at 1 of 3 statements (statement by statement,
 // --tx-mode none) leaves golang-migrate's row dirty, and its first
 // statement changes rows only, so the schema alone cannot tell 0 from 1.
@@ -109,7 +96,7 @@ func TestDoctorReadsPartialRevision(t *testing.T) {
 				"2_b.up.sql": "INSERT INTO a (id) VALUES (1);\nINSERT INTO nosuch (id) VALUES (1);\nCREATE TABLE c (id int);\n",
 			})
 			testdb.Steps(t, dir, db.URL, 1)
-			writeSum(t, dir)
+			testdb.Hash(t, dir)
 			h, u := testdb.Connect(t, db.URL)
 			defer h.Close()
 			convertLibrary(t, h, u, dir, "ferry vTEST (golang-migrate import)")

@@ -10,19 +10,22 @@ func table(name string, lines ...string) Object {
 	return Object{Kind: KindTable, Name: name, Lines: lines}
 }
 
+// customerLines are the customers table's lines before its index, the same
+// in both schemas.
+var customerLines = []string{
+	"column id bigint NOT NULL",
+	"column email text NOT NULL",
+	"column name text",
+	"column created_at timestamp with time zone",
+	"column updated_at timestamp with time zone",
+	"constraint customers_pkey PRIMARY KEY (id)",
+}
+
 var (
 	before = &Schema{Dialect: engine.Postgres, Objects: []Object{
 		{Kind: KindExtension, Name: "pg_trgm"},
 		{Kind: KindEnum, Name: "mood", Lines: []string{"value 'sad'", "value 'ok'"}},
-		table("customers",
-			"column id bigint NOT NULL",
-			"column email text NOT NULL",
-			"column name text",
-			"column created_at timestamp with time zone",
-			"column updated_at timestamp with time zone",
-			"constraint customers_pkey PRIMARY KEY (id)",
-			"index customers_email USING btree (email)",
-		),
+		table("customers", append(customerLines, "index customers_email USING btree (email)")...),
 		table("orders",
 			"column id integer NOT NULL",
 			"constraint orders_pkey PRIMARY KEY (id)",
@@ -31,15 +34,7 @@ var (
 	}}
 	after = &Schema{Dialect: engine.Postgres, Objects: []Object{
 		{Kind: KindEnum, Name: "mood", Lines: []string{"value 'sad'", "value 'ok'", "value 'happy'"}},
-		table("customers",
-			"column id bigint NOT NULL",
-			"column email text NOT NULL",
-			"column name text",
-			"column created_at timestamp with time zone",
-			"column updated_at timestamp with time zone",
-			"constraint customers_pkey PRIMARY KEY (id)",
-			"index customers_email UNIQUE USING btree (email)",
-		),
+		table("customers", append(customerLines, "index customers_email UNIQUE USING btree (email)")...),
 		table("orders",
 			"column id integer NOT NULL",
 			"constraint orders_pkey PRIMARY KEY (id)",

@@ -45,6 +45,17 @@ func newDB(t *testing.T, c dialectCase) (*testdb.DB, dialectCase) {
 	return db, c
 }
 
+// twinDBs returns two fresh databases of c's dialect, both built from c.base
+// as newDB adjusts it, and that adjusted case.
+func twinDBs(t *testing.T, c dialectCase) (*testdb.DB, *testdb.DB, dialectCase) {
+	t.Helper()
+	a, c := newDB(t, c)
+	b, _ := newDB(t, c)
+	a.Exec(t, c.base...)
+	b.Exec(t, c.base...)
+	return a, b, c
+}
+
 func describe(t *testing.T, db *testdb.DB, d engine.Dialect, o Options) *Schema {
 	t.Helper()
 	s, err := Inspect(t.Context(), db.SQL, d, o)
@@ -58,10 +69,7 @@ func TestSameBuildDescribesIdentically(t *testing.T) {
 	for _, c := range dialectCases() {
 		t.Run(string(c.dialect), func(t *testing.T) {
 			t.Parallel()
-			a, c := newDB(t, c)
-			b, _ := newDB(t, c)
-			a.Exec(t, c.base...)
-			b.Exec(t, c.base...)
+			a, b, c := twinDBs(t, c)
 			// Data moves counters on (AUTO_INCREMENT, sequences, identities,
 			// sqlite_sequence) and fills statistics: none of it is schema.
 			b.Exec(t, c.data...)
@@ -184,10 +192,7 @@ func TestBookkeepingTablesAreLeftOut(t *testing.T) {
 	for _, c := range dialectCases() {
 		t.Run(string(c.dialect), func(t *testing.T) {
 			t.Parallel()
-			plain, c := newDB(t, c)
-			kept, _ := newDB(t, c)
-			plain.Exec(t, c.base...)
-			kept.Exec(t, c.base...)
+			plain, kept, c := twinDBs(t, c)
 
 			// golang-migrate's own tables, under the default name and a
 			// configured one.

@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/rebase"
 )
 
@@ -31,7 +32,7 @@ func BenchmarkNewPlan(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	writeSum(b, dir)
+	testdb.Hash(b, dir)
 	disk := os.DirFS(dir)
 	version := names[200][:14]
 	b.ResetTimer()

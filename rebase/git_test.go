@@ -18,6 +18,7 @@ import (
 	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/cmd/ferry/cli"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/rebase"
 )
 
@@ -96,7 +97,7 @@ func (r *repo) commit(msg string, withSum bool, files map[string]string) {
 	r.t.Helper()
 	r.write(files)
 	if withSum {
-		writeSum(r.t, r.dir)
+		testdb.Hash(r.t, r.dir)
 	}
 	r.git("add", "-A")
 	r.git("commit", "-q", "-m", msg)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
+	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/rebase"
 	"github.com/ferrymigrate/ferry/refusal"
 	"github.com/ferrymigrate/ferry/revision"
@@ -604,17 +605,6 @@ func sameSnapshot(a, b map[string]string) bool {
 	return true
 }
 
-func writeSum(t testing.TB, dir string) {
-	t.Helper()
-	s, err := atlassum.Compute(os.DirFS(dir), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := atlassum.WriteFile(dir, s); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func validSum(t *testing.T, dir string) {
 	t.Helper()
 	rep, err := atlassum.Validate(os.DirFS(dir), ".", dir)
@@ -628,7 +618,7 @@ func validSum(t *testing.T, dir string) {
 
 func TestApplyOutsideGit(t *testing.T) {
 	dir := writeFolder(t, mapFolder(stems("1_a", "2_b", "3_c")...))
-	writeSum(t, dir)
+	testdb.Hash(t, dir)
 	p, err := rebase.NewPlan(os.DirFS(dir), rebase.Input{Path: dir, Versions: []string{"1"}})
 	if err != nil {
 		t.Fatal(err)
@@ -650,7 +640,7 @@ func TestApplyOutsideGit(t *testing.T) {
 // file was edited after planning), the renames are undone.
 func TestApplyUndoes(t *testing.T) {
 	dir := writeFolder(t, mapFolder(stems("1_a", "2_b", "3_c")...))
-	writeSum(t, dir)
+	testdb.Hash(t, dir)
 	p, err := rebase.NewPlan(os.DirFS(dir), rebase.Input{Path: dir, Versions: []string{"1", "2"}})
 	if err != nil {
 		t.Fatal(err)
@@ -713,7 +703,7 @@ func TestNoSumNoSum(t *testing.T) {
 // would have caught is reported, not silently re-hashed.
 func TestEditedSumWarns(t *testing.T) {
 	dir := writeFolder(t, mapFolder(stems("1_a", "2_b", "3_c")...))
-	writeSum(t, dir)
+	testdb.Hash(t, dir)
 	if err := os.WriteFile(filepath.Join(dir, "1_a.up.sql"), []byte("CREATE TABLE edited (id int);\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -89,7 +89,7 @@ func convertCopy(t *testing.T, dir, url string) {
 			t.Fatal(err)
 		}
 	}
-	writeSum(t, cp)
+	testdb.Hash(t, cp)
 	handle, u := testdb.Connect(t, url)
 	defer handle.Close()
 	testdb.Convert(t, handle, u, cp, "ferry vTEST (golang-migrate import)", 10*time.Second)
@@ -147,7 +147,7 @@ func TestRefusesWhatADatabaseHas(t *testing.T) {
 				db := testdb.New(t, dialect)
 				r := lateTimestampRepo(t, false)
 				c.setup(t, r, db)
-				writeSum(t, r.dir)
+				testdb.Hash(t, r.dir)
 				r.git("add", "-A")
 				r.git("commit", "-q", "-m", "sum")
 				before, status := snapshot(t, r.dir), r.porcelain()

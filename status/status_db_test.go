@@ -81,24 +81,14 @@ func check(t *testing.T, r *status.Report, w want) {
 	if l.TableExists != w.tableExists {
 		t.Errorf("table exists = %v, want %v", l.TableExists, w.tableExists)
 	}
-	switch {
-	case (l.Version == nil) != (w.version == nil):
-		t.Errorf("version = %v, want %v", ptr(l.Version), ptr(w.version))
-	case l.Version != nil && *l.Version != *w.version:
-		t.Errorf("version = %d, want %d", *l.Version, *w.version)
-	}
+	samePtr(t, "version", l.Version, w.version)
 	if l.Dirty != w.dirty {
 		t.Errorf("dirty = %v, want %v", l.Dirty, w.dirty)
 	}
 	if r.Action == nil || r.Action.Kind != w.action {
 		t.Errorf("action = %+v, want kind %s", r.Action, w.action)
 	}
-	switch {
-	case (r.Next == nil) != (w.next == nil):
-		t.Errorf("next = %v, want %v", ptr(r.Next), ptr(w.next))
-	case r.Next != nil && *r.Next != *w.next:
-		t.Errorf("next = %d, want %d", *r.Next, *w.next)
-	}
+	samePtr(t, "next", r.Next, w.next)
 	if len(r.Pending) != w.pending {
 		t.Errorf("pending = %d (%+v), want %d", len(r.Pending), r.Pending, w.pending)
 	}
@@ -115,6 +105,18 @@ func check(t *testing.T, r *status.Report, w want) {
 		if c >= "FM200" && c < "FM300" && !contains(w.codes, c) {
 			t.Errorf("unexpected finding %s: %+v", c, r.Findings)
 		}
+	}
+}
+
+// samePtr fails the test unless got and want are both nil or point at
+// equal values.
+func samePtr[T comparable](t *testing.T, what string, got, want *T) {
+	t.Helper()
+	switch {
+	case (got == nil) != (want == nil):
+		t.Errorf("%s = %v, want %v", what, ptr(got), ptr(want))
+	case got != nil && *got != *want:
+		t.Errorf("%s = %v, want %v", what, *got, *want)
 	}
 }
 

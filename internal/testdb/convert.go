@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferrymigrate/ferry/atlassum"
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/convert"
 	"github.com/ferrymigrate/ferry/database"
@@ -30,5 +31,19 @@ func Convert(t testing.TB, h *sql.DB, u *compat.DatabaseURL, dir, operator strin
 	}
 	if err := convert.Write(t.Context(), on, plan, lockWait); err != nil {
 		t.Fatalf("convert: %v", err)
+	}
+}
+
+// Hash writes dir's atlas.sum with ferry's own atlassum package, as ferry
+// hash does (WriteSum, by contrast, computes it independently of ferry).
+// Any error fails the test.
+func Hash(t testing.TB, dir string) {
+	t.Helper()
+	sum, err := atlassum.Compute(os.DirFS(dir), ".")
+	if err != nil {
+		t.Fatalf("hash %s: %v", dir, err)
+	}
+	if _, err := atlassum.WriteFile(dir, sum); err != nil {
+		t.Fatalf("hash %s: %v", dir, err)
 	}
 }
