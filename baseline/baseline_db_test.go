@@ -177,6 +177,18 @@ func requireTools(t *testing.T, dialect string) {
 
 // devURL is the --from-dev URL for a dialect: the test servers, and for
 // SQLite a file path that must never be created (the replay is in memory).
+// fixtureOptions are the options of a baseline of the fixtures at
+// baselineVersion: by concatenation, or with fromDev by dumping a replay on
+// the dialect's dev server.
+func fixtureOptions(t *testing.T, dialect string, fromDev bool) baseline.Options {
+	t.Helper()
+	o := baseline.Options{Version: baselineVersion, Dialect: engine.Dialect(dialect)}
+	if fromDev {
+		o.Dev = devURL(t, dialect)
+	}
+	return o
+}
+
 func devURL(t *testing.T, dialect string) *compat.DatabaseURL {
 	t.Helper()
 	raw := map[string]string{
@@ -345,10 +357,7 @@ func TestBaselineReproducesSchema(t *testing.T) {
 				ref := testdb.New(t, dialect)
 				migrateTo(t, dir, ref, baselineVersion)
 
-				o := baseline.Options{Version: baselineVersion, Dialect: engine.Dialect(dialect)}
-				if fromDev {
-					o.Dev = devURL(t, dialect)
-				}
+				o := fixtureOptions(t, dialect, fromDev)
 				before := scratchDatabases(t, dialect)
 				b, err := baseline.Generate(ctx, os.DirFS(dir), dir, o)
 				if err != nil {
@@ -445,10 +454,8 @@ func TestReplace(t *testing.T) {
 					atV := testdb.New(t, dialect)
 					migrateTo(t, dir, atV, baselineVersion)
 
-					o := baseline.Options{Version: baselineVersion, Dialect: engine.Dialect(dialect), Replace: true}
-					if fromDev {
-						o.Dev = devURL(t, dialect)
-					}
+					o := fixtureOptions(t, dialect, fromDev)
+					o.Replace = true
 					planned := topLevel(t, dir)
 					b, err := baseline.Generate(ctx, os.DirFS(dir), dir, o)
 					if err != nil {

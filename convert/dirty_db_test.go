@@ -35,29 +35,15 @@ const (
 	dirtyFile  = "2_orders.up.sql"
 	// fixStmt replaces the statement that failed.
 	fixStmt = "ALTER TABLE users ADD COLUMN name varchar(100);"
-	badStmt = "INSERT INTO nosuch (id) VALUES (1);"
+	badStmt = testdb.FailingInsert
 )
 
 // plainOrders is version 2 as it ran: its third statement fails.
-var plainOrders = []string{
-	"CREATE TABLE orders (id integer PRIMARY KEY, user_id integer NOT NULL);",
-	"INSERT INTO settings (k, v) VALUES ('orders', 'on');",
-	badStmt,
-	"CREATE INDEX orders_user ON orders (user_id);",
-}
+var plainOrders = testdb.DirtyOrders(false)
 
 // txOrders is version 2 with its own transactions (PostgreSQL): the first
 // block commits, the second fails and rolls back.
-var txOrders = []string{
-	"BEGIN;",
-	"CREATE TABLE orders (id integer PRIMARY KEY, user_id integer NOT NULL);",
-	"INSERT INTO settings (k, v) VALUES ('orders', 'on');",
-	"COMMIT;",
-	"BEGIN;",
-	"CREATE INDEX orders_user ON orders (user_id);",
-	badStmt,
-	"COMMIT;",
-}
+var txOrders = testdb.DirtyOrders(true)
 
 // goodOrders is version 2 without the failing statement, run by hand for
 // the case in which all of it ran.

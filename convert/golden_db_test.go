@@ -34,6 +34,15 @@ type historyCase struct {
 
 const nextSQL = "CREATE TABLE oracle_next (id integer);\n"
 
+// downOnlyFiles has a version (2) with a down file and no up file.
+var downOnlyFiles = map[string]string{
+	"1_a.up.sql":   "CREATE TABLE a (id integer);\n",
+	"1_a.down.sql": "DROP TABLE a;\n",
+	"2_b.down.sql": "DROP TABLE b;\n",
+	"3_c.up.sql":   "CREATE TABLE c (id integer);\n",
+	"3_c.down.sql": "DROP TABLE c;\n",
+}
+
 var historyCases = []historyCase{
 	{
 		name: "timestamp",
@@ -134,26 +143,14 @@ var historyCases = []historyCase{
 		// golang-migrate records version 2, which has only a down file,
 		// without running anything: a row with no statements and no hash
 		// (atlas.sum covers up files only).
-		name: "down_only",
-		files: map[string]string{
-			"1_a.up.sql":   "CREATE TABLE a (id integer);\n",
-			"1_a.down.sql": "DROP TABLE a;\n",
-			"2_b.down.sql": "DROP TABLE b;\n",
-			"3_c.up.sql":   "CREATE TABLE c (id integer);\n",
-			"3_c.down.sql": "DROP TABLE c;\n",
-		},
-		next: "4_oracle.up.sql",
+		name:  "down_only",
+		files: downOnlyFiles,
+		next:  "4_oracle.up.sql",
 	},
 	{
 		// golang-migrate stands at the down-only version.
-		name: "down_only_current",
-		files: map[string]string{
-			"1_a.up.sql":   "CREATE TABLE a (id integer);\n",
-			"1_a.down.sql": "DROP TABLE a;\n",
-			"2_b.down.sql": "DROP TABLE b;\n",
-			"3_c.up.sql":   "CREATE TABLE c (id integer);\n",
-			"3_c.down.sql": "DROP TABLE c;\n",
-		},
+		name:  "down_only_current",
+		files: downOnlyFiles,
 		steps: 2,
 		next:  "4_oracle.up.sql",
 	},

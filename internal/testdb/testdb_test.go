@@ -99,32 +99,39 @@ func TestFreshDatabase(t *testing.T) {
 	}
 }
 
-func TestLegacyClean(t *testing.T) {
+// eachDriver runs fn in a subtest per dialect and golang-migrate driver of
+// it (migrateURLs), each on a fresh database and its URL for that driver.
+func eachDriver(t *testing.T, fn func(t *testing.T, d *DB, u string)) {
 	for _, dialect := range Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			probe := New(t, dialect)
 			for driver := range migrateURLs(probe) {
 				t.Run(driver, func(t *testing.T) {
 					d := New(t, dialect)
-					u := migrateURLs(d)[driver]
-					dir := WriteDir(t, twoMigrations)
-					if v, dirty, nilV := Version(t, dir, u); !nilV || v != 0 || dirty {
-						t.Fatalf("before Up: Version = %d, %v, nil=%v; want nil version", v, dirty, nilV)
-					}
-					Up(t, dir, u)
-					if v, dirty, nilV := Version(t, dir, u); v != 2 || dirty || nilV {
-						t.Fatalf("Version = %d, dirty=%v, nil=%v; want 2 clean", v, dirty, nilV)
-					}
-					Up(t, dir, u) // ErrNoChange is fine
-					for _, tb := range []string{"a", "b", "schema_migrations"} {
-						if !tableExists(t, d, tb) {
-							t.Errorf("table %s missing", tb)
-						}
-					}
+					fn(t, d, migrateURLs(d)[driver])
 				})
 			}
 		})
 	}
+}
+
+func TestLegacyClean(t *testing.T) {
+	eachDriver(t, func(t *testing.T, d *DB, u string) {
+		dir := WriteDir(t, twoMigrations)
+		if v, dirty, nilV := Version(t, dir, u); !nilV || v != 0 || dirty {
+			t.Fatalf("before Up: Version = %d, %v, nil=%v; want nil version", v, dirty, nilV)
+		}
+		Up(t, dir, u)
+		if v, dirty, nilV := Version(t, dir, u); v != 2 || dirty || nilV {
+			t.Fatalf("Version = %d, dirty=%v, nil=%v; want 2 clean", v, dirty, nilV)
+		}
+		Up(t, dir, u) // ErrNoChange is fine
+		for _, tb := range []string{"a", "b", "schema_migrations"} {
+			if !tableExists(t, d, tb) {
+				t.Errorf("table %s missing", tb)
+			}
+		}
+	})
 }
 
 func TestLegacySteps(t *testing.T) {
@@ -151,26 +158,17 @@ func TestLegacySteps(t *testing.T) {
 }
 
 func TestLegacyDirty(t *testing.T) {
-	for _, dialect := range Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			probe := New(t, dialect)
-			for driver := range migrateURLs(probe) {
-				t.Run(driver, func(t *testing.T) {
-					d := New(t, dialect)
-					u := migrateURLs(d)[driver]
-					dir := WriteDir(t, withBad(twoMigrations))
-					err := UpExpectError(t, dir, u)
-					t.Logf("expected error: %v", err)
-					if v, dirty, nilV := Version(t, dir, u); v != 3 || !dirty || nilV {
-						t.Fatalf("Version = %d, dirty=%v, nil=%v; want 3 dirty", v, dirty, nilV)
-					}
-					if !tableExists(t, d, "b") {
-						t.Errorf("b missing: migrations before the bad one should stay applied")
-					}
-				})
-			}
-		})
-	}
+	eachDriver(t, func(t *testing.T, d *DB, u string) {
+		dir := WriteDir(t, withBad(twoMigrations))
+		err := UpExpectError(t, dir, u)
+		t.Logf("expected error: %v", err)
+		if v, dirty, nilV := Version(t, dir, u); v != 3 || !dirty || nilV {
+			t.Fatalf("Version = %d, dirty=%v, nil=%v; want 3 dirty", v, dirty, nilV)
+		}
+		if !tableExists(t, d, "b") {
+			t.Errorf("b missing: migrations before the bad one should stay applied")
+		}
+	})
 }
 
 // TestCustomMigrationsTable checks that URLWith reaches golang-migrate.

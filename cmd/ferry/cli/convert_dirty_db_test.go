@@ -21,22 +21,7 @@ import (
 // the rest; golang-migrate ends clean at version 3 with nothing to do.
 func TestConvertFromDirty(t *testing.T) {
 	t.Parallel()
-	plain := []string{
-		"CREATE TABLE orders (id integer PRIMARY KEY, user_id integer NOT NULL);",
-		"INSERT INTO settings (k, v) VALUES ('orders', 'on');",
-		"INSERT INTO nosuch (id) VALUES (1);",
-		"CREATE INDEX orders_user ON orders (user_id);",
-	}
-	ownTx := []string{
-		"BEGIN;",
-		"CREATE TABLE orders (id integer PRIMARY KEY, user_id integer NOT NULL);",
-		"INSERT INTO settings (k, v) VALUES ('orders', 'on');",
-		"COMMIT;",
-		"BEGIN;",
-		"CREATE INDEX orders_user ON orders (user_id);",
-		"INSERT INTO nosuch (id) VALUES (1);",
-		"COMMIT;",
-	}
+	plain, ownTx := testdb.DirtyOrders(false), testdb.DirtyOrders(true)
 	cases := []struct {
 		name    string
 		dialect string

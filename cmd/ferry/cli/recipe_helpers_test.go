@@ -104,6 +104,17 @@ func (r *recipeRepo) write(files map[string]string) {
 	}
 }
 
+// commitMigration writes files into the migration folder, hashes it (a new
+// migration goes in with its sum line, step 2 of the recipes) and commits
+// the folder with message msg.
+func (r *recipeRepo) commitMigration(msg string, files map[string]string) {
+	r.t.Helper()
+	r.write(files)
+	r.ferry(0, "hash", "--path", r.path)
+	r.git("add", r.path)
+	r.git("commit", "-q", "-m", msg)
+}
+
 func (r *recipeRepo) read(name string) string {
 	r.t.Helper()
 	b, err := os.ReadFile(filepath.Join(r.dir(), name))

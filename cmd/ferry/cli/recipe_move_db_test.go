@@ -96,13 +96,10 @@ func recipeMoveOffGolangMigrate(t *testing.T, d, path string) {
 	wantVersion(t, r.dir(), prod, 1)
 
 	// 4. Keep deploying with golang-migrate; convert after each deploy.
-	r.write(map[string]string{
+	r.commitMigration("tags", map[string]string{
 		"000003_tags.up.sql":   "CREATE TABLE tags (id integer PRIMARY KEY, name varchar(50) NOT NULL);\n",
 		"000003_tags.down.sql": "DROP TABLE tags;\n",
 	})
-	r.ferry(0, "hash", "--path", r.path) // step 2: a new migration goes in with its sum line
-	r.git("add", r.path)
-	r.git("commit", "-q", "-m", "tags")
 	for _, u := range []string{staging, prod} {
 		testdb.Up(t, r.dir(), u)
 		c := r.ferry(0, "convert", "--path", r.path, "--database", u)
@@ -112,13 +109,10 @@ func recipeMoveOffGolangMigrate(t *testing.T, d, path string) {
 	}
 
 	// 5. Switch deploys to ferry apply.
-	r.write(map[string]string{
+	r.commitMigration("notes", map[string]string{
 		"000004_notes.up.sql":   "CREATE TABLE notes (id integer PRIMARY KEY, body varchar(500));\n",
 		"000004_notes.down.sql": "DROP TABLE notes;\n",
 	})
-	r.ferry(0, "hash", "--path", r.path) // step 2: a new migration goes in with its sum line
-	r.git("add", r.path)
-	r.git("commit", "-q", "-m", "notes")
 	for _, u := range []string{staging, prod} {
 		r.ferry(0, "apply", "--path", r.path, "--database", u)
 		wantVersion(t, r.dir(), u, 4)
@@ -128,13 +122,10 @@ func recipeMoveOffGolangMigrate(t *testing.T, d, path string) {
 
 	// The pull-request gate, on a branch that adds a migration.
 	r.git("checkout", "-q", "-b", "reviews")
-	r.write(map[string]string{
+	r.commitMigration("reviews", map[string]string{
 		"000005_reviews.up.sql":   "CREATE TABLE reviews (id integer PRIMARY KEY, stars integer NOT NULL);\n",
 		"000005_reviews.down.sql": "DROP TABLE reviews;\n",
 	})
-	r.ferry(0, "hash", "--path", r.path) // step 2: a new migration goes in with its sum line
-	r.git("add", r.path)
-	r.git("commit", "-q", "-m", "reviews")
 	r.git("fetch", "-q", "origin")
 	chk := r.ferry(0, "check", "--path", r.path, "--git-base", "origin/main", "--dialect", d)
 	mustContain(t, "ferry check", chk.out, "against origin/main, 1 file linted: 0 errors")

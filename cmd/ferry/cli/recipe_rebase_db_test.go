@@ -31,13 +31,10 @@ func TestRecipeRebaseAfterMerge(t *testing.T) {
 // and commits them.
 func (r *recipeRepo) migration(stem, table string) {
 	r.t.Helper()
-	r.write(map[string]string{
+	r.commitMigration(stem, map[string]string{
 		stem + ".up.sql":   "CREATE TABLE " + table + " (id integer PRIMARY KEY);\n",
 		stem + ".down.sql": "DROP TABLE " + table + ";\n",
 	})
-	r.ferry(0, "hash", "--path", r.path)
-	r.git("add", r.path)
-	r.git("commit", "-q", "-m", stem)
 }
 
 // upFile returns the name of the one up file of the folder whose name ends
