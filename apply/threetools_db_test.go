@@ -157,21 +157,24 @@ func gmUpNoChange(t *testing.T, dir string, db *testdb.DB) {
 	}
 }
 
-// atlasAhead builds the state the tests below start from: golang-migrate
-// applies the first file, ferry converts, then Atlas's own executor applies
-// n more files (0: all), writing its revision rows without touching
-// golang-migrate's row.
-func atlasAhead(t *testing.T, dialect string, files map[string]string, n int) (*testdb.DB, string) {
-	t.Helper()
-	db := testdb.New(t, dialect)
-	dir := testdb.WriteDir(t, files)
-	testdb.Steps(t, dir, db.URL, 1)
-	testdb.WriteSum(t, dir)
-	convertDB(t, dir, db)
-	if err := atlasExecute(t, dir, db, n); err != nil {
-		t.Fatalf("atlas: %v", err)
+// atlasAhead runs check in a subtest per dialect, on the state the tests
+// below start from: golang-migrate applies the first of files, ferry
+// converts, then Atlas's own executor applies n more (0: all), writing its
+// revision rows without touching golang-migrate's row.
+func atlasAhead(t *testing.T, files map[string]string, n int, check func(t *testing.T, db *testdb.DB, dir string)) {
+	for _, dialect := range testdb.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			db := testdb.New(t, dialect)
+			dir := testdb.WriteDir(t, files)
+			testdb.Steps(t, dir, db.URL, 1)
+			testdb.WriteSum(t, dir)
+			convertDB(t, dir, db)
+			if err := atlasExecute(t, dir, db, n); err != nil {
+				t.Fatalf("atlas: %v", err)
+			}
+			check(t, db, dir)
+		})
 	}
-	return db, dir
 }
 
 // TestAtlasAppliedAhead is the reproduction of issue 11 item 4: golang-
@@ -180,44 +183,41 @@ func atlasAhead(t *testing.T, dialect string, files map[string]string, n int) (*
 // advice to run migrate up (which re-runs 2) or delete the rows (which
 // makes Atlas re-run 2). Now it moves golang-migrate's row to 2.
 func TestAtlasAppliedAhead(t *testing.T) {
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			db, dir := atlasAhead(t, dialect, map[string]string{
-				"1_a.up.sql": "CREATE TABLE a (id int);\n",
-				"2_b.up.sql": "CREATE TABLE b (id int);\n",
-			}, 0)
-			wantVersion(t, dir, db, legacy{Version: 1})
+	atlasAhead(t, map[string]string{
+		"1_a.up.sql": "CREATE TABLE a (id int);\n",
+		"2_b.up.sql": "CREATE TABLE b (id int);\n",
+	}, 0, func(t *testing.T, db *testdb.DB, dir string) {
+		wantVersion(t, dir, db, legacy{Version: 1})
 
-			st := ferryStatus(t, dir, db)
-			f, ok := findingOf(st, status.CodeAhead)
-			if !ok {
-				t.Fatalf("status: no %s finding; findings %+v", status.CodeAhead, st.Findings)
+		st := ferryStatus(t, dir, db)
+		f, ok := findingOf(st, status.CodeAhead)
+		if !ok {
+			t.Fatalf("status: no %s finding; findings %+v", status.CodeAhead, st.Findings)
+		}
+		for _, want := range []string{"warning", "2_b.up.sql", atlasOperator, "migrate up would run them again", "table b exists", "ferry apply --path " + dir} {
+			if !strings.Contains(f, want) {
+				t.Errorf("status %s: %q lacks %q", status.CodeAhead, f, want)
 			}
-			for _, want := range []string{"warning", "2_b.up.sql", atlasOperator, "migrate up would run them again", "table b exists", "ferry apply --path " + dir} {
-				if !strings.Contains(f, want) {
-					t.Errorf("status %s: %q lacks %q", status.CodeAhead, f, want)
-				}
-			}
-			if st.Action.Kind != status.ActionRerun || !strings.Contains(st.Action.Message, "do not run migrate up") {
-				t.Errorf("status next: %s %q, want a warning that migrate up re-runs 2_b.up.sql", st.Action.Kind, st.Action.Message)
-			}
-			noDestructiveAdvice(t, "status", statusTexts(st)...)
+		}
+		if st.Action.Kind != status.ActionRerun || !strings.Contains(st.Action.Message, "do not run migrate up") {
+			t.Errorf("status next: %s %q, want a warning that migrate up re-runs 2_b.up.sql", st.Action.Kind, st.Action.Message)
+		}
+		noDestructiveAdvice(t, "status", statusTexts(st)...)
 
-			res, err := runApply(t, dir, db, apply.Options{})
-			if err != nil {
-				noDestructiveAdvice(t, "apply", err.Error())
-				t.Fatalf("apply: %v", err)
-			}
-			if !res.CaughtUp || res.Plan.CatchUp == nil || res.Plan.CatchUp.To != 2 || len(res.Applied) != 0 {
-				t.Errorf("apply: caught up %v (%+v), applied %v; want golang-migrate's row moved to 2 and nothing run", res.CaughtUp, res.Plan.CatchUp, res.Applied)
-			}
-			wantVersion(t, dir, db, legacy{Version: 2})
-			gmUpNoChange(t, dir, db)
-			if st := ferryStatus(t, dir, db); st.Action.Kind != status.ActionNoChange {
-				t.Errorf("status after apply: %s %q, want no-change", st.Action.Kind, st.Action.Message)
-			}
-		})
-	}
+		res, err := runApply(t, dir, db, apply.Options{})
+		if err != nil {
+			noDestructiveAdvice(t, "apply", err.Error())
+			t.Fatalf("apply: %v", err)
+		}
+		if !res.CaughtUp || res.Plan.CatchUp == nil || res.Plan.CatchUp.To != 2 || len(res.Applied) != 0 {
+			t.Errorf("apply: caught up %v (%+v), applied %v; want golang-migrate's row moved to 2 and nothing run", res.CaughtUp, res.Plan.CatchUp, res.Applied)
+		}
+		wantVersion(t, dir, db, legacy{Version: 2})
+		gmUpNoChange(t, dir, db)
+		if st := ferryStatus(t, dir, db); st.Action.Kind != status.ActionNoChange {
+			t.Errorf("status after apply: %s %q, want no-change", st.Action.Kind, st.Action.Message)
+		}
+	})
 }
 
 // TestThreeTools: golang-migrate (its library) applies 1, ferry converts,
@@ -225,62 +225,59 @@ func TestAtlasAppliedAhead(t *testing.T) {
 // apply each read the mix right, apply runs 4, and golang-migrate's row
 // ends in step.
 func TestThreeTools(t *testing.T) {
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			db, dir := atlasAhead(t, dialect, map[string]string{
-				"1_users.up.sql":   "CREATE TABLE users (id int PRIMARY KEY, email varchar(100) NOT NULL);\n",
-				"1_users.down.sql": "DROP TABLE users;\n",
-				"2_orders.up.sql":  "CREATE TABLE orders (id int PRIMARY KEY, user_id int NOT NULL);\nCREATE INDEX orders_user ON orders (user_id);\n",
-				"3_email.up.sql":   "CREATE INDEX users_email ON users (email);\nINSERT INTO users (id, email) VALUES (1, 'a@example.com');\n",
-				"4_notes.up.sql":   "CREATE TABLE notes (id int PRIMARY KEY, body text);\n",
-			}, 2)
-			wantVersion(t, dir, db, legacy{Version: 1})
+	atlasAhead(t, map[string]string{
+		"1_users.up.sql":   "CREATE TABLE users (id int PRIMARY KEY, email varchar(100) NOT NULL);\n",
+		"1_users.down.sql": "DROP TABLE users;\n",
+		"2_orders.up.sql":  "CREATE TABLE orders (id int PRIMARY KEY, user_id int NOT NULL);\nCREATE INDEX orders_user ON orders (user_id);\n",
+		"3_email.up.sql":   "CREATE INDEX users_email ON users (email);\nINSERT INTO users (id, email) VALUES (1, 'a@example.com');\n",
+		"4_notes.up.sql":   "CREATE TABLE notes (id int PRIMARY KEY, body text);\n",
+	}, 2, func(t *testing.T, db *testdb.DB, dir string) {
+		wantVersion(t, dir, db, legacy{Version: 1})
 
-			st := ferryStatus(t, dir, db)
-			f, ok := findingOf(st, status.CodeAhead)
-			if !ok || !strings.Contains(f, "2_orders.up.sql") || !strings.Contains(f, "3_email.up.sql") || !strings.Contains(f, "migrate up would run them again") {
-				t.Errorf("status %s: %q", status.CodeAhead, f)
-			}
-			noDestructiveAdvice(t, "status", statusTexts(st)...)
+		st := ferryStatus(t, dir, db)
+		f, ok := findingOf(st, status.CodeAhead)
+		if !ok || !strings.Contains(f, "2_orders.up.sql") || !strings.Contains(f, "3_email.up.sql") || !strings.Contains(f, "migrate up would run them again") {
+			t.Errorf("status %s: %q", status.CodeAhead, f)
+		}
+		noDestructiveAdvice(t, "status", statusTexts(st)...)
 
-			dr := ferryDrift(t, dir, db)
-			if dr.Version == nil || *dr.Version != 3 || !strings.Contains(dr.VersionFrom, "atlas_schema_revisions") || dr.Drifted {
-				t.Errorf("drift: version %v from %q, drifted %v (%s); want version 3 from the revisions, no drift", dr.Version, dr.VersionFrom, dr.Drifted, dr.Diff)
-			}
-			if !strings.Contains(strings.Join(dr.Notes, "\n"), "newest complete revision") {
-				t.Errorf("drift notes %q do not say which version it replayed to", dr.Notes)
-			}
+		dr := ferryDrift(t, dir, db)
+		if dr.Version == nil || *dr.Version != 3 || !strings.Contains(dr.VersionFrom, "atlas_schema_revisions") || dr.Drifted {
+			t.Errorf("drift: version %v from %q, drifted %v (%s); want version 3 from the revisions, no drift", dr.Version, dr.VersionFrom, dr.Drifted, dr.Diff)
+		}
+		if !strings.Contains(strings.Join(dr.Notes, "\n"), "newest complete revision") {
+			t.Errorf("drift notes %q do not say which version it replayed to", dr.Notes)
+		}
 
-			dg := ferryDoctor(t, dir, db)
-			if !dg.Verdict.Clean {
-				t.Errorf("doctor: %+v, want clean", dg.Verdict)
-			}
-			noDestructiveAdvice(t, "doctor", doctorTexts(dg)...)
+		dg := ferryDoctor(t, dir, db)
+		if !dg.Verdict.Clean {
+			t.Errorf("doctor: %+v, want clean", dg.Verdict)
+		}
+		noDestructiveAdvice(t, "doctor", doctorTexts(dg)...)
 
-			pl, err := preview(t, dir, db, apply.Options{})
-			if err != nil {
-				t.Fatalf("apply --dry-run: %v", err)
-			}
-			if pl.CatchUp == nil || pl.CatchUp.To != 3 || len(pl.Steps) != 1 || pl.Steps[0].Version != "4" {
-				t.Errorf("plan: catch-up %+v, %d step(s); want golang-migrate's row to 3, then 4", pl.CatchUp, len(pl.Steps))
-			}
-			wantVersion(t, dir, db, legacy{Version: 1}) // a preview writes nothing
+		pl, err := preview(t, dir, db, apply.Options{})
+		if err != nil {
+			t.Fatalf("apply --dry-run: %v", err)
+		}
+		if pl.CatchUp == nil || pl.CatchUp.To != 3 || len(pl.Steps) != 1 || pl.Steps[0].Version != "4" {
+			t.Errorf("plan: catch-up %+v, %d step(s); want golang-migrate's row to 3, then 4", pl.CatchUp, len(pl.Steps))
+		}
+		wantVersion(t, dir, db, legacy{Version: 1}) // a preview writes nothing
 
-			res := mustApply(t, dir, db, apply.Options{})
-			if !res.CaughtUp || strings.Join(res.Applied, ",") != "4" {
-				t.Errorf("apply: caught up %v, applied %v; want the row moved to 3, then 4 applied", res.CaughtUp, res.Applied)
-			}
-			wantVersion(t, dir, db, legacy{Version: 4})
-			gmUpNoChange(t, dir, db)
-			exactlyOnceRows(t, db)
-			if err := atlasExecute(t, dir, db, 0); err != nil {
-				t.Errorf("atlas after ferry: %v", err)
-			}
-			if dr := ferryDrift(t, dir, db); dr.Version == nil || *dr.Version != 4 || dr.Drifted {
-				t.Errorf("drift after apply: version %v, drifted %v (%s)", dr.Version, dr.Drifted, dr.Diff)
-			}
-		})
-	}
+		res := mustApply(t, dir, db, apply.Options{})
+		if !res.CaughtUp || strings.Join(res.Applied, ",") != "4" {
+			t.Errorf("apply: caught up %v, applied %v; want the row moved to 3, then 4 applied", res.CaughtUp, res.Applied)
+		}
+		wantVersion(t, dir, db, legacy{Version: 4})
+		gmUpNoChange(t, dir, db)
+		exactlyOnceRows(t, db)
+		if err := atlasExecute(t, dir, db, 0); err != nil {
+			t.Errorf("atlas after ferry: %v", err)
+		}
+		if dr := ferryDrift(t, dir, db); dr.Version == nil || *dr.Version != 4 || dr.Drifted {
+			t.Errorf("drift after apply: version %v, drifted %v (%s)", dr.Version, dr.Drifted, dr.Diff)
+		}
+	})
 }
 
 // exactlyOnceRows checks that 3_email.up.sql's INSERT ran once: Atlas ran
@@ -342,27 +339,24 @@ func TestSteppedDown(t *testing.T) {
 // schema cannot tell whether it ran: apply refuses and points at drift,
 // advising nothing that re-runs or un-records it.
 func TestAheadUnclear(t *testing.T) {
-	for _, dialect := range testdb.Dialects() {
-		t.Run(dialect, func(t *testing.T) {
-			db, dir := atlasAhead(t, dialect, map[string]string{
-				"1_a.up.sql": "CREATE TABLE a (id int);\n",
-				"2_b.up.sql": "INSERT INTO a (id) VALUES (1);\n",
-			}, 0)
-			_, err := runApply(t, dir, db, apply.Options{})
-			var ref *refusal.Refusal
-			if !errors.As(err, &ref) {
-				t.Fatalf("apply: %v, want a refusal", err)
-			}
-			if !strings.Contains(ref.Error(), "ferry drift") || !strings.Contains(ref.Error(), "cannot show") {
-				t.Errorf("refusal %q does not say the schema cannot tell, or does not point at ferry drift", ref.Error())
-			}
-			noDestructiveAdvice(t, "apply", ref.Error())
-			st := ferryStatus(t, dir, db)
-			if _, ok := findingOf(st, status.CodeAhead); !ok {
-				t.Errorf("status: no %s finding", status.CodeAhead)
-			}
-			noDestructiveAdvice(t, "status", statusTexts(st)...)
-			wantVersion(t, dir, db, legacy{Version: 1})
-		})
-	}
+	atlasAhead(t, map[string]string{
+		"1_a.up.sql": "CREATE TABLE a (id int);\n",
+		"2_b.up.sql": "INSERT INTO a (id) VALUES (1);\n",
+	}, 0, func(t *testing.T, db *testdb.DB, dir string) {
+		_, err := runApply(t, dir, db, apply.Options{})
+		var ref *refusal.Refusal
+		if !errors.As(err, &ref) {
+			t.Fatalf("apply: %v, want a refusal", err)
+		}
+		if !strings.Contains(ref.Error(), "ferry drift") || !strings.Contains(ref.Error(), "cannot show") {
+			t.Errorf("refusal %q does not say the schema cannot tell, or does not point at ferry drift", ref.Error())
+		}
+		noDestructiveAdvice(t, "apply", ref.Error())
+		st := ferryStatus(t, dir, db)
+		if _, ok := findingOf(st, status.CodeAhead); !ok {
+			t.Errorf("status: no %s finding", status.CodeAhead)
+		}
+		noDestructiveAdvice(t, "status", statusTexts(st)...)
+		wantVersion(t, dir, db, legacy{Version: 1})
+	})
 }

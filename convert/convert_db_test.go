@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/convert"
-	"github.com/ferrymigrate/ferry/database"
-	"github.com/ferrymigrate/ferry/folder"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
 )
@@ -236,20 +234,13 @@ func copyRow(t *testing.T, db *testdb.DB, from, to string) {
 func TestWriteRechecks(t *testing.T) {
 	t.Parallel()
 	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, dialect string) {
-		ctx := t.Context()
 		db, dir := migrated(t, dialect, threeFiles, 2)
-		p, err := folder.Load(os.DirFS(dir), dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h, u := testdb.Connect(t, db.URL)
-		defer h.Close()
-		plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, convert.Options{Now: time.Now(), OperatorVersion: operatorVersion})
+		plan, on, err := prepare(t, dir, db, convert.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		testdb.Steps(t, dir, db.URL, 1)
-		if err := convert.Write(ctx, database.Wrap(h, u), plan, time.Second); !errors.Is(err, convert.ErrChanged) {
+		if err := convert.Write(t.Context(), on, plan, time.Second); !errors.Is(err, convert.ErrChanged) {
 			t.Fatalf("Write: %v, want ErrChanged", err)
 		}
 		if rows := db.Revisions(t); len(rows) != 0 {

@@ -18,7 +18,22 @@ const operatorVersion = "ferry vTEST (golang-migrate import)"
 // Write. It returns the plan (nil on an error before planning).
 func run(t testing.TB, dir string, db *testdb.DB, o convert.Options) (*convert.Plan, error) {
 	t.Helper()
-	ctx := t.Context()
+	plan, on, err := prepare(t, dir, db, o)
+	if on != nil {
+		defer on.SQL.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return plan, convert.Write(t.Context(), on, plan, 5*time.Second)
+}
+
+// prepare loads dir and plans the conversion of db (folder.Load, Prepare),
+// recording operatorVersion and the time now unless o says otherwise. It
+// returns the plan and the connection it planned on (nil when dir does not
+// load), which the caller may close and which is closed when the test ends.
+func prepare(t testing.TB, dir string, db *testdb.DB, o convert.Options) (*convert.Plan, *database.DB, error) {
+	t.Helper()
 	if o.OperatorVersion == "" {
 		o.OperatorVersion = operatorVersion
 	}
@@ -27,15 +42,13 @@ func run(t testing.TB, dir string, db *testdb.DB, o convert.Options) (*convert.P
 	}
 	p, err := folder.Load(os.DirFS(dir), dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	h, u := testdb.Connect(t, db.URL)
-	defer h.Close()
-	plan, err := convert.Prepare(ctx, database.Wrap(h, u), p, o)
-	if err != nil {
-		return nil, err
-	}
-	return plan, convert.Write(ctx, database.Wrap(h, u), plan, 5*time.Second)
+	t.Cleanup(func() { h.Close() })
+	on := database.Wrap(h, u)
+	plan, err := convert.Prepare(t.Context(), on, p, o)
+	return plan, on, err
 }
 
 // mustRun is run that fails the test on an error.

@@ -28,13 +28,6 @@ var okFiles = map[string]string{
 	"3_items.down.sql":  "DROP TABLE items;\n",
 }
 
-// withFiles returns okFiles with some files replaced or added.
-func withFiles(extra map[string]string) map[string]string {
-	out := maps.Clone(okFiles)
-	maps.Copy(out, extra)
-	return out
-}
-
 func run(t *testing.T, dir, rawURL string) *status.Report {
 	t.Helper()
 	u, err := compat.ParseDatabaseURL(rawURL)
@@ -174,9 +167,9 @@ func TestLegacyStates(t *testing.T) {
 		})
 		t.Run("dirty from a failing up", func(t *testing.T) {
 			db := testdb.New(t, dialect)
-			dir := testdb.WriteDir(t, withFiles(map[string]string{
-				"4_bad.up.sql": "CREATE TABLE four (id int);\nTHIS IS NOT SQL;\n",
-			}))
+			files := maps.Clone(okFiles)
+			files["4_bad.up.sql"] = "CREATE TABLE four (id int);\nTHIS IS NOT SQL;\n"
+			dir := testdb.WriteDir(t, files)
 			testdb.UpExpectError(t, dir, db.URL)
 			if v, dirty, _ := testdb.Version(t, dir, db.URL); v != 4 || !dirty {
 				t.Fatalf("golang-migrate: version %d dirty %v, want 4 dirty", v, dirty)

@@ -33,13 +33,7 @@ var fingerprintLine = regexp.MustCompile(`(?m)^Fingerprint (up:[0-9]:proven:[0-9
 // SQLite is left out: it has no ALTER TABLE ... ADD CONSTRAINT, so the
 // recipe's fix cannot make the file run there.
 func TestRecipeFixADirtyDatabase(t *testing.T) {
-	for _, d := range []string{testdb.MySQL, testdb.Postgres} {
-		for _, path := range layouts {
-			t.Run(d+"/"+layoutName(path), func(t *testing.T) {
-				recipeFixADirtyDatabase(t, d, path)
-			})
-		}
-	}
+	eachLayout(t, []string{testdb.MySQL, testdb.Postgres}, recipeFixADirtyDatabase)
 }
 
 func recipeFixADirtyDatabase(t *testing.T, d, path string) {

@@ -32,6 +32,18 @@ func layoutName(p string) string {
 	return "subfolder"
 }
 
+// eachLayout runs recipe in a subtest per dialect and layout, named
+// "<dialect>/root" or "<dialect>/subfolder".
+func eachLayout(t *testing.T, dialects []string, recipe func(t *testing.T, dialect, path string)) {
+	for _, d := range dialects {
+		for _, path := range layouts {
+			t.Run(d+"/"+layoutName(path), func(t *testing.T) {
+				recipe(t, d, path)
+			})
+		}
+	}
+}
+
 // recipeRepo is a git work tree whose top is the working directory of the
 // test, with an "origin" remote (a bare repository) and a main branch.
 type recipeRepo struct {

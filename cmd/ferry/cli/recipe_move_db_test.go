@@ -27,13 +27,7 @@ var moveRecipeFiles = map[string]string{
 // convert after each deploy, switch to ferry apply, and the pull-request
 // gate and the Atlas directory work.
 func TestRecipeMoveOffGolangMigrate(t *testing.T) {
-	for _, d := range []string{testdb.Postgres, testdb.SQLite} {
-		for _, path := range layouts {
-			t.Run(d+"/"+layoutName(path), func(t *testing.T) {
-				recipeMoveOffGolangMigrate(t, d, path)
-			})
-		}
-	}
+	eachLayout(t, []string{testdb.Postgres, testdb.SQLite}, recipeMoveOffGolangMigrate)
 }
 
 func recipeMoveOffGolangMigrate(t *testing.T, d, path string) {

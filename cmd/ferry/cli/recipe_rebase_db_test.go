@@ -18,13 +18,7 @@ import (
 // that merged main first with atlas.sum in conflict, and another open pull
 // request that re-hashes after the merge and then needs a rebase too.
 func TestRecipeRebaseAfterMerge(t *testing.T) {
-	for _, d := range []string{testdb.Postgres, testdb.SQLite} {
-		for _, path := range layouts {
-			t.Run(d+"/"+layoutName(path), func(t *testing.T) {
-				recipeRebaseAfterMerge(t, d, path)
-			})
-		}
-	}
+	eachLayout(t, []string{testdb.Postgres, testdb.SQLite}, recipeRebaseAfterMerge)
 }
 
 // migration writes the up and down file of a version, hashes the folder
