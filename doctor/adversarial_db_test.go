@@ -2,12 +2,10 @@ package doctor_test
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 	"github.com/ferrymigrate/ferry/refusal"
@@ -81,7 +79,7 @@ func checkAdversarial(t *testing.T, r adversarial) {
 	}
 	var line []string
 	for _, rn := range runs {
-		dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), rn.o)
+		dg, err := diagnoseDB(t, dir, db, u, rn.o)
 		if err != nil {
 			var ref *refusal.Refusal
 			if errors.As(err, &ref) {
@@ -107,7 +105,7 @@ func checkAdversarial(t *testing.T, r adversarial) {
 		// without --accept-unproven, or a plan that is not available.
 		if v.Certainty != doctor.Proven && !v.Clean {
 			for _, kind := range doctor.PlanKinds() {
-				_, err := doctor.Recover(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true }, Diagnose: rn.o})
+				_, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: kind, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true }, Diagnose: rn.o})
 				if err == nil {
 					t.Errorf("%s: recover --%s on a %s verdict did not refuse", rn.label, kind, v.Certainty)
 				}

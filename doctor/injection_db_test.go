@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/drift"
 	"github.com/ferrymigrate/ferry/engine"
@@ -210,7 +209,7 @@ func injectAndDiagnose(t *testing.T, in injection) (provenBlind, provenDev bool)
 		if withDev {
 			o.DevURL = devURL(t, h.Dialect)
 		}
-		dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), o)
+		dg, err := diagnoseDB(t, dir, db, u, o)
 		if err != nil {
 			t.Fatalf("dev %v: %v", withDev, err)
 		}
@@ -243,7 +242,7 @@ func injectAndDiagnose(t *testing.T, in injection) (provenBlind, provenDev bool)
 			}
 		}
 	}
-	res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{
+	res, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{
 		Plan: doctor.Forward, Expect: fingerprint, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true },
 		Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, h.Dialect)},
 	})

@@ -242,9 +242,21 @@ func fix(t *testing.T, s scenario, dialect, dir string) {
 	}
 }
 
+// diagnoseDB runs doctor.Diagnose on db, reached as u, and the folder dir.
+func diagnoseDB(t *testing.T, dir string, db *testdb.DB, u *compat.DatabaseURL, o doctor.Options) (*doctor.Diagnosis, error) {
+	t.Helper()
+	return doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), o)
+}
+
+// recoverDB runs doctor.Recover on db, reached as u, and the folder dir.
+func recoverDB(t *testing.T, dir string, db *testdb.DB, u *compat.DatabaseURL, o doctor.RecoverOptions) (*doctor.Result, error) {
+	t.Helper()
+	return doctor.Recover(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), o)
+}
+
 func diagnose(t *testing.T, dir string, db *testdb.DB, u *compat.DatabaseURL, dev *compat.DatabaseURL, errText string) *doctor.Diagnosis {
 	t.Helper()
-	dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: dev, Error: errText})
+	dg, err := diagnoseDB(t, dir, db, u, doctor.Options{Path: dir, DevURL: dev, Error: errText})
 	if err != nil {
 		t.Fatalf("Diagnose: %v", err)
 	}
@@ -308,7 +320,7 @@ func TestScenarioMatrix(t *testing.T) {
 				token := dg.Fingerprint
 				// Every plan offered after the fix, on a fresh copy.
 				fix(t, s, dialect, dir)
-				res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Mark, Expect: token, DryRun: true, Diagnose: doctor.Options{Path: dir}})
+				res, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Mark, Expect: token, DryRun: true, Diagnose: doctor.Options{Path: dir}})
 				var plans []doctor.PlanKind
 				if res != nil {
 					for _, p := range res.Diagnosis.Plans {
@@ -334,7 +346,7 @@ func runPlan(t *testing.T, s scenario, dialect string, kind doctor.PlanKind) {
 	dir, db, u, errText := build(t, s, dialect)
 	dg := diagnose(t, dir, db, u, devURL(t, dialect), errText)
 	fix(t, s, dialect, dir)
-	res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{
+	res, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{
 		Plan: kind, Expect: dg.Fingerprint, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true },
 		Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, dialect)},
 	})

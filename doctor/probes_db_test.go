@@ -1,12 +1,10 @@
 package doctor_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/testdb"
 )
@@ -132,7 +130,7 @@ func TestProbesPinEveryKind(t *testing.T) {
 					if withError {
 						o.Error = errText
 					}
-					dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), o)
+					dg, err := diagnoseDB(t, dir, db, u, o)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -189,7 +187,7 @@ func TestForeignKeyWithoutKeyIsImpossible(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
+		dg, err := diagnoseDB(t, dir, db, u, doctor.Options{Path: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +203,7 @@ func TestForeignKeyWithoutKeyIsImpossible(t *testing.T) {
 		// what rules k=2 out now is only that the key the server would
 		// have named (orders_email_fkey, orders_ibfk_1) is not there.
 		db.Exec(t, "CREATE UNIQUE INDEX users_email ON users (email)")
-		dg, err = doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
+		dg, err = diagnoseDB(t, dir, db, u, doctor.Options{Path: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,7 +232,7 @@ func TestCreateIfNotExistsOfANewTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range []string{"", errText} {
-		dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, Error: e})
+		dg, err := diagnoseDB(t, dir, db, u, doctor.Options{Path: dir, Error: e})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -255,7 +253,7 @@ func diagnoseFailed(t *testing.T, db *testdb.DB, url string, files map[string]st
 	if err != nil {
 		t.Fatal(err)
 	}
-	dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, Error: errText})
+	dg, err := diagnoseDB(t, dir, db, u, doctor.Options{Path: dir, Error: errText})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/internal/gmlock"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -73,7 +72,7 @@ func TestRecoverRefusesWhenTheDatabaseChanged(t *testing.T) {
 		before := snap(t, dir, db)
 		fix(t, s, dialect, dir)
 		for _, kind := range []doctor.PlanKind{doctor.Forward, doctor.Back} {
-			_, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: kind, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+			_, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: kind, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
 			if !errors.Is(err, doctor.ErrChanged) {
 				t.Fatalf("--%s after a change: %v, want ErrChanged", kind, err)
 			}
@@ -84,7 +83,7 @@ func TestRecoverRefusesWhenTheDatabaseChanged(t *testing.T) {
 		// So does golang-migrate's row changing.
 		db.SetLegacyRow(t, 1, true)
 		before = snap(t, dir, db)
-		if _, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}}); err == nil {
+		if _, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Diagnose: doctor.Options{Path: dir}}); err == nil {
 			t.Fatal("recover after the row changed succeeded")
 		}
 		if after := snap(t, dir, db); after != before {
@@ -130,7 +129,7 @@ func TestRecoverRefusesUnprovenEvidence(t *testing.T) {
 		{Plan: doctor.Forward, AcceptUnproven: true, Assume: &doctor.Alternative{Case: doctor.Up, Applied: 2}},
 	} {
 		o.Diagnose = doctor.Options{Path: dir}
-		_, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), o)
+		_, err := recoverDB(t, dir, db, u, o)
 		var ref *refusal.Refusal
 		if !errors.As(err, &ref) {
 			t.Fatalf("%+v: %v, want a refusal", o, err)
@@ -142,7 +141,7 @@ func TestRecoverRefusesUnprovenEvidence(t *testing.T) {
 	}
 	// With the explicit flag, the state named and confirmation, it runs:
 	// the user checked that the INSERT into settings ran.
-	res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, AcceptUnproven: true,
+	res, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Forward, AcceptUnproven: true,
 		Assume: &doctor.Alternative{Case: doctor.Up, Applied: 2}, Confirm: yes, Operator: "oncall@host", Diagnose: doctor.Options{Path: dir}})
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +166,7 @@ func TestRecoverOnACleanDatabaseDoesNothing(t *testing.T) {
 		dir, db, u, errText := build(t, s, dialect)
 		dg := diagnose(t, dir, db, u, nil, errText)
 		fix(t, s, dialect, dir)
-		res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+		res, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
 		if err != nil || res.NothingToDo {
 			t.Fatalf("first recover: %v %+v", err, res)
 		}
@@ -176,7 +175,7 @@ func TestRecoverOnACleanDatabaseDoesNothing(t *testing.T) {
 			t.Fatalf("audit rows %d, want 1", before.audit)
 		}
 		// Again, with the old fingerprint: the row is clean now.
-		res, err = doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+		res, err = recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
 		if err != nil || !res.NothingToDo {
 			t.Fatalf("second recover: %v %+v", err, res)
 		}
@@ -195,7 +194,7 @@ func TestRecoverWithoutConfirmationWritesNothing(t *testing.T) {
 		t.Fatalf("back plan %+v: want available and destroying (it drops the table orders)", back)
 	}
 	before := snap(t, dir, db)
-	_, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Diagnose: doctor.Options{Path: dir}})
+	_, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Diagnose: doctor.Options{Path: dir}})
 	var ref *refusal.Refusal
 	if !errors.As(err, &ref) || !strings.Contains(ref.Next.String(), "--yes") {
 		t.Fatalf("%v, want a refusal asking for --yes", err)
@@ -204,7 +203,7 @@ func TestRecoverWithoutConfirmationWritesNothing(t *testing.T) {
 		t.Fatalf("wrote without confirmation: %+v -> %+v", before, after)
 	}
 	// The dry run shows the SQL and writes nothing either.
-	res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, DryRun: true, Diagnose: doctor.Options{Path: dir}})
+	res, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Back, DryRun: true, Diagnose: doctor.Options{Path: dir}})
 	if err != nil || res.Plan == nil || len(res.Plan.Steps) != 2 {
 		t.Fatalf("dry run: %v %+v", err, res)
 	}
@@ -241,7 +240,7 @@ func TestRecoverHoldsGolangMigratesLock(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := snap(t, dir, db)
-		_, err = doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 300 * time.Millisecond, Diagnose: doctor.Options{Path: dir}})
+		_, err = recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 300 * time.Millisecond, Diagnose: doctor.Options{Path: dir}})
 		if !errors.Is(err, gmlock.ErrTimeout) {
 			t.Fatalf("recover under a held lock: %v, want a lock timeout", err)
 		}
@@ -250,7 +249,7 @@ func TestRecoverHoldsGolangMigratesLock(t *testing.T) {
 		}
 		_ = tx.Rollback()
 		_ = gmlock.Release(ctx, conn, u.Dialect, st.Lock.Keys)
-		if _, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 5 * time.Second, Diagnose: doctor.Options{Path: dir}}); err != nil {
+		if _, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, LockTimeout: 5 * time.Second, Diagnose: doctor.Options{Path: dir}}); err != nil {
 			t.Fatalf("recover after the lock was released: %v", err)
 		}
 	})
@@ -278,12 +277,11 @@ func TestRecoverAdoptedVerdictKeepsItsFingerprint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	proven, err := doctor.Diagnose(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: devURL(t, testdb.SQLite)})
+	proven, err := diagnoseDB(t, dir, db, u, doctor.Options{Path: dir, DevURL: devURL(t, testdb.SQLite)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	blind, err := doctor.Diagnose(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir})
+	blind, err := diagnoseDB(t, dir, db, u, doctor.Options{Path: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +289,7 @@ func TestRecoverAdoptedVerdictKeepsItsFingerprint(t *testing.T) {
 		t.Fatalf("the scenario needs a verdict proven only with --dev-url: %s %s / %s %s", proven.Verdict.Certainty, proven.Fingerprint, blind.Verdict.Certainty, blind.Fingerprint)
 	}
 	token := proven.Fingerprint
-	res, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, DryRun: true, Diagnose: doctor.Options{Path: dir}})
+	res, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Back, Expect: token, DryRun: true, Diagnose: doctor.Options{Path: dir}})
 	if err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
@@ -304,7 +302,7 @@ func TestRecoverAdoptedVerdictKeepsItsFingerprint(t *testing.T) {
 		}
 	}
 	// The command the plan prints works as printed (plus --yes: it drops a table).
-	res, err = doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
+	res, err = recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Back, Expect: token, Confirm: yes, Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
 	if err != nil {
 		t.Fatalf("recover --back: %v", err)
 	}
@@ -338,7 +336,7 @@ func TestForwardPlanNamesTheFailedStatementOnlyWhenKnown(t *testing.T) {
 		{"replay", devURL(t, testdb.SQLite), "fix statement 2 first: it fails on the replay too"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: c.dev})
+			dg, err := diagnoseDB(t, dir, db, u, doctor.Options{Path: dir, DevURL: c.dev})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/inspect"
@@ -100,7 +99,7 @@ func recDescribe(t *testing.T, db *testdb.DB, exclude []string) *inspect.Schema 
 // checks the verdict against the truth and returns it.
 func recDiagnose(t *testing.T, r rec, dir string, db *testdb.DB, u *compat.DatabaseURL, errText string) *doctor.Diagnosis {
 	t.Helper()
-	dg, err := doctor.Diagnose(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: devURL(t, r.dialect), Error: errText})
+	dg, err := diagnoseDB(t, dir, db, u, doctor.Options{Path: dir, DevURL: devURL(t, r.dialect), Error: errText})
 	if err != nil {
 		t.Fatalf("Diagnose: %v", err)
 	}
@@ -117,7 +116,7 @@ func recPlans(t *testing.T, r rec) []doctor.PlanKind {
 	dir, db, _, u, errText := recBuild(t, r)
 	dg := recDiagnose(t, r, dir, db, u, errText)
 	recFix(t, r, dir)
-	res, err := doctor.Recover(t.Context(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Mark, Expect: dg.Fingerprint, DryRun: true, Diagnose: doctor.Options{Path: dir}})
+	res, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Mark, Expect: dg.Fingerprint, DryRun: true, Diagnose: doctor.Options{Path: dir}})
 	var out []doctor.PlanKind
 	if res != nil {
 		for _, p := range res.Diagnosis.Plans {
@@ -138,11 +137,10 @@ func recPlans(t *testing.T, r rec) []doctor.PlanKind {
 // Up and compares the schema with a clean replay of all files.
 func recRun(t *testing.T, r rec, kind doctor.PlanKind) *doctor.Result {
 	t.Helper()
-	ctx := t.Context()
 	dir, db, url, u, errText := recBuild(t, r)
 	dg := recDiagnose(t, r, dir, db, u, errText)
 	recFix(t, r, dir)
-	res, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{
+	res, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{
 		Plan: kind, Expect: dg.Fingerprint, Confirm: yes, Operator: "test", OperatorVersion: "ferry test",
 		Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, r.dialect)},
 	})
@@ -467,7 +465,6 @@ func TestRecoveryContractMigrationsTable(t *testing.T) {
 // row dirty; MySQL says what stayed.
 func TestRecoveryContractStepFails(t *testing.T) {
 	testdb.ForEach(t, testdb.Dialects(), func(t *testing.T, d string) {
-		ctx := t.Context()
 		body := "CREATE TABLE items (id integer PRIMARY KEY);\nALTER TABLE users ADD COLUMN name varchar(20);\n"
 		r := rec{dialect: d, opts: perStatement(d), steps: 1,
 			files: map[string]string{
@@ -480,7 +477,7 @@ func TestRecoveryContractStepFails(t *testing.T) {
 		dg := recDiagnose(t, r, dir, db, u, errText)
 		before := recDescribe(t, db, nil).String()
 		recFix(t, r, dir)
-		_, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, d)}})
+		_, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, d)}})
 		if err == nil {
 			t.Fatal("recover --forward with a statement that still fails succeeded")
 		}
@@ -531,7 +528,6 @@ const (
 // refuses, writing nothing.
 func TestRecoveryContractMySQLBackStepFails(t *testing.T) {
 	t.Parallel()
-	ctx := t.Context()
 	body := "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n" +
 		"CREATE INDEX orders_user ON orders (user_id, id);\nALTER TABLE orders ADD COLUMN x integer;\n"
 	r := rec{dialect: testdb.MySQL, steps: 1,
@@ -540,7 +536,7 @@ func TestRecoveryContractMySQLBackStepFails(t *testing.T) {
 	dir, db, url, u, errText := recBuild(t, r)
 	dg := recDiagnose(t, r, dir, db, u, errText)
 	before := describe(t, db)
-	_, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
+	_, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Back, Expect: dg.Fingerprint, Confirm: yes, Diagnose: doctor.Options{Path: dir}})
 	// --back would drop an index MySQL may use for the foreign key (and
 	// leave the key's own index): doctor does not offer it, and recover
 	// refuses before writing anything.

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/ferrymigrate/ferry/compat"
-	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
 	"github.com/ferrymigrate/ferry/drift"
 	"github.com/ferrymigrate/ferry/internal/testdb"
@@ -58,7 +57,7 @@ func TestReplayRunsAsGolangMigrate(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, withError := range []string{"", errText} {
-				dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: devURL(t, c.dialect), Error: withError})
+				dg, err := diagnoseDB(t, dir, db, u, doctor.Options{Path: dir, DevURL: devURL(t, c.dialect), Error: withError})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -93,7 +92,7 @@ func TestReplayOutweighsProbes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, DevURL: devURL(t, testdb.Postgres), Error: errText})
+	dg, err := diagnoseDB(t, dir, db, u, doctor.Options{Path: dir, DevURL: devURL(t, testdb.Postgres), Error: errText})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +137,7 @@ func TestRecoverTrustsTheReplay(t *testing.T) {
 				t.Fatal(err)
 			}
 			o := doctor.Options{Path: dir, DevURL: devURL(t, c.dialect), Error: errText}
-			dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), o)
+			dg, err := diagnoseDB(t, dir, db, u, o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +147,7 @@ func TestRecoverTrustsTheReplay(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "2_k.up.sql"), []byte(c.files["2_k.up.sql"]), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			res, err := doctor.Recover(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{
+			res, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{
 				Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: func(*doctor.Diagnosis, *doctor.Plan) bool { return true },
 				Operator: "test", OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir, DevURL: devURL(t, c.dialect)},
 			})
@@ -191,7 +190,7 @@ func TestHistoryOfRebuildsAndOpaqueStatements(t *testing.T) {
 			dir := testdb.WriteDir(t, c.files)
 			errText := testdb.UpExpectError(t, dir, db.URL).Error()
 			u := db.ParsedURL(t)
-			dg, err := doctor.Diagnose(context.Background(), database.Wrap(db.SQL, u), os.DirFS(dir), doctor.Options{Path: dir, Error: errText})
+			dg, err := diagnoseDB(t, dir, db, u, doctor.Options{Path: dir, Error: errText})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -36,7 +36,7 @@ func TestRecoverKeepsRevisionsInStep(t *testing.T) {
 		dg := diagnose(t, dir, db, u, nil, errText)
 		fix(t, s, dialect, dir)
 		testdb.Hash(t, dir)
-		res, err := doctor.Recover(ctx, database.Wrap(db.SQL, u), os.DirFS(dir), doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
+		res, err := recoverDB(t, dir, db, u, doctor.RecoverOptions{Plan: doctor.Forward, Expect: dg.Fingerprint, Confirm: yes, OperatorVersion: "ferry test", Diagnose: doctor.Options{Path: dir}})
 		if err != nil {
 			t.Fatal(err)
 		}
