@@ -67,6 +67,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
+	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -198,7 +199,7 @@ func (c *checker) file(seq int, f File) ([]finding.Finding, error) {
 		prev = st.End
 		c.stmt = st.Index
 		n := len(c.diags)
-		c.statement(tokenize(c.d, st.Text))
+		c.statement(ddl.Actions(c.d, st.Text))
 		for i := n; i < len(c.diags); i++ {
 			c.diags[i].stmt, c.diags[i].line = st.Index, st.Line
 		}
