@@ -39,10 +39,11 @@
 // PostgreSQL's <table>_<columns>_fkey, MySQL's <table>_ibfk_<n>), or its
 // name must look like a foreign key's (_fkey, _ibfk_<n>, fk_..., ..._fk).
 //
-// Statements are read with a small DDL reader, not a full SQL parser: it
-// knows CREATE/DROP SCHEMA, DATABASE, TABLE and INDEX, ALTER TABLE (with any
-// number of comma-separated actions), MySQL's RENAME TABLE, CREATE VIEW and
-// UPDATE (to see backfills). Statements inside function, procedure or
+// Statements are read by internal/ddl (ddl.Actions), ferry's one reader of
+// what a statement does, not a full SQL parser: it knows CREATE/DROP
+// SCHEMA, DATABASE, TABLE and INDEX, ALTER TABLE (with any number of
+// comma-separated actions), MySQL's RENAME TABLE, CREATE VIEW, UPDATE (to
+// see backfills) and INSERT ... SELECT (to see table rebuilds). Statements inside function, procedure or
 // trigger bodies and dynamic SQL are not read. Names compare as the
 // database does, except that MySQL names compare without case, and that
 // PostgreSQL's public and SQLite's main schema are the unqualified names'.
