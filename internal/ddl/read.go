@@ -201,10 +201,7 @@ func (r *reader) rename(out []TableAction, table Name, a *Cursor) []TableAction 
 	switch {
 	case a.Accept("COLUMN"):
 	case a.Accept("CONSTRAINT"):
-		from, ok1 := a.writtenPart()
-		a.Accept("TO")
-		to, ok2 := a.writtenPart()
-		if ok1 && ok2 {
+		if from, to, ok := writtenPair(a); ok {
 			out = append(out, RenameConstraint{From: from, To: to})
 		}
 		return out
@@ -217,13 +214,18 @@ func (r *reader) rename(out []TableAction, table Name, a *Cursor) []TableAction 
 		}
 		return out
 	}
-	from, ok1 := a.writtenPart()
-	a.Accept("TO")
-	to, ok2 := a.writtenPart()
-	if ok1 && ok2 {
+	if from, to, ok := writtenPair(a); ok {
 		out = append(out, RenameColumn{From: from, To: to})
 	}
 	return out
+}
+
+// writtenPair reads "from [TO] to", two unqualified names.
+func writtenPair(a *Cursor) (from, to Name, ok bool) {
+	from, ok1 := a.writtenPart()
+	a.Accept("TO")
+	to, ok2 := a.writtenPart()
+	return from, to, ok1 && ok2
 }
 
 // renameTable renames table to "to", which stays in table's schema where
