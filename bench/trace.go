@@ -286,24 +286,26 @@ func (x *tTx) Rollback() error {
 // tracedDB opens a traced handle on u with the driver and settings ferry's
 // dbconn.Open uses (pgx/v5 stdlib; go-sql-driver with multiStatements).
 func tracedDB(u *compat.DatabaseURL, t *tracer) (*sql.DB, error) {
-	var inner driver.Connector
-	var err error
-	switch u.Dialect {
-	case engine.Postgres:
-		dc, ok := stdlib.GetDefaultDriver().(driver.DriverContext)
-		if !ok {
-			return nil, errors.New("pgx stdlib driver without OpenConnector")
-		}
-		inner, err = dc.OpenConnector(u.DriverDSN())
-	case engine.MySQL:
-		inner, err = mysql.NewConnector(u.MySQLConfig())
-	default:
+	connect, _ := engine.PerEngine[func(*compat.DatabaseURL) (driver.Connector, error)]{
+		Postgres: postgresConnector,
+		MySQL:    func(u *compat.DatabaseURL) (driver.Connector, error) { return mysql.NewConnector(u.MySQLConfig()) },
+	}.For(u.Dialect)
+	if connect == nil {
 		return nil, fmt.Errorf("no tracing for %s", u.Dialect)
 	}
+	inner, err := connect(u)
 	if err != nil {
 		return nil, err
 	}
 	return sql.OpenDB(&tConnector{inner: inner, t: t}), nil
+}
+
+func postgresConnector(u *compat.DatabaseURL) (driver.Connector, error) {
+	dc, ok := stdlib.GetDefaultDriver().(driver.DriverContext)
+	if !ok {
+		return nil, errors.New("pgx stdlib driver without OpenConnector")
+	}
+	return dc.OpenConnector(u.DriverDSN())
 }
 
 // traceRuns runs each tool once more with a traced handle (untimed against

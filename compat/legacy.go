@@ -101,15 +101,15 @@ func ReadLegacy(ctx context.Context, db *sql.DB, u *DatabaseURL) (*LegacyState, 
 // ReadLegacyTx is ReadLegacy inside the caller's transaction, for writers
 // that must check the state again under golang-migrate's lock.
 func ReadLegacyTx(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, error) {
-	switch u.Dialect {
-	case engine.Postgres:
-		return readPostgres(ctx, tx, u)
-	case engine.MySQL:
-		return readMySQL(ctx, tx, u)
-	case engine.SQLite:
-		return readSQLite(ctx, tx, u)
+	read, ok := engine.PerEngine[func(context.Context, *sql.Tx, *DatabaseURL) (*LegacyState, error)]{
+		Postgres: readPostgres,
+		MySQL:    readMySQL,
+		SQLite:   readSQLite,
+	}.For(u.Dialect)
+	if !ok {
+		return nil, fmt.Errorf("unknown dialect %q", u.Dialect)
 	}
-	return nil, fmt.Errorf("unknown dialect %q", u.Dialect)
+	return read(ctx, tx, u)
 }
 
 // readRow counts the rows of a schema_migrations table (its qualified,

@@ -61,3 +61,26 @@ func (d Dialect) QuoteIdent(s string) string { return d.engine().quote(s) }
 
 // Placeholder returns the n-th (1-based) bound parameter marker of d.
 func (d Dialect) Placeholder(n int) string { return d.engine().placeholder(n) }
+
+// PerEngine is one value for each engine, for code outside the engine
+// layer that is per engine for a reason of its own: the database drivers
+// ferry links (internal/dbconn), the dump tools (baseline), golang-migrate's
+// drivers (compat). Build it where it is used, with every field named; an
+// added engine is an added field, and grep PerEngine lists what to fill.
+type PerEngine[T any] struct {
+	Postgres, MySQL, SQLite T
+}
+
+// For returns d's value, and false for a dialect ferry does not support.
+func (p PerEngine[T]) For(d Dialect) (T, bool) {
+	switch d {
+	case Postgres:
+		return p.Postgres, true
+	case MySQL:
+		return p.MySQL, true
+	case SQLite:
+		return p.SQLite, true
+	}
+	var zero T
+	return zero, false
+}
