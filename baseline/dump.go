@@ -27,13 +27,9 @@ func dump(ctx context.Context, b *Baseline, o Options, files []source) ([]byte, 
 	if look == nil {
 		look = exec.LookPath
 	}
-	dumpWith, ok := engine.PerEngine[dumper]{
-		Postgres: dumpPostgres,
-		MySQL:    dumpMySQL,
-		SQLite:   dumpSQLiteMaster,
-	}.For(b.Dialect)
-	if !ok {
-		return nil, fmt.Errorf("unknown dialect %q", b.Dialect)
+	dumpWith, err := engine.PerEngine[dumper]{Postgres: dumpPostgres, MySQL: dumpMySQL, SQLite: dumpSQLiteMaster}.For(b.Dialect)
+	if err != nil {
+		return nil, err
 	}
 	return dumpWith(ctx, b, o.Dev, look, files)
 }

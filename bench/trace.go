@@ -286,7 +286,7 @@ func (x *tTx) Rollback() error {
 // tracedDB opens a traced handle on u with the driver and settings ferry's
 // dbconn.Open uses (pgx/v5 stdlib; go-sql-driver with multiStatements).
 func tracedDB(u *compat.DatabaseURL, t *tracer) (*sql.DB, error) {
-	connect, _ := engine.PerEngine[func(*compat.DatabaseURL) (driver.Connector, error)]{
+	connect, _ := engine.PerEngine[connector]{
 		Postgres: postgresConnector,
 		MySQL:    func(u *compat.DatabaseURL) (driver.Connector, error) { return mysql.NewConnector(u.MySQLConfig()) },
 	}.For(u.Dialect)
@@ -299,6 +299,9 @@ func tracedDB(u *compat.DatabaseURL, t *tracer) (*sql.DB, error) {
 	}
 	return sql.OpenDB(&tConnector{inner: inner, t: t}), nil
 }
+
+// connector opens one engine's driver, untraced.
+type connector func(u *compat.DatabaseURL) (driver.Connector, error)
 
 func postgresConnector(u *compat.DatabaseURL) (driver.Connector, error) {
 	dc, ok := stdlib.GetDefaultDriver().(driver.DriverContext)

@@ -101,16 +101,16 @@ func ReadLegacy(ctx context.Context, db *sql.DB, u *DatabaseURL) (*LegacyState, 
 // ReadLegacyTx is ReadLegacy inside the caller's transaction, for writers
 // that must check the state again under golang-migrate's lock.
 func ReadLegacyTx(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, error) {
-	read, ok := engine.PerEngine[func(context.Context, *sql.Tx, *DatabaseURL) (*LegacyState, error)]{
-		Postgres: readPostgres,
-		MySQL:    readMySQL,
-		SQLite:   readSQLite,
-	}.For(u.Dialect)
-	if !ok {
-		return nil, fmt.Errorf("unknown dialect %q", u.Dialect)
+	read, err := engine.PerEngine[legacyReader]{Postgres: readPostgres, MySQL: readMySQL, SQLite: readSQLite}.For(u.Dialect)
+	if err != nil {
+		return nil, err
 	}
 	return read(ctx, tx, u)
 }
+
+// legacyReader reads golang-migrate's state where one engine's driver
+// keeps it.
+type legacyReader func(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, error)
 
 // readRow counts the rows of a schema_migrations table (its qualified,
 // quoted name) and reads the first one, as golang-migrate does (LIMIT 1).

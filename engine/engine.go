@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 // An engine is what one Dialect knows, one concern per file, each
@@ -71,16 +72,16 @@ type PerEngine[T any] struct {
 	Postgres, MySQL, SQLite T
 }
 
-// For returns d's value, and false for a dialect ferry does not support.
-func (p PerEngine[T]) For(d Dialect) (T, bool) {
+// For returns d's value, or an error for a dialect ferry does not support.
+func (p PerEngine[T]) For(d Dialect) (T, error) {
 	switch d {
 	case Postgres:
-		return p.Postgres, true
+		return p.Postgres, nil
 	case MySQL:
-		return p.MySQL, true
+		return p.MySQL, nil
 	case SQLite:
-		return p.SQLite, true
+		return p.SQLite, nil
 	}
 	var zero T
-	return zero, false
+	return zero, fmt.Errorf("unknown dialect %q", d)
 }

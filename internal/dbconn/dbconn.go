@@ -69,16 +69,15 @@ func Open(ctx context.Context, u *compat.DatabaseURL, mode Mode) (*sql.DB, error
 }
 
 func open(u *compat.DatabaseURL, mode Mode) (*sql.DB, error) {
-	opener, ok := engine.PerEngine[func(*compat.DatabaseURL, Mode) (*sql.DB, error)]{
-		Postgres: openPostgres,
-		MySQL:    openMySQL,
-		SQLite:   openSQLite,
-	}.For(u.Dialect)
-	if !ok {
-		return nil, fmt.Errorf("unknown dialect %q", u.Dialect)
+	openWith, err := engine.PerEngine[opener]{Postgres: openPostgres, MySQL: openMySQL, SQLite: openSQLite}.For(u.Dialect)
+	if err != nil {
+		return nil, err
 	}
-	return opener(u, mode)
+	return openWith(u, mode)
 }
+
+// opener opens a handle with the driver ferry links for one engine.
+type opener func(u *compat.DatabaseURL, mode Mode) (*sql.DB, error)
 
 func openPostgres(u *compat.DatabaseURL, _ Mode) (*sql.DB, error) {
 	return sql.Open("pgx", u.DriverDSN())
