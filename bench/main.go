@@ -612,11 +612,7 @@ func verify(ctx context.Context, srv *server, name string, c *config, ferry bool
 	if !ferry {
 		return nil
 	}
-	store, err := revision.Locate(ctx, db, pu, "")
-	if err != nil {
-		return err
-	}
-	rows, err := store.Read(ctx, db)
+	_, rows, err := revision.LocateRead(ctx, db, pu, "")
 	if err != nil {
 		return err
 	}

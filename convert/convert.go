@@ -149,11 +149,7 @@ func Prepare(ctx context.Context, on *database.DB, f *folder.Folder, o Options) 
 	if o.Strict && len(ev.Missing) > 0 {
 		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%d of %d objects the files create up to version %d are missing from the live schema (--strict): %s", len(ev.Missing), ev.Checked, st.Version, describeMissing(ev.Missing)), Next: refusal.Say("compare the schema with the files (").Run("ferry", "status", "--path", p.Path).Say("), or convert without --strict to record the history anyway")}
 	}
-	store, err := revision.Locate(ctx, db, u, o.RevisionsSchema)
-	if err != nil {
-		return nil, err
-	}
-	existing, err := store.Read(ctx, db)
+	store, existing, err := revision.LocateRead(ctx, db, u, o.RevisionsSchema)
 	if err != nil {
 		return nil, err
 	}
