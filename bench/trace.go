@@ -148,12 +148,7 @@ func (c *tConn) ExecContext(ctx context.Context, query string, args []driver.Nam
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	start := time.Now()
-	r, err := e.ExecContext(ctx, query, args)
-	if errors.Is(err, driver.ErrSkip) {
-		return r, err // database/sql prepares instead: timed there
-	}
-	c.t.add(classify(query), time.Since(start), true)
+	r, _, err := timedQuery(c.t, query, func() (driver.Result, error) { return e.ExecContext(ctx, query, args) })
 	return r, err
 }
 
@@ -162,13 +157,7 @@ func (c *tConn) QueryContext(ctx context.Context, query string, args []driver.Na
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	start := time.Now()
-	r, err := q.QueryContext(ctx, query, args)
-	if errors.Is(err, driver.ErrSkip) {
-		return r, err
-	}
-	cat := classify(query)
-	c.t.add(cat, time.Since(start), true)
+	r, cat, err := timedQuery(c.t, query, func() (driver.Rows, error) { return q.QueryContext(ctx, query, args) })
 	if err != nil {
 		return nil, err
 	}
@@ -199,8 +188,12 @@ func (c *tConn) IsValid() bool {
 	return true
 }
 
-func (c *tConn) CheckNamedValue(nv *driver.NamedValue) error {
-	if n, ok := c.inner.(driver.NamedValueChecker); ok {
+func (c *tConn) CheckNamedValue(nv *driver.NamedValue) error { return checkNamedValue(c.inner, nv) }
+
+// checkNamedValue lets the traced driver value check nv, if it checks
+// values.
+func checkNamedValue(inner any, nv *driver.NamedValue) error {
+	if n, ok := inner.(driver.NamedValueChecker); ok {
 		return n.CheckNamedValue(nv)
 	}
 	return driver.ErrSkip
@@ -247,12 +240,7 @@ func (s *tStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (dri
 	return &tRows{inner: r, t: s.t, cat: s.cat}, nil
 }
 
-func (s *tStmt) CheckNamedValue(nv *driver.NamedValue) error {
-	if n, ok := s.inner.(driver.NamedValueChecker); ok {
-		return n.CheckNamedValue(nv)
-	}
-	return driver.ErrSkip
-}
+func (s *tStmt) CheckNamedValue(nv *driver.NamedValue) error { return checkNamedValue(s.inner, nv) }
 
 type tRows struct {
 	inner driver.Rows
@@ -451,6 +439,20 @@ func (t *tracer) timed(cat string, trip bool, f func() error) error {
 }
 
 // timedValue is timed for a call that returns a value.
+// timedQuery runs a query on the connection and times it under the
+// query's category, returned with the result, unless the driver skipped
+// it: database/sql prepares instead, which is timed there.
+func timedQuery[T any](t *tracer, query string, f func() (T, error)) (T, string, error) {
+	start := time.Now()
+	v, err := f()
+	if errors.Is(err, driver.ErrSkip) {
+		return v, "", err
+	}
+	cat := classify(query)
+	t.add(cat, time.Since(start), true)
+	return v, cat, err
+}
+
 func timedValue[T any](t *tracer, cat string, trip bool, f func() (T, error)) (T, error) {
 	start := time.Now()
 	v, err := f()
