@@ -28,9 +28,7 @@ type applyOptions struct {
 	lockTimeout     time.Duration
 	revisionsSchema string
 	verbose         bool
-	dryRun          bool
-	yes             bool
-	json            bool
+	writeFlags      // --dry-run, --yes, --json
 }
 
 func newApplyCmd(e *env) *cobra.Command {
@@ -69,9 +67,7 @@ golang-migrate history but no revisions must be converted first.`,
 	f.DurationVar(&o.lockTimeout, "lock-timeout", 5*time.Minute, "how long to wait for golang-migrate's lock")
 	f.StringVar(&o.revisionsSchema, "revisions-schema", "", "schema (MySQL: database) of the revisions table")
 	f.BoolVar(&o.verbose, "verbose", false, "print every statement")
-	f.BoolVar(&o.dryRun, "dry-run", false, "print the statements that would run; change nothing")
-	f.BoolVar(&o.yes, "yes", false, "do not ask (apply never asks; accepted so scripts can always pass it)")
-	f.BoolVar(&o.json, "json", false, "print JSON")
+	o.writeFlags.bind(f, "print the statements that would run; change nothing", "do not ask (apply never asks; accepted so scripts can always pass it)", "print JSON")
 	return cmd
 }
 

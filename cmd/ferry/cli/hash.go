@@ -13,11 +13,9 @@ import (
 )
 
 type hashOptions struct {
-	project projectFlags
-	check   bool
-	dryRun  bool
-	yes     bool
-	json    bool
+	project    projectFlags
+	check      bool
+	writeFlags // --dry-run, --yes, --json
 }
 
 func newHashCmd(e *env) *cobra.Command {
@@ -39,9 +37,7 @@ atlas.sum, and whether the file was added, edited or removed).`,
 	}
 	o.project.bindFolder(cmd.Flags())
 	cmd.Flags().BoolVar(&o.check, "check", false, "only validate atlas.sum; exit 1 on any problem")
-	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "show what would be written; write nothing")
-	cmd.Flags().BoolVar(&o.yes, "yes", false, "do not ask (hash never asks; accepted so scripts can always pass it)")
-	cmd.Flags().BoolVar(&o.json, "json", false, "print one JSON object")
+	o.writeFlags.bind(cmd.Flags(), "show what would be written; write nothing", "do not ask (hash never asks; accepted so scripts can always pass it)", "print one JSON object")
 	return cmd
 }
 
