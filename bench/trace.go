@@ -104,13 +104,7 @@ func (c *tConn) Prepare(query string) (driver.Stmt, error) {
 
 func (c *tConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	start := time.Now()
-	var s driver.Stmt
-	var err error
-	if p, ok := c.inner.(driver.ConnPrepareContext); ok {
-		s, err = p.PrepareContext(ctx, query)
-	} else {
-		s, err = c.inner.Prepare(query)
-	}
+	s, err := prepare(ctx, c.inner, query)
 	cat := classify(query)
 	c.t.add(cat, time.Since(start), false)
 	c.t.add("(prepare round trips, included above)", time.Since(start), true)
@@ -120,6 +114,25 @@ func (c *tConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 	return &tStmt{inner: s, t: c.t, cat: cat}, nil
 }
 
+// prepare prepares query on conn, with its context where the driver takes
+// one.
+func prepare(ctx context.Context, conn driver.Conn, query string) (driver.Stmt, error) {
+	if p, ok := conn.(driver.ConnPrepareContext); ok {
+		return p.PrepareContext(ctx, query)
+	}
+	return conn.Prepare(query)
+}
+
+// begin begins a transaction on conn, with its context and options where
+// the driver takes them.
+func begin(ctx context.Context, conn driver.Conn, opts driver.TxOptions) (driver.Tx, error) {
+	if b, ok := conn.(driver.ConnBeginTx); ok {
+		return b.BeginTx(ctx, opts)
+	}
+	//lint:ignore SA1019 the fallback database/sql itself uses for drivers without BeginTx
+	return conn.Begin()
+}
+
 func (c *tConn) Close() error { return c.inner.Close() }
 
 func (c *tConn) Begin() (driver.Tx, error) {
@@ -127,16 +140,7 @@ func (c *tConn) Begin() (driver.Tx, error) {
 }
 
 func (c *tConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	start := time.Now()
-	var tx driver.Tx
-	var err error
-	if b, ok := c.inner.(driver.ConnBeginTx); ok {
-		tx, err = b.BeginTx(ctx, opts)
-	} else {
-		//lint:ignore SA1019 the fallback database/sql itself uses for drivers without BeginTx
-		tx, err = c.inner.Begin()
-	}
-	c.t.add("begin", time.Since(start), true)
+	tx, err := timedValue(c.t, "begin", true, func() (driver.Tx, error) { return begin(ctx, c.inner, opts) })
 	if err != nil {
 		return nil, err
 	}
