@@ -28,7 +28,9 @@ type applyOptions struct {
 	lockTimeout     time.Duration
 	revisionsSchema string
 	verbose         bool
-	writeFlags      // --dry-run, --yes, --json
+	dryRun          bool
+	yes             bool
+	json            bool
 }
 
 func newApplyCmd(e *env) *cobra.Command {
@@ -67,7 +69,9 @@ golang-migrate history but no revisions must be converted first.`,
 	f.DurationVar(&o.lockTimeout, "lock-timeout", 5*time.Minute, "how long to wait for golang-migrate's lock")
 	f.StringVar(&o.revisionsSchema, "revisions-schema", "", "schema (MySQL: database) of the revisions table")
 	f.BoolVar(&o.verbose, "verbose", false, "print every statement")
-	o.writeFlags.bind(f, "print the statements that would run; change nothing", "do not ask (apply never asks; accepted so scripts can always pass it)", "print JSON")
+	f.BoolVar(&o.dryRun, "dry-run", false, "print the statements that would run; change nothing")
+	f.BoolVar(&o.yes, "yes", false, "do not ask (apply never asks; accepted so scripts can always pass it)")
+	f.BoolVar(&o.json, "json", false, "print JSON")
 	return cmd
 }
 

@@ -18,14 +18,16 @@ import (
 )
 
 type baselineOptions struct {
-	project    projectFlags
-	version    string
-	fromDev    string
-	dialect    string
-	out        string
-	replace    bool
-	write      bool
-	writeFlags // --dry-run, --yes, --json
+	project projectFlags
+	version string
+	fromDev string
+	dialect string
+	out     string
+	replace bool
+	write   bool
+	dryRun  bool
+	yes     bool
+	json    bool
 }
 
 func newBaselineCmd(e *env) *cobra.Command {
@@ -61,7 +63,9 @@ atlas.sum is rewritten. Databases at V or later keep working with golang-migrate
 	f.StringVar(&o.out, "out", "", "file to write the baseline to (with --write, without --replace)")
 	f.BoolVar(&o.replace, "replace", false, "put the baseline in place of the files up to V (archives them)")
 	f.BoolVar(&o.write, "write", false, "write; without it, only show the plan and the file")
-	o.writeFlags.bind(f, "show the plan and the file; write nothing (the default)", "do not ask before --replace --write", "print one JSON object")
+	f.BoolVar(&o.dryRun, "dry-run", false, "show the plan and the file; write nothing (the default)")
+	f.BoolVar(&o.yes, "yes", false, "do not ask before --replace --write")
+	f.BoolVar(&o.json, "json", false, "print one JSON object")
 	return cmd
 }
 

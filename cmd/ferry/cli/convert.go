@@ -34,7 +34,9 @@ type convertOptions struct {
 	writeSum        bool
 	toDir           string
 	lockTimeout     time.Duration
-	writeFlags      // --dry-run, --yes, --json
+	dryRun          bool
+	yes             bool
+	json            bool
 	// --from-dirty and what the diagnosis of a dirty database takes.
 	fromDirty      bool
 	devURL         string
@@ -86,7 +88,9 @@ more than once, or --databases-file, to convert many databases concurrently.`,
 	f.BoolVar(&o.writeSum, "write-sum", false, "create atlas.sum first when it is missing")
 	f.StringVar(&o.toDir, "to-dir", "", "also write an Atlas-format migration directory here (a new or empty folder); works without --database")
 	f.DurationVar(&o.lockTimeout, "lock-timeout", 30*time.Second, "how long to wait for golang-migrate's lock")
-	o.writeFlags.bind(f, "show the plan; write nothing", "do not ask (convert never asks; accepted so scripts can always pass it)", "print JSON")
+	f.BoolVar(&o.dryRun, "dry-run", false, "show the plan; write nothing")
+	f.BoolVar(&o.yes, "yes", false, "do not ask (convert never asks; accepted so scripts can always pass it)")
+	f.BoolVar(&o.json, "json", false, "print JSON")
 	f.BoolVar(&o.fromDirty, "from-dirty", false, "convert a dirty database: ferry doctor proves which statements of the failed file ran, recorded as a partial revision that ferry apply resumes")
 	f.StringVar(&o.devURL, "dev-url", "", "with --from-dirty: server to replay the files on for the diagnosis (same engine as --database; sqlite://:memory: for SQLite)")
 	f.StringVar(&o.errText, "error", "", "with --from-dirty: the error golang-migrate printed when the migration failed")

@@ -13,9 +13,11 @@ import (
 )
 
 type hashOptions struct {
-	project    projectFlags
-	check      bool
-	writeFlags // --dry-run, --yes, --json
+	project projectFlags
+	check   bool
+	dryRun  bool
+	yes     bool
+	json    bool
 }
 
 func newHashCmd(e *env) *cobra.Command {
@@ -37,7 +39,9 @@ atlas.sum, and whether the file was added, edited or removed).`,
 	}
 	o.project.bindFolder(cmd.Flags())
 	cmd.Flags().BoolVar(&o.check, "check", false, "only validate atlas.sum; exit 1 on any problem")
-	o.writeFlags.bind(cmd.Flags(), "show what would be written; write nothing", "do not ask (hash never asks; accepted so scripts can always pass it)", "print one JSON object")
+	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "show what would be written; write nothing")
+	cmd.Flags().BoolVar(&o.yes, "yes", false, "do not ask (hash never asks; accepted so scripts can always pass it)")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print one JSON object")
 	return cmd
 }
 

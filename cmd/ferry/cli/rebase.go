@@ -23,7 +23,9 @@ type rebaseOptions struct {
 	revisionsSchema string
 	pad             bool
 	fixNames        bool
-	writeFlags      // --dry-run, --yes, --json
+	dryRun          bool
+	yes             bool
+	json            bool
 }
 
 func newRebaseCmd(e *env) *cobra.Command {
@@ -59,7 +61,9 @@ migrations, and golang-migrate reads the new name as the same version.`,
 	f.StringVar(&o.revisionsSchema, "revisions-schema", "", "schema (MySQL: database) of the revisions table")
 	f.BoolVar(&o.pad, "pad", false, "zero-pad every version to the width of the longest one")
 	f.BoolVar(&o.fixNames, "fix-names", false, "rename files golang-migrate runs under an extension other than sql to VERSION_TITLE.up.sql / .down.sql")
-	o.writeFlags.bind(f, "show the plan; rename and write nothing", "do not ask (rebase never asks; accepted so scripts can always pass it)", "print one JSON object")
+	f.BoolVar(&o.dryRun, "dry-run", false, "show the plan; rename and write nothing")
+	f.BoolVar(&o.yes, "yes", false, "do not ask (rebase never asks; accepted so scripts can always pass it)")
+	f.BoolVar(&o.json, "json", false, "print one JSON object")
 	return cmd
 }
 

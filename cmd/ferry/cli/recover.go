@@ -25,7 +25,9 @@ type recoverOptions struct {
 	acceptUnproven      bool
 	assume              string
 	lockTimeout         time.Duration
-	writeFlags          // --dry-run, --yes, --json
+	dryRun              bool
+	yes                 bool
+	json                bool
 }
 
 func newRecoverCmd(e *env) *cobra.Command {
@@ -65,7 +67,9 @@ in the table ferry_recoveries. --dry-run shows the plan and writes nothing.`,
 	f.BoolVar(&o.acceptUnproven, "accept-unproven", false, "act on a verdict that is consistent or unknown, not proven")
 	f.StringVar(&o.assume, "assume", "", "CASE:K (up:2, down:0): the state to act on when several agree (with --accept-unproven)")
 	f.DurationVar(&o.lockTimeout, "lock-timeout", 30*time.Second, "how long to wait for golang-migrate's lock")
-	o.writeFlags.bind(f, "show the verdict and the plan; write nothing", "do not ask before a plan that destroys data or rests on an unproven verdict", "print one JSON object")
+	f.BoolVar(&o.dryRun, "dry-run", false, "show the verdict and the plan; write nothing")
+	f.BoolVar(&o.yes, "yes", false, "do not ask before a plan that destroys data or rests on an unproven verdict")
+	f.BoolVar(&o.json, "json", false, "print one JSON object")
 	return cmd
 }
 
