@@ -17,8 +17,10 @@ import (
 //   - catalog.go: what the catalog shows and how names compare
 //
 // Adding an engine (CockroachDB, say) means a Dialect constant, a case in
-// ParseDialect and in Dialect.engine, and one file per concern for a new
-// type; the compiler lists what is missing.
+// ParseDialect, in Dialect.engine and in PerEngine.For, and one file per
+// concern for a new type; the compiler lists what is missing. Outside
+// this package, a field of PerEngine: its uses (the drivers, the dump
+// tools, golang-migrate's table) each get a value for the new engine.
 type impl interface {
 	lockSQL
 	txRules
