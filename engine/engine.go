@@ -18,9 +18,10 @@ import (
 //
 // Adding an engine (CockroachDB, say) means a Dialect constant, a case in
 // ParseDialect, in Dialect.engine and in PerEngine.For, and one file per
-// concern for a new type; the compiler lists what is missing. Outside
-// this package, a field of PerEngine: its uses (the drivers, the dump
-// tools, golang-migrate's table) each get a value for the new engine.
+// concern for a new type; the compiler lists what is missing. The new
+// PerEngine field is then filled where PerEngine is used outside this
+// package: the drivers ferry links, the dump tools, golang-migrate's
+// table readers.
 type impl interface {
 	lockSQL
 	txRules
