@@ -24,7 +24,6 @@ import (
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/database"
 	"github.com/ferrymigrate/ferry/doctor"
-	"github.com/ferrymigrate/ferry/internal/dbconn"
 	"github.com/ferrymigrate/ferry/internal/shellquote"
 )
 
@@ -191,12 +190,12 @@ func fingerprint(ctx context.Context, migDir, dbURL, failure string) (string, er
 	if err != nil {
 		return "", err
 	}
-	db, err := dbconn.Open(ctx, u, dbconn.ReadOnly)
+	db, err := database.Open(ctx, u, database.ReadOnly)
 	if err != nil {
 		return "", err
 	}
 	defer db.Close()
-	dg, err := doctor.Diagnose(ctx, database.Wrap(db, u), os.DirFS(migDir), doctor.Options{Path: migDir, Error: failure})
+	dg, err := doctor.Diagnose(ctx, db, os.DirFS(migDir), doctor.Options{Path: migDir, Error: failure})
 	if err != nil {
 		return "", err
 	}
