@@ -64,13 +64,13 @@ func lockInTx(ctx context.Context, tx *sql.Tx, d engine.Dialect, keys []compat.L
 // transaction begins: the place for statements that commit on their own.
 // On success the caller defers End; on an error nothing is left taken.
 func BeginLocked(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []compat.LockKey, timeout time.Duration, first func(context.Context) error) (tx *sql.Tx, release func(context.Context) error, err error) {
-	release, err = lockBeforeTx(ctx, conn, d, keys, timeout)
+	held, err := lockBeforeTx(ctx, conn, d, keys, timeout)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer func() {
 		if err != nil {
-			_ = release(context.WithoutCancel(ctx)) // err says what went wrong first
+			_ = held(context.WithoutCancel(ctx)) // err says what went wrong first
 		}
 	}()
 	if first != nil {
@@ -86,7 +86,7 @@ func BeginLocked(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []c
 		_ = tx.Rollback()
 		return nil, nil, err
 	}
-	return tx, release, nil
+	return tx, held, nil
 }
 
 // End is deferred after BeginLocked with the caller's transaction (it may
