@@ -15,6 +15,8 @@ import (
 //   - legacy.go: golang-migrate's table and how its driver runs a file
 //   - recoveries.go: ferry recover's audit table
 //   - catalog.go: what the catalog shows and how names compare
+//   - syntax.go, naming.go, lint_syntax.go: how its SQL reads names, the
+//     names it makes up, what lint asks of its DDL (all in ENGINE_syntax.go)
 //
 // Adding an engine (CockroachDB, say) means a Dialect constant, a case in
 // ParseDialect, in Dialect.engine and in PerEngine.For, and one file per
@@ -29,6 +31,7 @@ type impl interface {
 	legacySQL
 	recoverySQL
 	catalogFacts
+	sqlFacts
 }
 
 type (

@@ -1,7 +1,7 @@
 package engine
 
-// mysqlSyntax is how MySQL and MariaDB read names.
-func mysqlSyntax() syntax {
+// syntax is how MySQL and MariaDB read names.
+func (mysql) syntax() syntax {
 	return syntax{
 		caseInsensitive:            true,
 		keysAreIndexes:             true,
@@ -16,13 +16,13 @@ func mysqlSyntax() syntax {
 	}
 }
 
-// mysqlNaming is how MySQL and MariaDB name unnamed keys.
-func mysqlNaming() naming {
+// naming is how MySQL and MariaDB name unnamed keys.
+func (mysql) naming() naming {
 	return naming{numberedForeignKeys: true, indexAfterColumn: true}
 }
 
-// mysqlChecks is what lint needs to know of MySQL and MariaDB.
-func mysqlChecks() checks {
+// checks is what lint needs to know of MySQL and MariaDB.
+func (mysql) checks() checks {
 	return checks{
 		indexesInTables:         true,
 		indexPrefixLengths:      true,

@@ -31,22 +31,11 @@ type naming struct {
 	dropColumnDropsDependents bool
 }
 
-// naming returns the dialect's entry, written in <engine>_syntax.go.
-func (d Dialect) naming() naming {
-	switch d {
-	case Postgres:
-		return postgresNaming()
-	case MySQL:
-		return mysqlNaming()
-	}
-	return naming{}
-}
-
 // ForeignKeyName returns the name the server gives the n-th unnamed
 // foreign key of table where it numbers them (MySQL: <table>_ibfk_<n>),
 // else "".
 func (d Dialect) ForeignKeyName(table string, n int) string {
-	if !d.naming().numberedForeignKeys {
+	if !d.facts().naming().numberedForeignKeys {
 		return ""
 	}
 	return fmt.Sprintf("%s_ibfk_%d", table, n)
@@ -56,7 +45,7 @@ func (d Dialect) ForeignKeyName(table string, n int) string {
 // name of table (see ForeignKeyName, compared without regard to case),
 // else 0.
 func (d Dialect) ForeignKeyNumber(table, name string) int {
-	if !d.naming().numberedForeignKeys {
+	if !d.facts().naming().numberedForeignKeys {
 		return 0
 	}
 	rest, ok := strings.CutPrefix(strings.ToLower(name), strings.ToLower(table)+"_ibfk_")
@@ -73,7 +62,7 @@ func (d Dialect) ForeignKeyNumber(table, name string) int {
 // IndexNamedAfterColumn reports whether an unnamed index or unique key
 // takes its first column's name, or that name with _2, _3... when it is
 // taken (MySQL).
-func (d Dialect) IndexNamedAfterColumn() bool { return d.naming().indexAfterColumn }
+func (d Dialect) IndexNamedAfterColumn() bool { return d.facts().naming().indexAfterColumn }
 
 // KeyName returns the name the server gives an unnamed key of table on
 // columns, where it derives one from them (PostgreSQL: <table>_pkey,
@@ -81,7 +70,7 @@ func (d Dialect) IndexNamedAfterColumn() bool { return d.naming().indexAfterColu
 // cut so that the name fits), else "". what is "primary key", "unique",
 // "foreign key" or "check".
 func (d Dialect) KeyName(table string, columns []string, what string) string {
-	label := d.naming().keyLabels[what]
+	label := d.facts().naming().keyLabels[what]
 	if label == "" {
 		return ""
 	}
@@ -94,12 +83,14 @@ func (d Dialect) KeyName(table string, columns []string, what string) string {
 // KeyIndexSharesName reports whether the index of a primary key, unique
 // or exclusion constraint shares the constraint's name, so that renaming
 // the one renames the other (PostgreSQL).
-func (d Dialect) KeyIndexSharesName() bool { return d.naming().keyIndexSharesName }
+func (d Dialect) KeyIndexSharesName() bool { return d.facts().naming().keyIndexSharesName }
 
 // DropColumnDropsDependents reports whether DROP COLUMN drops every index
 // and constraint whose definition names the column, an expression or
 // predicate included (PostgreSQL). See also DropColumnNarrowsIndexes.
-func (d Dialect) DropColumnDropsDependents() bool { return d.naming().dropColumnDropsDependents }
+func (d Dialect) DropColumnDropsDependents() bool {
+	return d.facts().naming().dropColumnDropsDependents
+}
 
 // objectName builds a name as PostgreSQL's makeObjectName does:
 // name1_name2_label, the two names cut (the longer first) so that the

@@ -1,7 +1,7 @@
 package engine
 
-// postgresSyntax is how PostgreSQL reads names.
-func postgresSyntax() syntax {
+// syntax is how PostgreSQL reads names.
+func (postgres) syntax() syntax {
 	return syntax{
 		foldsToLower:               true,
 		maxNameBytes:               63, // NAMEDATALEN - 1
@@ -13,8 +13,8 @@ func postgresSyntax() syntax {
 	}
 }
 
-// postgresNaming is how PostgreSQL names unnamed keys.
-func postgresNaming() naming {
+// naming is how PostgreSQL names unnamed keys.
+func (postgres) naming() naming {
 	return naming{
 		keyLabels:                 map[string]string{"primary key": "pkey", "unique": "key", "foreign key": "fkey", "check": "check"},
 		keyIndexSharesName:        true,
@@ -22,8 +22,8 @@ func postgresNaming() naming {
 	}
 }
 
-// postgresChecks is what lint needs to know of PostgreSQL.
-func postgresChecks() checks {
+// checks is what lint needs to know of PostgreSQL.
+func (postgres) checks() checks {
 	return checks{
 		exclusionConstraints: true,
 		defaultSchema:        "public",

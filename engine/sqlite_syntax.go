@@ -1,7 +1,7 @@
 package engine
 
-// sqliteSyntax is how SQLite reads names.
-func sqliteSyntax() syntax {
+// syntax is how SQLite reads names.
+func (sqlite) syntax() syntax {
 	return syntax{
 		caseInsensitive: true,
 		noSchemas:       true,
@@ -10,8 +10,11 @@ func sqliteSyntax() syntax {
 	}
 }
 
-// sqliteChecks is what lint needs to know of SQLite.
-func sqliteChecks() checks {
+// naming is empty for SQLite: ferry derives none of the names it makes up.
+func (sqlite) naming() naming { return naming{} }
+
+// checks is what lint needs to know of SQLite.
+func (sqlite) checks() checks {
 	return checks{
 		noAlterColumn:          true,
 		primaryKeyNullable:     true,

@@ -56,25 +56,39 @@ type syntax struct {
 	primaryKeyIndex string
 }
 
-// syntax returns the dialect's entry, written in <engine>_syntax.go.
-func (d Dialect) syntax() syntax {
-	switch d {
-	case Postgres:
-		return postgresSyntax()
-	case MySQL:
-		return mysqlSyntax()
-	case SQLite:
-		return sqliteSyntax()
-	}
-	return syntax{identQuote: '"'}
+// sqlFacts is what an engine's SQL says beyond its text, one entry per
+// file of facts, written in <engine>_syntax.go: how it reads names
+// (syntax), the names it makes up (naming.go) and what lint asks of its DDL
+// (lint_syntax.go).
+type sqlFacts interface {
+	syntax() syntax
+	naming() naming
+	checks() checks
 }
+
+// facts returns the engine's facts; an unknown dialect has the defaults of
+// noFacts.
+func (d Dialect) facts() sqlFacts {
+	if e := d.engine(); e != nil {
+		return e
+	}
+	return noFacts{}
+}
+
+// noFacts are an unknown dialect's facts: names quoted as in standard SQL,
+// nothing else known.
+type noFacts struct{}
+
+func (noFacts) syntax() syntax { return syntax{identQuote: '"'} }
+func (noFacts) naming() naming { return naming{} }
+func (noFacts) checks() checks { return checks{} }
 
 // StoredName returns a name as the server stores it: PostgreSQL folds an
 // unquoted name to lower case and keeps the first 63 bytes of any name
 // (never cutting a UTF-8 character); MySQL and SQLite keep names as
 // written (MySQL refuses names over 64 characters).
 func (d Dialect) StoredName(name string, quoted bool) string {
-	s := d.syntax()
+	s := d.facts().syntax()
 	if s.foldsToLower && !quoted {
 		name = strings.ToLower(name)
 	}
@@ -86,12 +100,12 @@ func (d Dialect) StoredName(name string, quoted bool) string {
 
 // MaxNameBytes is the length at which the server cuts a longer name, 0
 // when it does not cut names.
-func (d Dialect) MaxNameBytes() int { return d.syntax().maxNameBytes }
+func (d Dialect) MaxNameBytes() int { return d.facts().syntax().maxNameBytes }
 
 // CaseInsensitiveNames reports whether names that differ only in case
 // name one object (MySQL, SQLite), rather than two (PostgreSQL, which
 // compares names as stored).
-func (d Dialect) CaseInsensitiveNames() bool { return d.syntax().caseInsensitive }
+func (d Dialect) CaseInsensitiveNames() bool { return d.facts().syntax().caseInsensitive }
 
 // SameName reports whether two stored names are one name to the server.
 func (d Dialect) SameName(x, y string) bool {
@@ -105,65 +119,67 @@ func (d Dialect) SameName(x, y string) bool {
 // names in the SQL it shows; QuoteIdent is how ferry's own bookkeeping SQL
 // quotes them (they differ on SQLite, which reads both).
 func (d Dialect) QuoteName(name string) string {
-	q := string(d.syntax().identQuote)
+	q := string(d.facts().syntax().identQuote)
 	return q + strings.ReplaceAll(name, q, q+q) + q
 }
 
 // DatabaseIsSchema reports whether CREATE DATABASE and DROP DATABASE
 // create and drop a schema (MySQL), rather than a database beside the one
 // migrated.
-func (d Dialect) DatabaseIsSchema() bool { return d.syntax().databaseIsSchema }
+func (d Dialect) DatabaseIsSchema() bool { return d.facts().syntax().databaseIsSchema }
 
 // PrimaryKeyIndexName returns the name the server gives every primary
 // key's index (MySQL: PRIMARY), or "" when the index is the constraint.
-func (d Dialect) PrimaryKeyIndexName() string { return d.syntax().primaryKeyIndex }
+func (d Dialect) PrimaryKeyIndexName() string { return d.facts().syntax().primaryKeyIndex }
 
 // KeysAreIndexes reports whether a primary key or unique constraint is an
 // index of the table (MySQL) rather than a constraint.
-func (d Dialect) KeysAreIndexes() bool { return d.syntax().keysAreIndexes }
+func (d Dialect) KeysAreIndexes() bool { return d.facts().syntax().keysAreIndexes }
 
 // KeepsColumnConstraintNames reports whether the server keeps the name
 // given to a constraint in a column's definition (CONSTRAINT name UNIQUE);
 // SQLite does not.
-func (d Dialect) KeepsColumnConstraintNames() bool { return d.syntax().keepsColumnConstraintNames }
+func (d Dialect) KeepsColumnConstraintNames() bool {
+	return d.facts().syntax().keepsColumnConstraintNames
+}
 
 // HasSchemas reports whether names can be qualified with a schema (SQLite:
 // no; its attached databases are not migrated).
-func (d Dialect) HasSchemas() bool { return !d.syntax().noSchemas }
+func (d Dialect) HasSchemas() bool { return !d.facts().syntax().noSchemas }
 
 // ProceduresAreFunctions reports whether procedures share functions'
 // namespace (PostgreSQL).
-func (d Dialect) ProceduresAreFunctions() bool { return d.syntax().proceduresAreFunctions }
+func (d Dialect) ProceduresAreFunctions() bool { return d.facts().syntax().proceduresAreFunctions }
 
 // RoutinesOverload reports whether functions and procedures of one name
 // may differ by their arguments (PostgreSQL), so that DROP FUNCTION needs
 // the argument types.
-func (d Dialect) RoutinesOverload() bool { return d.syntax().routinesOverload }
+func (d Dialect) RoutinesOverload() bool { return d.facts().syntax().routinesOverload }
 
 // IndexNamesPerTable reports whether index names are unique per table, and
 // DROP INDEX names the table (MySQL), rather than per schema.
-func (d Dialect) IndexNamesPerTable() bool { return d.syntax().indexNamesPerTable }
+func (d Dialect) IndexNamesPerTable() bool { return d.facts().syntax().indexNamesPerTable }
 
 // TriggerNamesPerTable reports whether trigger names are unique per table,
 // and DROP TRIGGER names the table (PostgreSQL), rather than per schema.
-func (d Dialect) TriggerNamesPerTable() bool { return d.syntax().triggerNamesPerTable }
+func (d Dialect) TriggerNamesPerTable() bool { return d.facts().syntax().triggerNamesPerTable }
 
 // ForeignKeysNeedIndex reports whether the server creates an index for a
 // foreign key when no index starts with its columns (MySQL), named after
 // the constraint or its first column.
-func (d Dialect) ForeignKeysNeedIndex() bool { return d.syntax().foreignKeysNeedIndex }
+func (d Dialect) ForeignKeysNeedIndex() bool { return d.facts().syntax().foreignKeysNeedIndex }
 
 // DropColumnNarrowsIndexes reports whether DROP COLUMN takes the column out
 // of the indexes on it, dropping those left without a column (MySQL),
 // rather than dropping every index and constraint whose definition names
 // it (PostgreSQL).
-func (d Dialect) DropColumnNarrowsIndexes() bool { return d.syntax().dropColumnNarrowsIndexes }
+func (d Dialect) DropColumnNarrowsIndexes() bool { return d.facts().syntax().dropColumnNarrowsIndexes }
 
 // HasRenameTable reports whether the engine has RENAME TABLE a TO b
 // (MySQL), which ferry writes rather than ALTER TABLE ... RENAME TO.
-func (d Dialect) HasRenameTable() bool { return d.syntax().renameTable }
+func (d Dialect) HasRenameTable() bool { return d.facts().syntax().renameTable }
 
 // SchemaIsText reports whether the server keeps the schema as the text of
 // its CREATE statements and rewrites that text on a rename (SQLite): a new
 // name is stored as the rename spells it.
-func (d Dialect) SchemaIsText() bool { return d.syntax().schemaAsText }
+func (d Dialect) SchemaIsText() bool { return d.facts().syntax().schemaAsText }

@@ -39,10 +39,11 @@
 // PostgreSQL's <table>_<columns>_fkey, MySQL's <table>_ibfk_<n>), or its
 // name must look like a foreign key's (_fkey, _ibfk_<n>, fk_..., ..._fk).
 //
-// Statements are read with a small DDL reader, not a full SQL parser: it
-// knows CREATE/DROP SCHEMA, DATABASE, TABLE and INDEX, ALTER TABLE (with any
-// number of comma-separated actions), MySQL's RENAME TABLE, CREATE VIEW and
-// UPDATE (to see backfills). Statements inside function, procedure or
+// Statements are read by internal/ddl (ddl.Actions), ferry's one reader of
+// what a statement does, not a full SQL parser: it knows CREATE/DROP
+// SCHEMA, DATABASE, TABLE and INDEX, ALTER TABLE (with any number of
+// comma-separated actions), MySQL's RENAME TABLE, CREATE VIEW, UPDATE (to
+// see backfills) and INSERT ... SELECT (to see table rebuilds). Statements inside function, procedure or
 // trigger bodies and dynamic SQL are not read. Names compare as the
 // database does, except that MySQL names compare without case, and that
 // PostgreSQL's public and SQLite's main schema are the unqualified names'.
@@ -67,6 +68,7 @@ import (
 
 	"github.com/ferrymigrate/ferry/engine"
 	"github.com/ferrymigrate/ferry/finding"
+	"github.com/ferrymigrate/ferry/internal/ddl"
 	"github.com/ferrymigrate/ferry/sqlsplit"
 )
 
@@ -198,7 +200,7 @@ func (c *checker) file(seq int, f File) ([]finding.Finding, error) {
 		prev = st.End
 		c.stmt = st.Index
 		n := len(c.diags)
-		c.statement(tokenize(c.d, st.Text))
+		c.statement(ddl.Actions(c.d, st.Text))
 		for i := n; i < len(c.diags); i++ {
 			c.diags[i].stmt, c.diags[i].line = st.Index, st.Line
 		}

@@ -31,37 +31,6 @@ type constraint struct {
 	cols    []string // its columns, by fold; "" for an expression
 }
 
-// fold returns the key of one part of a name: PostgreSQL folds unquoted
-// names to lower case and keeps quoted ones; MySQL (on case-insensitive
-// file systems and with lower_case_table_names) and SQLite compare names
-// without case, and so does ferry.
-func (c *checker) fold(part string, quoted bool) string {
-	if quoted && !c.d.CaseInsensitiveNames() {
-		return part
-	}
-	return strings.ToLower(part)
-}
-
-// tableKey returns the key of a table name: the folded name, qualified by
-// its folded schema unless that is the default one (public, main).
-func (c *checker) tableKey(n objName) string {
-	name, q := n.last()
-	key := c.fold(name, q)
-	if s, sq, ok := n.qualifier(); ok {
-		s = c.fold(s, sq)
-		if s != c.d.DefaultSchema() || s == "" {
-			key = s + "." + key
-		}
-	}
-	return key
-}
-
-// schemaKey returns the key of a schema (or MySQL database) name.
-func (c *checker) schemaKey(n objName) string {
-	name, q := n.last()
-	return c.fold(name, q)
-}
-
 // colKey returns the key under which c.filled records a column.
 func colKey(tkey, col string) string { return tkey + "\x00" + col }
 

@@ -418,11 +418,17 @@ func (a *analyser) drop() {
 		}
 	}
 	for _, r := range refs {
-		if !ifExists {
-			a.require(true, r)
-		}
-		a.effect(false, r)
+		a.drops(r, ifExists)
 	}
+}
+
+// drops records r dropped; it must exist unless the statement says IF
+// EXISTS.
+func (a *analyser) drops(r Ref, ifExists bool) {
+	if !ifExists {
+		a.require(true, r)
+	}
+	a.effect(false, r)
 }
 
 func (a *analyser) alter() {

@@ -263,11 +263,8 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 		case "CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "INDEX", "KEY", "FULLTEXT", "SPATIAL", "EXCLUDE":
 			return a.addConstraint(table, c, alter)
 		}
-		c.Accept("COLUMN")
-		ifNotExists := c.Accept("IF", "NOT", "EXISTS")
-		n, ok := c.Part(a.d)
+		n, ifNotExists, ok := a.columnTarget(c, "IF", "NOT", "EXISTS")
 		if !ok {
-			a.ch.Understood = false
 			return nil, false
 		}
 		if !ifNotExists {
@@ -288,28 +285,19 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 		case c.Accept("PRIMARY", "KEY"):
 			return nil, false
 		}
-		c.Accept("COLUMN")
-		ifExists := c.Accept("IF", "EXISTS")
-		n, ok := c.Part(a.d)
+		n, ifExists, ok := a.columnTarget(c, "IF", "EXISTS")
 		if !ok {
-			a.ch.Understood = false
 			return nil, false
 		}
-		if !ifExists {
-			a.require(true, col(n))
-		}
-		a.effect(false, col(n))
+		a.drops(col(n), ifExists)
 		a.ch.Destroys = true
 		return nil, false
 	case c.Accept("RENAME"):
 		switch {
 		case c.Accept("COLUMN"), c.Peek().Upper != "TO" && c.Peek().Upper != "AS" && c.I+1 < len(c.T) && c.T[c.I+1].Upper == "TO":
 			fromTok := c.Peek()
-			from, ok1 := c.Part(a.d)
-			ok2 := c.Accept("TO")
-			to, ok3 := c.Part(a.d)
-			if !ok1 || !ok2 || !ok3 {
-				a.ch.Understood = false
+			from, to, ok := a.renamePair(c)
+			if !ok {
 				return nil, false
 			}
 			a.require(true, col(from))
@@ -331,11 +319,8 @@ func (a *analyser) tableAction(table Ref, c *Cursor) (inverse []string, ok bool)
 			if c.T[c.I-1].Upper != "CONSTRAINT" {
 				kind, word = Index, "INDEX"
 			}
-			from, ok1 := c.Part(a.d)
-			ok2 := c.Accept("TO")
-			to, ok3 := c.Part(a.d)
-			if !ok1 || !ok2 || !ok3 {
-				a.ch.Understood = false
+			from, to, ok := a.renamePair(c)
+			if !ok {
 				return nil, false
 			}
 			r := Ref{Kind: kind, Schema: table.Schema, Table: table.Name, Name: from}
@@ -528,9 +513,30 @@ func (a *analyser) dropChild(table Ref, kind Kind, c *Cursor) {
 		a.ch.Understood = false
 		return
 	}
-	r := Ref{Kind: kind, Schema: table.Schema, Table: table.Name, Name: n}
-	if !ifExists {
-		a.require(true, r)
+	a.drops(Ref{Kind: kind, Schema: table.Schema, Table: table.Name, Name: n}, ifExists)
+}
+
+// columnTarget reads [COLUMN] [guard] name after ADD or DROP, guard being
+// IF [NOT] EXISTS; ok is false, and the statement not understood, when no
+// name follows.
+func (a *analyser) columnTarget(c *Cursor, guard ...string) (name string, guarded, ok bool) {
+	c.Accept("COLUMN")
+	guarded = c.Accept(guard...)
+	if name, ok = c.Part(a.d); !ok {
+		a.ch.Understood = false
 	}
-	a.effect(false, r)
+	return name, guarded, ok
+}
+
+// renamePair reads "from TO to" after RENAME [COLUMN | CONSTRAINT | INDEX];
+// ok is false, and the statement not understood, when it is not that.
+func (a *analyser) renamePair(c *Cursor) (from, to string, ok bool) {
+	from, ok1 := c.Part(a.d)
+	ok2 := c.Accept("TO")
+	to, ok3 := c.Part(a.d)
+	if !ok1 || !ok2 || !ok3 {
+		a.ch.Understood = false
+		return "", "", false
+	}
+	return from, to, true
 }
