@@ -104,11 +104,7 @@ type CatchUp struct {
 // plan reads the database through q and works out the steps.
 func plan(ctx context.Context, q doctor.Conn, st *compat.LegacyState, p *folder.Folder, u *compat.DatabaseURL, o Options) (*Plan, error) {
 	d := u.Dialect
-	store, err := revision.Locate(ctx, q, u, o.RevisionsSchema)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := store.Read(ctx, q)
+	store, rows, err := revision.LocateRead(ctx, q, u, o.RevisionsSchema)
 	if err != nil {
 		return nil, err
 	}

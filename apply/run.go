@@ -332,6 +332,21 @@ func (r *runner) legacy(ctx context.Context, q compat.Execer, s *Step, dirty boo
 	return compat.WriteLegacy(ctx, q, r.d, r.pl.Legacy.Table, int64(v), dirty)
 }
 
+// stepInTx runs s's statements and its bookkeeping in tx and rolls tx back
+// when one fails; rolledBack starts the sentence that says what the
+// rollback undid.
+func (r *runner) stepInTx(ctx context.Context, tx *sql.Tx, s *Step, started time.Time, rolledBack string) error {
+	if i, err := r.statements(ctx, tx, s, s.Resume); err != nil {
+		_ = tx.Rollback()
+		return r.failed(ctx, s, i, err, started, rolledBack+r.legacyState(false))
+	}
+	if err := r.finish(ctx, tx, s, started); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return nil
+}
+
 // file runs a step in one transaction with its revision row and the legacy
 // row: all of it commits, or nothing does.
 func (r *runner) file(ctx context.Context, s *Step) error {
@@ -341,12 +356,7 @@ func (r *runner) file(ctx context.Context, s *Step) error {
 	if err != nil {
 		return err
 	}
-	if i, err := r.statements(ctx, tx, s, s.Resume); err != nil {
-		_ = tx.Rollback()
-		return r.failed(ctx, s, i, err, started, "the file's transaction was rolled back: nothing of it is applied; "+r.legacyState(false))
-	}
-	if err := r.finish(ctx, tx, s, started); err != nil {
-		_ = tx.Rollback()
+	if err := r.stepInTx(ctx, tx, s, started, "the file's transaction was rolled back: nothing of it is applied; "); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -488,12 +498,7 @@ func (r *runner) all(ctx context.Context, res *Result) error {
 		s := &r.pl.Steps[i]
 		started := r.o.Now()
 		r.o.Reporter.Report(Event{Kind: FileStarted, Version: s.Version, File: s.File, Total: len(s.Statements)})
-		if j, err := r.statements(ctx, tx, s, s.Resume); err != nil {
-			_ = tx.Rollback()
-			return r.failed(ctx, s, j, err, started, "the run's transaction was rolled back: no file of this run is applied; "+r.legacyState(false))
-		}
-		if err := r.finish(ctx, tx, s, started); err != nil {
-			_ = tx.Rollback()
+		if err := r.stepInTx(ctx, tx, s, started, "the run's transaction was rolled back: no file of this run is applied; "); err != nil {
 			return err
 		}
 	}

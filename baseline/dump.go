@@ -27,17 +27,17 @@ func dump(ctx context.Context, b *Baseline, o Options, files []source) ([]byte, 
 	if look == nil {
 		look = exec.LookPath
 	}
-	switch b.Dialect {
-	case engine.SQLite:
-		b.Tool = "sqlite_master"
-		return onScratch(ctx, b, o.Dev, files, dumpSQLite)
-	case engine.Postgres:
-		return dumpPostgres(ctx, b, o.Dev, look, files)
-	case engine.MySQL:
-		return dumpMySQL(ctx, b, o.Dev, look, files)
+	dumpWith, err := engine.PerEngine[dumper]{Postgres: dumpPostgres, MySQL: dumpMySQL, SQLite: dumpSQLiteMaster}.For(b.Dialect)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("unknown dialect %q", b.Dialect)
+	return dumpWith(ctx, b, o.Dev, look, files)
 }
+
+// dumper is one engine's dump: it replays the files on a scratch database
+// on dev, dumps its schema with the engine's tool (found with look) and
+// names that tool in b.Tool.
+type dumper func(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, look func(string) (string, error), files []source) ([]byte, error)
 
 // onScratch creates a scratch database on dev, replays the files on it in
 // order, as golang-migrate runs them (its table first, with dev's
@@ -135,6 +135,13 @@ ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 EL
 		return nil, fmt.Errorf("read sqlite_master: %w", err)
 	}
 	return out.Bytes(), nil
+}
+
+// dumpSQLiteMaster reads the schema from sqlite_master: SQLite needs no
+// dump tool.
+func dumpSQLiteMaster(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, _ func(string) (string, error), files []source) ([]byte, error) {
+	b.Tool = "sqlite_master"
+	return onScratch(ctx, b, dev, files, dumpSQLite)
 }
 
 func dumpPostgres(ctx context.Context, b *Baseline, dev *compat.DatabaseURL, look func(string) (string, error), files []source) ([]byte, error) {

@@ -336,16 +336,12 @@ func (r *registry) drop(s *server, name string) error {
 		q += " WITH (FORCE)"
 	}
 	// A fresh handle: the server's admin handle may already be closed.
-	u, err := compat.ParseDatabaseURL(s.raw)
-	if err != nil {
-		return err
-	}
-	db, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
+	db, err := openURL(ctx, s.raw)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.ExecContext(ctx, q); err != nil {
+	if _, err := db.SQL.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("drop database %s: %w", name, err)
 	}
 	r.mu.Lock()
@@ -549,16 +545,12 @@ func runFerry(ctx context.Context, c *config, dir, dbURL string) (total, load, a
 		return 0, 0, 0, err
 	}
 	load = time.Since(start)
-	u, err := compat.ParseDatabaseURL(dbURL)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	db, err := dbconn.Open(ctx, u, dbconn.ReadWrite)
+	db, err := openURL(ctx, dbURL)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	t0 := time.Now()
-	res, err := apply.Apply(ctx, database.Wrap(db, u), p, apply.Options{TxMode: c.txMode, LockTimeout: time.Minute, OperatorVersion: "ferry bench"})
+	res, err := apply.Apply(ctx, db, p, apply.Options{TxMode: c.txMode, LockTimeout: time.Minute, OperatorVersion: "ferry bench"})
 	applied = time.Since(t0)
 	cerr := db.Close()
 	total = time.Since(start)
@@ -582,15 +574,12 @@ func verify(ctx context.Context, srv *server, name string, c *config, ferry bool
 	if err != nil {
 		return err
 	}
-	pu, err := compat.ParseDatabaseURL(u)
+	on, err := openURL(ctx, u)
 	if err != nil {
 		return err
 	}
-	db, err := dbconn.Open(ctx, pu, dbconn.ReadWrite)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer on.Close()
+	db, pu := on.SQL, on.URL
 	var tables int
 	q := `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 't\_%'`
 	if srv.engine == "mysql" {
@@ -612,11 +601,7 @@ func verify(ctx context.Context, srv *server, name string, c *config, ferry bool
 	if !ferry {
 		return nil
 	}
-	store, err := revision.Locate(ctx, db, pu, "")
-	if err != nil {
-		return err
-	}
-	rows, err := store.Read(ctx, db)
+	_, rows, err := revision.LocateRead(ctx, db, pu, "")
 	if err != nil {
 		return err
 	}
@@ -629,4 +614,13 @@ func verify(ctx context.Context, srv *server, name string, c *config, ferry bool
 		}
 	}
 	return nil
+}
+
+// openURL opens a read-write handle on the database URL raw.
+func openURL(ctx context.Context, raw string) (*database.DB, error) {
+	u, err := compat.ParseDatabaseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	return database.Open(ctx, u, database.ReadWrite)
 }

@@ -66,48 +66,46 @@ func (c *counter) serve() {
 		c.wg.Add(2)
 		go func() { // client -> server
 			defer c.wg.Done()
-			buf := make([]byte, 64<<10)
-			for {
-				n, err := client.Read(buf)
-				if n > 0 {
-					mu.Lock()
-					if serverSpoke {
-						c.mu.Lock()
-						c.trips++
-						c.mu.Unlock()
-						serverSpoke = false
-					}
-					mu.Unlock()
-					if _, werr := server.Write(buf[:n]); werr != nil {
-						break
-					}
+			pump(server, client, func() {
+				mu.Lock()
+				if serverSpoke {
+					c.mu.Lock()
+					c.trips++
+					c.mu.Unlock()
+					serverSpoke = false
 				}
-				if err != nil {
-					break
-				}
-			}
+				mu.Unlock()
+			})
 			server.(*net.TCPConn).CloseWrite()
 		}()
 		go func() { // server -> client
 			defer c.wg.Done()
-			buf := make([]byte, 64<<10)
-			for {
-				n, err := server.Read(buf)
-				if n > 0 {
-					mu.Lock()
-					serverSpoke = true
-					mu.Unlock()
-					if _, werr := client.Write(buf[:n]); werr != nil {
-						break
-					}
-				}
-				if err != nil {
-					break
-				}
-			}
+			pump(client, server, func() {
+				mu.Lock()
+				serverSpoke = true
+				mu.Unlock()
+			})
 			client.Close()
 			server.Close()
 		}()
+	}
+}
+
+// pump copies src to dst until either side fails, calling seen before it
+// passes each chunk on.
+func pump(dst, src net.Conn, seen func()) {
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			seen()
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
 	}
 }
 

@@ -104,13 +104,7 @@ func (c *tConn) Prepare(query string) (driver.Stmt, error) {
 
 func (c *tConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	start := time.Now()
-	var s driver.Stmt
-	var err error
-	if p, ok := c.inner.(driver.ConnPrepareContext); ok {
-		s, err = p.PrepareContext(ctx, query)
-	} else {
-		s, err = c.inner.Prepare(query)
-	}
+	s, err := prepare(ctx, c.inner, query)
 	cat := classify(query)
 	c.t.add(cat, time.Since(start), false)
 	c.t.add("(prepare round trips, included above)", time.Since(start), true)
@@ -120,6 +114,25 @@ func (c *tConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 	return &tStmt{inner: s, t: c.t, cat: cat}, nil
 }
 
+// prepare prepares query on conn, with its context where the driver takes
+// one.
+func prepare(ctx context.Context, conn driver.Conn, query string) (driver.Stmt, error) {
+	if p, ok := conn.(driver.ConnPrepareContext); ok {
+		return p.PrepareContext(ctx, query)
+	}
+	return conn.Prepare(query)
+}
+
+// begin begins a transaction on conn, with its context and options where
+// the driver takes them.
+func begin(ctx context.Context, conn driver.Conn, opts driver.TxOptions) (driver.Tx, error) {
+	if b, ok := conn.(driver.ConnBeginTx); ok {
+		return b.BeginTx(ctx, opts)
+	}
+	//lint:ignore SA1019 the fallback database/sql itself uses for drivers without BeginTx
+	return conn.Begin()
+}
+
 func (c *tConn) Close() error { return c.inner.Close() }
 
 func (c *tConn) Begin() (driver.Tx, error) {
@@ -127,16 +140,7 @@ func (c *tConn) Begin() (driver.Tx, error) {
 }
 
 func (c *tConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	start := time.Now()
-	var tx driver.Tx
-	var err error
-	if b, ok := c.inner.(driver.ConnBeginTx); ok {
-		tx, err = b.BeginTx(ctx, opts)
-	} else {
-		//lint:ignore SA1019 the fallback database/sql itself uses for drivers without BeginTx
-		tx, err = c.inner.Begin()
-	}
-	c.t.add("begin", time.Since(start), true)
+	tx, err := timedValue(c.t, "begin", true, func() (driver.Tx, error) { return begin(ctx, c.inner, opts) })
 	if err != nil {
 		return nil, err
 	}
@@ -148,12 +152,7 @@ func (c *tConn) ExecContext(ctx context.Context, query string, args []driver.Nam
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	start := time.Now()
-	r, err := e.ExecContext(ctx, query, args)
-	if errors.Is(err, driver.ErrSkip) {
-		return r, err // database/sql prepares instead: timed there
-	}
-	c.t.add(classify(query), time.Since(start), true)
+	r, _, err := timedQuery(c.t, query, func() (driver.Result, error) { return e.ExecContext(ctx, query, args) })
 	return r, err
 }
 
@@ -162,13 +161,7 @@ func (c *tConn) QueryContext(ctx context.Context, query string, args []driver.Na
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	start := time.Now()
-	r, err := q.QueryContext(ctx, query, args)
-	if errors.Is(err, driver.ErrSkip) {
-		return r, err
-	}
-	cat := classify(query)
-	c.t.add(cat, time.Since(start), true)
+	r, cat, err := timedQuery(c.t, query, func() (driver.Rows, error) { return q.QueryContext(ctx, query, args) })
 	if err != nil {
 		return nil, err
 	}
@@ -199,8 +192,12 @@ func (c *tConn) IsValid() bool {
 	return true
 }
 
-func (c *tConn) CheckNamedValue(nv *driver.NamedValue) error {
-	if n, ok := c.inner.(driver.NamedValueChecker); ok {
+func (c *tConn) CheckNamedValue(nv *driver.NamedValue) error { return checkNamedValue(c.inner, nv) }
+
+// checkNamedValue lets the traced driver value check nv, if it checks
+// values.
+func checkNamedValue(inner any, nv *driver.NamedValue) error {
+	if n, ok := inner.(driver.NamedValueChecker); ok {
 		return n.CheckNamedValue(nv)
 	}
 	return driver.ErrSkip
@@ -247,12 +244,7 @@ func (s *tStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (dri
 	return &tRows{inner: r, t: s.t, cat: s.cat}, nil
 }
 
-func (s *tStmt) CheckNamedValue(nv *driver.NamedValue) error {
-	if n, ok := s.inner.(driver.NamedValueChecker); ok {
-		return n.CheckNamedValue(nv)
-	}
-	return driver.ErrSkip
-}
+func (s *tStmt) CheckNamedValue(nv *driver.NamedValue) error { return checkNamedValue(s.inner, nv) }
 
 type tRows struct {
 	inner driver.Rows
@@ -286,24 +278,29 @@ func (x *tTx) Rollback() error {
 // tracedDB opens a traced handle on u with the driver and settings ferry's
 // dbconn.Open uses (pgx/v5 stdlib; go-sql-driver with multiStatements).
 func tracedDB(u *compat.DatabaseURL, t *tracer) (*sql.DB, error) {
-	var inner driver.Connector
-	var err error
-	switch u.Dialect {
-	case engine.Postgres:
-		dc, ok := stdlib.GetDefaultDriver().(driver.DriverContext)
-		if !ok {
-			return nil, errors.New("pgx stdlib driver without OpenConnector")
-		}
-		inner, err = dc.OpenConnector(u.DriverDSN())
-	case engine.MySQL:
-		inner, err = mysql.NewConnector(u.MySQLConfig())
-	default:
+	connect, _ := engine.PerEngine[connector]{
+		Postgres: postgresConnector,
+		MySQL:    func(u *compat.DatabaseURL) (driver.Connector, error) { return mysql.NewConnector(u.MySQLConfig()) },
+	}.For(u.Dialect)
+	if connect == nil {
 		return nil, fmt.Errorf("no tracing for %s", u.Dialect)
 	}
+	inner, err := connect(u)
 	if err != nil {
 		return nil, err
 	}
 	return sql.OpenDB(&tConnector{inner: inner, t: t}), nil
+}
+
+// connector opens one engine's driver, untraced.
+type connector func(u *compat.DatabaseURL) (driver.Connector, error)
+
+func postgresConnector(u *compat.DatabaseURL) (driver.Connector, error) {
+	dc, ok := stdlib.GetDefaultDriver().(driver.DriverContext)
+	if !ok {
+		return nil, errors.New("pgx stdlib driver without OpenConnector")
+	}
+	return dc.OpenConnector(u.DriverDSN())
 }
 
 // traceRuns runs each tool once more with a traced handle (untimed against
@@ -446,6 +443,20 @@ func (t *tracer) timed(cat string, trip bool, f func() error) error {
 }
 
 // timedValue is timed for a call that returns a value.
+// timedQuery runs a query on the connection and times it under the
+// query's category, returned with the result, unless the driver skipped
+// it: database/sql prepares instead, which is timed there.
+func timedQuery[T any](t *tracer, query string, f func() (T, error)) (T, string, error) {
+	start := time.Now()
+	v, err := f()
+	if errors.Is(err, driver.ErrSkip) {
+		return v, "", err
+	}
+	cat := classify(query)
+	t.add(cat, time.Since(start), true)
+	return v, cat, err
+}
+
 func timedValue[T any](t *tracer, cat string, trip bool, f func() (T, error)) (T, error) {
 	start := time.Now()
 	v, err := f()

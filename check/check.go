@@ -138,11 +138,7 @@ func checkDatabase(ctx context.Context, o Options, dir *compat.Directory, u *com
 		return nil, err
 	}
 	defer func() { _ = tx.Rollback() }()
-	store, err := revision.Locate(ctx, tx, u, o.RevisionsSchema)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := store.Read(ctx, tx)
+	_, rows, err := revision.LocateRead(ctx, tx, u, o.RevisionsSchema)
 	if err != nil {
 		return nil, err
 	}

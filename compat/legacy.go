@@ -101,16 +101,16 @@ func ReadLegacy(ctx context.Context, db *sql.DB, u *DatabaseURL) (*LegacyState, 
 // ReadLegacyTx is ReadLegacy inside the caller's transaction, for writers
 // that must check the state again under golang-migrate's lock.
 func ReadLegacyTx(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, error) {
-	switch u.Dialect {
-	case engine.Postgres:
-		return readPostgres(ctx, tx, u)
-	case engine.MySQL:
-		return readMySQL(ctx, tx, u)
-	case engine.SQLite:
-		return readSQLite(ctx, tx, u)
+	read, err := engine.PerEngine[legacyReader]{Postgres: readPostgres, MySQL: readMySQL, SQLite: readSQLite}.For(u.Dialect)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("unknown dialect %q", u.Dialect)
+	return read(ctx, tx, u)
 }
+
+// legacyReader reads golang-migrate's state where one engine's driver
+// keeps it.
+type legacyReader func(ctx context.Context, tx *sql.Tx, u *DatabaseURL) (*LegacyState, error)
 
 // readRow counts the rows of a schema_migrations table (its qualified,
 // quoted name) and reads the first one, as golang-migrate does (LIMIT 1).

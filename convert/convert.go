@@ -149,11 +149,7 @@ func Prepare(ctx context.Context, on *database.DB, f *folder.Folder, o Options) 
 	if o.Strict && len(ev.Missing) > 0 {
 		return nil, &refusal.Refusal{Reason: fmt.Sprintf("%d of %d objects the files create up to version %d are missing from the live schema (--strict): %s", len(ev.Missing), ev.Checked, st.Version, describeMissing(ev.Missing)), Next: refusal.Say("compare the schema with the files (").Run("ferry", "status", "--path", p.Path).Say("), or convert without --strict to record the history anyway")}
 	}
-	store, err := revision.Locate(ctx, db, u, o.RevisionsSchema)
-	if err != nil {
-		return nil, err
-	}
-	existing, err := store.Read(ctx, db)
+	store, existing, err := revision.LocateRead(ctx, db, u, o.RevisionsSchema)
 	if err != nil {
 		return nil, err
 	}
@@ -453,34 +449,17 @@ func Write(ctx context.Context, on *database.DB, p *Plan, lockTimeout time.Durat
 	// Where locks belong to the session (MySQL), take them before the
 	// CREATE TABLE, which commits on its own there, so that nothing is
 	// written while golang-migrate holds its lock.
-	release, err := gmlock.BeforeTx(ctx, conn, d, p.keys, lockTimeout)
+	createFirst := func(ctx context.Context) error {
+		if p.Create && d.DDLCommits() {
+			return p.store.Create(ctx, conn)
+		}
+		return nil
+	}
+	tx, release, err := gmlock.BeginLocked(ctx, conn, d, p.keys, lockTimeout, createFirst)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if rerr := release(context.WithoutCancel(ctx)); rerr != nil && err == nil {
-			err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
-		}
-	}()
-	if p.Create && d.DDLCommits() {
-		if err := p.store.Create(ctx, conn); err != nil {
-			return err
-		}
-	}
-	// The re-check below must see what committed while ferry waited for
-	// the lock.
-	tx, err := conn.BeginTx(ctx, d.LockedTxOptions())
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err := gmlock.InTx(ctx, tx, d, p.keys, lockTimeout); err != nil {
-		return err
-	}
+	defer gmlock.End(ctx, &tx, release, &err)
 	st, err := compat.ReadLegacyTx(ctx, tx, p.url)
 	if err != nil {
 		return fmt.Errorf("read golang-migrate's state again: %w", err)

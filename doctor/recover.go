@@ -239,27 +239,11 @@ func execute(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, fsys fs.FS,
 	d := u.Dialect
 	// Where locks belong to the session (MySQL), hold them across the
 	// statements, which commit on their own there.
-	release, err := gmlock.BeforeTx(ctx, conn, d, keys, o.LockTimeout)
+	tx, release, err := gmlock.BeginLocked(ctx, conn, d, keys, o.LockTimeout, nil)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if rerr := release(context.WithoutCancel(ctx)); rerr != nil && err == nil {
-			err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
-		}
-	}()
-	tx, err := conn.BeginTx(ctx, d.LockedTxOptions())
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err := gmlock.InTx(ctx, tx, d, keys, o.LockTimeout); err != nil {
-		return err
-	}
+	defer gmlock.End(ctx, &tx, release, &err)
 	// Under the lock: is the database still the one diagnosed?
 	st, err := compat.ReadLegacyTx(ctx, tx, u)
 	if err != nil {

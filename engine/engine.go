@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 // An engine is what one Dialect knows, one concern per file, each
@@ -18,8 +19,11 @@ import (
 //     names it makes up, what lint asks of its DDL (all in ENGINE_syntax.go)
 //
 // Adding an engine (CockroachDB, say) means a Dialect constant, a case in
-// ParseDialect and in Dialect.engine, and one file per concern for a new
-// type; the compiler lists what is missing.
+// ParseDialect, in Dialect.engine and in PerEngine.For, and one file per
+// concern for a new type; the compiler lists what is missing. The new
+// PerEngine field is then filled where PerEngine is used outside this
+// package: the drivers ferry links, the dump tools, golang-migrate's
+// table readers.
 type impl interface {
 	lockSQL
 	txRules
@@ -64,3 +68,26 @@ func (d Dialect) QuoteIdent(s string) string { return d.engine().quote(s) }
 
 // Placeholder returns the n-th (1-based) bound parameter marker of d.
 func (d Dialect) Placeholder(n int) string { return d.engine().placeholder(n) }
+
+// PerEngine is one value for each engine, for code outside the engine
+// layer that is per engine for a reason of its own: the database drivers
+// ferry links (internal/dbconn), the dump tools (baseline), golang-migrate's
+// drivers (compat). Build it where it is used, with every field named; an
+// added engine is an added field, and grep PerEngine lists what to fill.
+type PerEngine[T any] struct {
+	Postgres, MySQL, SQLite T
+}
+
+// For returns d's value, or an error for a dialect ferry does not support.
+func (p PerEngine[T]) For(d Dialect) (T, error) {
+	switch d {
+	case Postgres:
+		return p.Postgres, nil
+	case MySQL:
+		return p.MySQL, nil
+	case SQLite:
+		return p.SQLite, nil
+	}
+	var zero T
+	return zero, fmt.Errorf("unknown dialect %q", d)
+}

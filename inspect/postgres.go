@@ -432,29 +432,22 @@ func pgFunctionsOf(ctx context.Context, tx *sql.Tx, in *inspector, version int, 
 		}
 		lines = append(lines, "language "+lang)
 		var attrs []string
-		if kind == "w" {
-			attrs = append(attrs, "WINDOW")
-		}
-		switch volatility {
-		case "i":
-			attrs = append(attrs, "IMMUTABLE")
-		case "s":
-			attrs = append(attrs, "STABLE")
-		}
-		if strict {
-			attrs = append(attrs, "STRICT")
-		}
-		if secdef {
-			attrs = append(attrs, "SECURITY DEFINER")
-		}
-		if leakproof {
-			attrs = append(attrs, "LEAKPROOF")
-		}
-		switch parallel {
-		case "s":
-			attrs = append(attrs, "PARALLEL SAFE")
-		case "r":
-			attrs = append(attrs, "PARALLEL RESTRICTED")
+		for _, a := range []struct {
+			on   bool
+			word string
+		}{
+			{kind == "w", "WINDOW"},
+			{volatility == "i", "IMMUTABLE"},
+			{volatility == "s", "STABLE"},
+			{strict, "STRICT"},
+			{secdef, "SECURITY DEFINER"},
+			{leakproof, "LEAKPROOF"},
+			{parallel == "s", "PARALLEL SAFE"},
+			{parallel == "r", "PARALLEL RESTRICTED"},
+		} {
+			if a.on {
+				attrs = append(attrs, a.word)
+			}
 		}
 		if len(attrs) > 0 {
 			lines = append(lines, strings.Join(attrs, " "))

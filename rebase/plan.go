@@ -173,14 +173,8 @@ func readDatabase(ctx context.Context, o Options, u *compat.DatabaseURL) (Databa
 		return d, fmt.Errorf("read golang-migrate state: %w", err)
 	}
 	d.Version, d.Dirty = st.Version, st.Dirty
-	store, err := revision.Locate(ctx, db, u, o.RevisionsSchema)
-	if err != nil {
-		return d, err
-	}
-	if d.Revisions, err = store.Read(ctx, db); err != nil {
-		return d, err
-	}
-	return d, nil
+	_, d.Revisions, err = revision.LocateRead(ctx, db, u, o.RevisionsSchema)
+	return d, err
 }
 
 // NewPlan makes the plan for the migration folder fsys (its root) from in.

@@ -52,6 +52,20 @@ func Locate(ctx context.Context, q Querier, u *compat.DatabaseURL, override stri
 	return &Store{Dialect: u.Dialect, Schema: p.Schema, MariaDB: p.MariaDB}, nil
 }
 
+// LocateRead locates the table as Locate does and reads its rows as Read
+// does.
+func LocateRead(ctx context.Context, q Querier, u *compat.DatabaseURL, override string) (*Store, []Row, error) {
+	s, err := Locate(ctx, q, u, override)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.Read(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, rows, nil
+}
+
 // sql is the engine's SQL for the table.
 func (s *Store) sql() engine.RevisionSQL { return s.Dialect.Revisions() }
 

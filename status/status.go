@@ -364,11 +364,7 @@ func readRevisions(ctx context.Context, db *sql.DB, u *compat.DatabaseURL, dir *
 		return nil, err
 	}
 	defer func() { _ = tx.Rollback() }()
-	store, err := revision.Locate(ctx, tx, u, "")
-	if err != nil {
-		return nil, err
-	}
-	rows, err := store.Read(ctx, tx)
+	store, rows, err := revision.LocateRead(ctx, tx, u, "")
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}

@@ -69,51 +69,62 @@ func Open(ctx context.Context, u *compat.DatabaseURL, mode Mode) (*sql.DB, error
 }
 
 func open(u *compat.DatabaseURL, mode Mode) (*sql.DB, error) {
-	switch u.Dialect {
-	case engine.Postgres:
-		return sql.Open("pgx", u.DriverDSN())
-	case engine.MySQL:
-		cfg := u.MySQLConfig()
-		// Interpolate parameters client-side: no prepare round trip per
-		// bookkeeping statement, and several statements in one round trip
-		// (the URL enables multi-statements, as golang-migrate does).
-		cfg.InterpolateParams = true
-		if name := u.Options["tls"]; name != "" {
-			tc, err := mysqlTLS(u.Options)
-			if err != nil {
-				return nil, err
-			}
-			cfg.TLS = tc
-		}
-		conn, err := mysql.NewConnector(cfg)
-		if err != nil {
-			return nil, err
-		}
-		return sql.OpenDB(conn), nil
-	case engine.SQLite:
-		dsn := u.DriverDSN()
-		if mode == ReadOnly {
-			if _, err := os.Stat(u.Database); errors.Is(err, fs.ErrNotExist) {
-				return nil, &MissingFileError{Path: u.Database}
-			}
-			dsn = readOnlySQLite(dsn)
-		} else if !strings.Contains(dsn, "busy_timeout") {
-			// Wait for another writer (ferry or golang-migrate) instead of
-			// failing with "database is locked".
-			sep := "?"
-			if strings.Contains(dsn, "?") {
-				sep = "&"
-			}
-			dsn += sep + "_pragma=busy_timeout(30000)"
-		}
-		db, err := sql.Open("sqlite", dsn)
-		if err != nil {
-			return nil, err
-		}
-		db.SetMaxOpenConns(1)
-		return db, nil
+	openWith, err := engine.PerEngine[opener]{Postgres: openPostgres, MySQL: openMySQL, SQLite: openSQLite}.For(u.Dialect)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("unknown dialect %q", u.Dialect)
+	return openWith(u, mode)
+}
+
+// opener opens a handle with the driver ferry links for one engine.
+type opener func(u *compat.DatabaseURL, mode Mode) (*sql.DB, error)
+
+func openPostgres(u *compat.DatabaseURL, _ Mode) (*sql.DB, error) {
+	return sql.Open("pgx", u.DriverDSN())
+}
+
+func openMySQL(u *compat.DatabaseURL, _ Mode) (*sql.DB, error) {
+	cfg := u.MySQLConfig()
+	// Interpolate parameters client-side: no prepare round trip per
+	// bookkeeping statement, and several statements in one round trip
+	// (the URL enables multi-statements, as golang-migrate does).
+	cfg.InterpolateParams = true
+	if name := u.Options["tls"]; name != "" {
+		tc, err := mysqlTLS(u.Options)
+		if err != nil {
+			return nil, err
+		}
+		cfg.TLS = tc
+	}
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(conn), nil
+}
+
+func openSQLite(u *compat.DatabaseURL, mode Mode) (*sql.DB, error) {
+	dsn := u.DriverDSN()
+	if mode == ReadOnly {
+		if _, err := os.Stat(u.Database); errors.Is(err, fs.ErrNotExist) {
+			return nil, &MissingFileError{Path: u.Database}
+		}
+		dsn = readOnlySQLite(dsn)
+	} else if !strings.Contains(dsn, "busy_timeout") {
+		// Wait for another writer (ferry or golang-migrate) instead of
+		// failing with "database is locked".
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		dsn += sep + "_pragma=busy_timeout(30000)"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
 }
 
 // readOnlySQLite turns a golang-migrate SQLite path (with optional driver

@@ -41,18 +41,65 @@ func AcquireTx(ctx context.Context, tx *sql.Tx, d engine.Dialect, keys []compat.
 	return explain(d.Locker(engine.LockPolicy{Timeout: timeout}).Tx(ctx, tx, Keys(keys)), keys)
 }
 
-// BeforeTx and InTx take golang-migrate's keys for a transaction that
+// lockBeforeTx and lockInTx take golang-migrate's keys for a transaction that
 // re-reads the state it planned from (see engine.Locker.BeforeTx): on
 // MySQL for the session of conn before the transaction begins, elsewhere
-// inside it. Call the release BeforeTx returns once the transaction ended.
-func BeforeTx(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []compat.LockKey, timeout time.Duration) (release func(context.Context) error, err error) {
+// inside it. Call the release lockBeforeTx returns once the transaction
+// ended.
+func lockBeforeTx(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []compat.LockKey, timeout time.Duration) (release func(context.Context) error, err error) {
 	release, err = d.Locker(engine.LockPolicy{Timeout: timeout}).BeforeTx(ctx, conn, Keys(keys))
 	return release, explain(err, keys)
 }
 
-// InTx: see BeforeTx.
-func InTx(ctx context.Context, tx *sql.Tx, d engine.Dialect, keys []compat.LockKey, timeout time.Duration) error {
+// lockInTx: see lockBeforeTx.
+func lockInTx(ctx context.Context, tx *sql.Tx, d engine.Dialect, keys []compat.LockKey, timeout time.Duration) error {
 	return explain(d.Locker(engine.LockPolicy{Timeout: timeout}).InTx(ctx, tx, Keys(keys)), keys)
+}
+
+// BeginLocked begins a transaction on conn that holds golang-migrate's
+// keys, waiting up to timeout (lockBeforeTx, then lockInTx), with the isolation
+// that sees what committed while it waited (engine.Dialect.LockedTxOptions),
+// so that the caller can re-read the state it planned from. first, when
+// not nil, runs once the session holds the keys (MySQL) and before the
+// transaction begins: the place for statements that commit on their own.
+// On success the caller defers End; on an error nothing is left taken.
+func BeginLocked(ctx context.Context, conn *sql.Conn, d engine.Dialect, keys []compat.LockKey, timeout time.Duration, first func(context.Context) error) (tx *sql.Tx, release func(context.Context) error, err error) {
+	held, err := lockBeforeTx(ctx, conn, d, keys, timeout)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = held(context.WithoutCancel(ctx)) // err says what went wrong first
+		}
+	}()
+	if first != nil {
+		if err := first(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	tx, err = conn.BeginTx(ctx, d.LockedTxOptions())
+	if err != nil {
+		return nil, nil, fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := lockInTx(ctx, tx, d, keys, timeout); err != nil {
+		_ = tx.Rollback()
+		return nil, nil, err
+	}
+	return tx, held, nil
+}
+
+// End is deferred after BeginLocked with the caller's transaction (it may
+// have begun another one since) and its named error: it rolls *tx back
+// when *err is set, then releases the keys; a failed release becomes *err
+// when nothing else failed.
+func End(ctx context.Context, tx **sql.Tx, release func(context.Context) error, err *error) {
+	if *err != nil && *tx != nil {
+		_ = (*tx).Rollback()
+	}
+	if rerr := release(context.WithoutCancel(ctx)); rerr != nil && *err == nil {
+		*err = fmt.Errorf("release golang-migrate's lock: %w", rerr)
+	}
 }
 
 // explain words a lock failure for the person on call.

@@ -98,10 +98,10 @@ type server struct {
 }
 
 func newOnServer(ctx context.Context, dev *compat.DatabaseURL, name string) (*DB, error) {
-	srv := server{create: createPostgres, url: postgresURL}
-	if dev.Dialect == engine.MySQL {
-		srv = server{create: createMySQL, url: mysqlURL}
-	}
+	srv, _ := engine.PerEngine[server]{
+		Postgres: server{create: createPostgres, url: postgresURL},
+		MySQL:    server{create: createMySQL, url: mysqlURL},
+	}.For(dev.Dialect)
 	admin, err := dbconn.Open(ctx, dev, dbconn.ReadWrite)
 	if err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -184,27 +183,28 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, args []string) error 
 			}
 		}
 	}
-	if o.json {
-		enc := json.NewEncoder(e.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"path": dir, "dry_run": o.dryRun, "targets": out}); err != nil {
-			return err
-		}
-	} else {
-		for _, r := range out {
-			if r.OK {
-				continue
-			}
-			fmt.Fprintf(e.ErrOut, "ferry: %s: %s\n", r.Database, r.Error)
-			if r.Next != "" {
-				fmt.Fprintf(e.ErrOut, "  next: %s\n", r.Next)
-			}
-		}
+	result := map[string]any{"path": dir, "dry_run": o.dryRun, "targets": out}
+	if err := writeResult(e.Out, o.json, result, func() { renderApplyFailures(e.ErrOut, out) }); err != nil {
+		return err
 	}
 	if failed > 0 {
 		return &exitError{ExitFindings}
 	}
 	return nil
+}
+
+// renderApplyFailures prints each database apply did not bring up to date,
+// with its next step.
+func renderApplyFailures(w io.Writer, out []applyResult) {
+	for _, r := range out {
+		if r.OK {
+			continue
+		}
+		fmt.Fprintf(w, "ferry: %s: %s\n", r.Database, r.Error)
+		if r.Next != "" {
+			fmt.Fprintf(w, "  next: %s\n", r.Next)
+		}
+	}
 }
 
 func parseLegacySync(s string) (apply.LegacySync, error) {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -103,9 +102,7 @@ func runBaseline(cmd *cobra.Command, e *env, o *baselineOptions) error {
 		return err
 	}
 	if o.json {
-		enc := json.NewEncoder(e.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"baseline": b, "content": string(b.Content), "out": o.out, "written": o.write})
+		return writeJSON(e.Out, map[string]any{"baseline": b, "content": string(b.Content), "out": o.out, "written": o.write}, nil)
 	}
 	switch {
 	case o.write && o.replace:

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -87,9 +86,7 @@ func runCheck(cmd *cobra.Command, e *env, o *checkOptions) error {
 	}
 	switch {
 	case o.json:
-		enc := json.NewEncoder(e.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := writeJSON(e.Out, rep, nil); err != nil {
 			return err
 		}
 	case o.format == "github":

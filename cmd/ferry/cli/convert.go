@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -201,14 +200,9 @@ func finishConvert(e *env, dir string, o *convertOptions, targets int, results [
 			}
 		}
 	}
-	if o.json {
-		enc := json.NewEncoder(e.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"path": dir, "dry_run": o.dryRun, "targets": out}); err != nil {
-			return err
-		}
-	} else {
-		renderConvert(e.Out, out, o.dryRun, targets == 1)
+	result := map[string]any{"path": dir, "dry_run": o.dryRun, "targets": out}
+	if err := writeResult(e.Out, o.json, result, func() { renderConvert(e.Out, out, o.dryRun, targets == 1) }); err != nil {
+		return err
 	}
 	if failed > 0 {
 		if !o.json {

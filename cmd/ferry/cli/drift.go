@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/ferrymigrate/ferry/compat"
 	"github.com/ferrymigrate/ferry/drift"
@@ -54,7 +52,7 @@ func runDrift(cmd *cobra.Command, e *env, o *driftOptions) error {
 	if err != nil {
 		return err
 	}
-	color, err := o.colorFor(e)
+	color, err := colorFor(e, o.color)
 	if err != nil {
 		return err
 	}
@@ -66,16 +64,8 @@ func runDrift(cmd *cobra.Command, e *env, o *driftOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.json {
-		out, err := json.MarshalIndent(r, "", "  ")
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(e.Out, "%s\n", out); err != nil {
-			return err
-		}
-	} else {
-		renderDrift(e.Out, r, color)
+	if err := writeResult(e.Out, o.json, r, func() { renderDrift(e.Out, r, color) }); err != nil {
+		return err
 	}
 	if r.Drifted {
 		return &exitError{ExitFindings}
@@ -104,20 +94,6 @@ func (o *driftOptions) urls(cmd *cobra.Command, e *env) (u, dev *compat.Database
 		return nil, nil, &UsageError{fmt.Sprintf("--dev-url is a %s URL but --database is %s: the files must replay on the same engine", dev.Dialect, u.Dialect)}
 	}
 	return u, dev, nil
-}
-
-// colorFor resolves --color.
-func (o *driftOptions) colorFor(e *env) (bool, error) {
-	switch o.color {
-	case "always":
-		return true, nil
-	case "never":
-		return false, nil
-	case "auto":
-		f, ok := e.Out.(*os.File)
-		return ok && term.IsTerminal(int(f.Fd())) && e.getenv("NO_COLOR") == "", nil
-	}
-	return false, &UsageError{"--color takes auto, always or never, not " + o.color}
 }
 
 func renderDrift(w io.Writer, r *drift.Report, color bool) {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -78,14 +77,8 @@ func runHash(cmd *cobra.Command, e *env, o *hashOptions) error {
 			return err
 		}
 	}
-	if o.json {
-		enc := json.NewEncoder(e.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			return err
-		}
-	} else {
-		renderHash(e.Out, o, &res, rep.Computed)
+	if err := writeResult(e.Out, o.json, res, func() { renderHash(e.Out, o, &res, rep.Computed) }); err != nil {
+		return err
 	}
 	if o.check && len(rep.Findings) > 0 {
 		return &exitError{ExitFindings}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -115,15 +114,6 @@ func runRebase(cmd *cobra.Command, e *env, o *rebaseOptions, versions []string) 
 	}
 	renderRebase(e.Out, plan, res, o, len(versions) == 0 && o.gitBase == "" && len(dbs) == 0)
 	return nil
-}
-
-func writeJSON(w io.Writer, v any, then error) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	return then
 }
 
 func renderRebase(w io.Writer, p *rebase.Plan, res *rebase.Result, o *rebaseOptions, blind bool) {

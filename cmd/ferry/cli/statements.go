@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -97,14 +96,8 @@ func runStatements(cmd *cobra.Command, e *env, o *statementsOptions, files []str
 		}
 		out = append(out, fsx)
 	}
-	if o.json {
-		enc := json.NewEncoder(e.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			return err
-		}
-	} else {
-		renderStatements(e.Out, out)
+	if err := writeResult(e.Out, o.json, out, func() { renderStatements(e.Out, out) }); err != nil {
+		return err
 	}
 	if failed {
 		return &exitError{ExitFindings}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -63,14 +62,8 @@ func runStatus(cmd *cobra.Command, e *env, o *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.json {
-		enc := json.NewEncoder(e.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-	} else {
-		renderStatus(e.Out, r)
+	if err := writeResult(e.Out, o.json, r, func() { renderStatus(e.Out, r) }); err != nil {
+		return err
 	}
 	if finding.HasErrors(r.Findings) {
 		return &exitError{ExitFindings}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -44,9 +43,7 @@ func convertToDir(e *env, dir string, o *convertOptions) (done bool, err error) 
 		}
 	}
 	if alone && o.json {
-		enc := json.NewEncoder(e.Out)
-		enc.SetIndent("", "  ")
-		return true, enc.Encode(map[string]any{"path": dir, "dry_run": o.dryRun, "to_dir": x})
+		return true, writeJSON(e.Out, map[string]any{"path": dir, "dry_run": o.dryRun, "to_dir": x}, nil)
 	}
 	w := e.Out
 	if !alone && o.json {
