@@ -18,11 +18,8 @@ import (
 	"ariga.io/atlas/sql/sqlite"
 )
 
-// WriteSum writes atlas.sum into dir, computed here without ferry's code as
-// docs/revisions.md describes it: one SHA-256 runs over the *.up.sql files in
-// byte order of their names, taking each name and then its bytes; a file's
-// line is the padded standard base64 of the digest so far; the first line
-// hashes every name and line. It returns each up file's line without "h1:",
+// WriteSum writes atlas.sum for the *.up.sql files of dir, computed without
+// ferry's code (IndependentSum). It returns each up file's line without "h1:",
 // and fails the test unless Atlas's own migrate.NewHashFile computes the same
 // file.
 func WriteSum(t testing.TB, dir string) map[string]string {
@@ -37,26 +34,24 @@ func WriteSum(t testing.TB, dir string) map[string]string {
 			names = append(names, e.Name())
 		}
 	}
-	slices.Sort(names)
-	running, total := sha256.New(), sha256.New()
-	lines := map[string]string{}
-	var body bytes.Buffer
+	slices.Sort(names) // byte order, as Atlas hashes them
+	contents := map[string][]byte{}
 	var files []migrate.File
 	for _, n := range names {
 		b, err := os.ReadFile(filepath.Join(dir, n))
 		if err != nil {
 			t.Fatal(err)
 		}
+		contents[n] = b
 		files = append(files, migrate.NewLocalFile(n, b))
-		running.Write([]byte(n))
-		running.Write(b)
-		h := base64.StdEncoding.EncodeToString(running.Sum(nil))
-		lines[n] = h
-		body.WriteString(n + " h1:" + h + "\n")
-		total.Write([]byte(n))
-		total.Write([]byte(h))
 	}
-	sum := "h1:" + base64.StdEncoding.EncodeToString(total.Sum(nil)) + "\n" + body.String()
+	sum := string(IndependentSum(contents))
+	lines := map[string]string{}
+	for _, l := range strings.Split(sum, "\n")[1:] {
+		if name, h, ok := strings.Cut(l, " h1:"); ok {
+			lines[name] = h
+		}
+	}
 	hf, err := migrate.NewHashFile(files)
 	if err != nil {
 		t.Fatal(err)
