@@ -63,9 +63,6 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// QuoteIdent quotes an identifier the way d's SQL does.
-func (d Dialect) QuoteIdent(s string) string { return d.engine().quote(s) }
-
 // Placeholder returns the n-th (1-based) bound parameter marker of d.
 func (d Dialect) Placeholder(n int) string { return d.engine().placeholder(n) }
 

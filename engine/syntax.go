@@ -116,8 +116,9 @@ func (d Dialect) SameName(x, y string) bool {
 }
 
 // QuoteName quotes a name as the statement reader (internal/ddl) writes
-// names in the SQL it shows; QuoteIdent is how ferry's own bookkeeping SQL
-// quotes them (they differ on SQLite, which reads both).
+// names in the SQL it shows. ferry's own bookkeeping SQL quotes with each
+// engine's quote (revisions.go, legacy.go), which differs on SQLite
+// (backticks); SQLite reads both.
 func (d Dialect) QuoteName(name string) string {
 	q := string(d.facts().syntax().identQuote)
 	return q + strings.ReplaceAll(name, q, q+q) + q
